@@ -1,0 +1,26 @@
+"""Standpoint: who stands where in the Ukraine ceasefire talks, and since when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .config import Config
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Application factory: settings from the environment, then `overrides`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(Config.from_env(app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    app.json.sort_keys = False  # keep the documented field order
+
+    from . import api, cli, store, web
+
+    store.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,87 @@
+"""The HTTP API: flask-smorest wiring, one error handler, one blueprint per resource."""
+
+from __future__ import annotations
+
+import http
+import uuid
+
+from flask import Flask, g, request
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from . import actors, health, positions, statements, topics
+from .http_cache import init_app as init_http_cache
+from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
+from .spec_plugin import HttpCachingPlugin
+
+API_DESCRIPTION = """\
+Sourced statements of position by the parties to the Ukraine ceasefire talks on the
+questions that decide a deal, and how those positions differ and move.
+
+Every position rests on a statement with its quote, speaker, date and source. A party with
+no recorded statement has `no_position`: silence is never turned into a stance.
+
+Errors are RFC 9457 `application/problem+json` documents with a stable `type`.
+"""
+
+
+class StandpointApi(Api):
+    """flask-smorest, documenting the errors as the problem+json they really are."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def _register_error_handlers(self):
+        # One handler for everything, registered for Exception so that a bug
+        # or a database outage still answers in problem+json.
+        self._app.register_error_handler(HTTPException, handle_exception)
+        self._app.register_error_handler(Exception, handle_exception)
+
+
+def _assign_request_id():
+    incoming = request.headers.get("X-Request-ID", "")
+    # Accept a caller's id only if it is short and plain, else make our own.
+    if 0 < len(incoming) <= 128 and incoming.replace("-", "").replace("_", "").isalnum():
+        g.request_id = incoming
+    else:
+        g.request_id = uuid.uuid4().hex
+
+
+def _return_request_id(response):
+    response.headers["X-Request-ID"] = getattr(g, "request_id", "")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "Standpoint")
+    app.config.setdefault("API_VERSION", "1.0.0")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/docs/assets/")
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {
+            "description": API_DESCRIPTION,
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": "/", "description": "This server"}],
+    })
+    app.before_request(_assign_request_id)
+    app.after_request(_return_request_id)
+    api = StandpointApi(app, spec_kwargs={"extra_plugins": [HttpCachingPlugin()]})
+    for module in (actors, topics, statements, positions, health):
+        api.register_blueprint(module.blp)
+    app.extensions["standpoint.api"] = api
+    init_http_cache(app)

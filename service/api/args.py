@@ -1,0 +1,65 @@
+"""Query-argument parsing shared by every blueprint.
+
+Unknown query parameters are an error (400), not silently ignored: a typo in
+`as_of` must not quietly answer for today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from flask_smorest import Blueprint as SmorestBlueprint
+from webargs.fields import DelimitedList
+from webargs.flaskparser import FlaskParser
+
+MAX_LIST_ITEMS = 50
+
+
+class StrictParser(FlaskParser):
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        "query": ma.RAISE,
+        "querystring": ma.RAISE,
+        "json": ma.RAISE,
+        "form": ma.RAISE,
+        "json_or_form": ma.RAISE,
+        "headers": ma.EXCLUDE,
+        "cookies": ma.EXCLUDE,
+        "files": ma.RAISE,
+    }
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = StrictParser()
+
+
+class QueryArgs(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+class IdList(DelimitedList):
+    """`actors=uk,russia`: comma-separated ids, trimmed, lower-cased, de-duplicated."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "validate", ma.validate.Length(min=1, max=MAX_LIST_ITEMS,
+                                           error="Give between {min} and {max} ids.")
+        )
+        super().__init__(ma.fields.String(validate=ma.validate.Length(min=1, max=64)), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = super()._deserialize(value, attr, data, **kwargs)
+        seen: dict[str, None] = {}
+        for item in items:
+            seen.setdefault(item.strip().lower(), None)
+        return list(seen)
+
+
+def as_of_field(description: str = "Date of the snapshot (YYYY-MM-DD); default today (UTC).") -> ma.fields.Date:
+    return ma.fields.Date(load_default=today, metadata={"description": description, "example": "2025-03-20"})

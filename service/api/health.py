@@ -1,0 +1,57 @@
+"""Liveness, readiness and the committed contract."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Response, current_app
+from flask.views import MethodView
+
+from .. import store
+from .args import Blueprint
+from .problems import Problem
+
+blp = Blueprint("operations", __name__, url_prefix="", description="Health and the contract.")
+
+
+class HealthSchema(ma.Schema):
+    status = ma.fields.String(required=True, metadata={"example": "ok"})
+
+
+class ReadySchema(ma.Schema):
+    status = ma.fields.String(required=True, metadata={"example": "ready"})
+    data_version = ma.fields.Integer(required=True, metadata={
+        "description": "Sequence number of the latest write; changes whenever the data does."})
+
+
+@blp.route("/healthz")
+class Health(MethodView):
+    @blp.doc(operationId="getHealth")
+    @blp.response(200, HealthSchema)
+    def get(self):
+        """Liveness: the process answers"""
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+class Ready(MethodView):
+    @blp.doc(operationId="getReadiness")
+    @blp.response(200, ReadySchema)
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def get(self):
+        """Readiness: the database answers"""
+        try:
+            version = current_app.extensions["standpoint.store"].version()
+        except Exception as exc:  # any failure to reach the database means not ready
+            raise Problem(503, "database-unavailable", "The database cannot be reached.",
+                          headers={"Retry-After": "5"}) from exc
+        return {"status": "ready", "data_version": version}
+
+
+@blp.route("/openapi.yaml")
+class Contract(MethodView):
+    @blp.doc(operationId="getOpenApiDocument")
+    @blp.response(200, {"type": "object"}, content_type="application/yaml")
+    def get(self):
+        """The OpenAPI document, as committed in openapi.yaml"""
+        api = current_app.extensions["standpoint.api"]
+        return Response(api.spec.to_yaml(), mimetype="application/yaml")

@@ -1,0 +1,91 @@
+"""/v1/positions: who stood where on a date, each cell resting on a sourced statement."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from .. import store
+from ..domain.dataset import Dataset
+from .args import Blueprint, IdList, QueryArgs, as_of_field
+from .lookups import actor_or_404, actors_or_404, topics_or_404
+from .statements import StatementSchema
+
+blp = Blueprint("positions", __name__, url_prefix="/v1",
+                description="Positions of actors on topics as of a date.")
+
+
+class PositionSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    actor = ma.fields.String(required=True, metadata={"example": "uk"})
+    topic = ma.fields.String(required=True, metadata={"example": "backstop"})
+    stance = ma.fields.String(required=True, metadata={
+        "description": "A value of the topic's scale, `unclear`, or `no_position` when no "
+                       "statement is recorded. Never inferred from silence.",
+        "example": "requires"})
+    label = ma.fields.String(required=True, metadata={"example": "Requires it"})
+    level = ma.fields.Integer(allow_none=True, required=True, metadata={
+        "description": "Level on the topic's scale; null for no_position and unclear."})
+    side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
+    statement = ma.fields.Nested(StatementSchema, allow_none=True, required=True, metadata={
+        "description": "The statement the position rests on; null for no_position."})
+
+
+class PositionsSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    as_of = ma.fields.Date(required=True)
+    positions = ma.fields.List(ma.fields.Nested(PositionSchema), required=True)
+
+
+class PositionsArgs(QueryArgs):
+    as_of = as_of_field()
+    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases; default all."})
+    topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+
+
+class ActorPositionsArgs(QueryArgs):
+    as_of = as_of_field()
+    topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+
+
+def positions_grid(dataset: Dataset, actors, topics, as_of) -> dict:
+    return {
+        "as_of": as_of,
+        "positions": [
+            dataset.position(actor.id, topic.id, as_of) for actor in actors for topic in topics
+        ],
+    }
+
+
+@blp.route("/positions")
+class Positions(MethodView):
+    @blp.doc(operationId="getPositions")
+    @blp.arguments(PositionsArgs, location="query")
+    @blp.response(200, PositionsSchema)
+    def get(self, args):
+        """Positions of actors on topics as of a date
+
+        One entry per requested actor and topic (actor-major order). A cell with
+        no statement stated on or before `as_of` is `no_position` with a null statement.
+        """
+        dataset = store.snapshot()
+        actors = actors_or_404(dataset, args.get("actors"))
+        topics = topics_or_404(dataset, args.get("topics"))
+        return positions_grid(dataset, actors, topics, args["as_of"])
+
+
+@blp.route("/actors/<string:actor_id>/positions")
+class ActorPositions(MethodView):
+    @blp.doc(operationId="getActorPositions")
+    @blp.arguments(ActorPositionsArgs, location="query")
+    @blp.response(200, PositionsSchema)
+    def get(self, args, actor_id):
+        """Positions of one actor as of a date"""
+        dataset = store.snapshot()
+        actor = actor_or_404(dataset, actor_id)
+        topics = topics_or_404(dataset, args.get("topics"))
+        return positions_grid(dataset, [actor], topics, args["as_of"])

@@ -1,0 +1,38 @@
+"""An apispec plugin that documents what every GET does for caches: the
+If-None-Match parameter, the 304 answer and the ETag/Cache-Control headers.
+It documents service/api/http_cache.py, in one place rather than per view."""
+
+from __future__ import annotations
+
+import copy
+
+from apispec import BasePlugin
+
+from .http_cache import NO_STORE_PATHS
+
+CACHE_HEADERS = {
+    "ETag": {"description": "Strong validator of this representation.",
+             "schema": {"type": "string"}},
+    "Cache-Control": {"description": "Shared caches may keep the answer briefly.",
+                      "schema": {"type": "string"}},
+}
+
+
+class HttpCachingPlugin(BasePlugin):
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        get = (operations or {}).get("get")
+        if not get or path in NO_STORE_PATHS:
+            return
+        get.setdefault("parameters", []).append({
+            "name": "If-None-Match",
+            "in": "header",
+            "required": False,
+            "description": "An ETag from an earlier answer: 304 with no body if unchanged.",
+            "schema": {"type": "string"},
+        })
+        responses = get.setdefault("responses", {})
+        ok = responses.get(200) or responses.get("200")
+        if isinstance(ok, dict):
+            ok.setdefault("headers", {}).update(copy.deepcopy(CACHE_HEADERS))
+        responses[304] = {"description": "Not Modified: the ETag still matches; no body.",
+                          "headers": {"ETag": copy.deepcopy(CACHE_HEADERS["ETag"])}}

@@ -1,0 +1,30 @@
+"""Settings, read from the environment only (secrets never live in the code)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class Config:
+    @staticmethod
+    def from_env(instance_path: str) -> dict:
+        default_db = "sqlite:///" + str(Path(instance_path) / "standpoint.db")
+        return {
+            "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+            "REDIS_URL": os.environ.get("REDIS_URL"),
+            # Run migrations and seed in create_app. gunicorn does it once in
+            # its master (gunicorn.conf.py) and turns this off for workers.
+            "PREPARE_DATABASE": os.environ.get("STANDPOINT_PREPARE_DATABASE", "1") == "1",
+            "SEED_DATASET": os.environ.get("STANDPOINT_SEED", "1") == "1",
+            "CACHE_MAX_AGE": int(os.environ.get("STANDPOINT_CACHE_MAX_AGE", "60")),
+            "CACHE_STALE_WHILE_REVALIDATE": int(
+                os.environ.get("STANDPOINT_CACHE_STALE_WHILE_REVALIDATE", "300")
+            ),
+            "MAX_PAGE_SIZE": 100,
+            "MAX_CONTENT_LENGTH": int(os.environ.get("STANDPOINT_MAX_BODY_BYTES", str(64 * 1024))),
+            # Stable error identifiers live under this base (RFC 9457 `type`).
+            "PROBLEM_TYPE_BASE": os.environ.get(
+                "STANDPOINT_PROBLEM_TYPE_BASE", "/problems/"
+            ),
+        }

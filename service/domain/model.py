@@ -1,0 +1,134 @@
+"""Actors, topics with their ordered stance scales, and sourced statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Two stance values that sit outside every topic's scale. They are never
+# guessed: `no_position` means no statement was found, `unclear` means a
+# statement exists but takes no side.
+NO_POSITION = "no_position"
+UNCLEAR = "unclear"
+OFF_SCALE = (NO_POSITION, UNCLEAR)
+
+DATE_PRECISIONS = ("day", "month", "approximate")
+QUOTE_KINDS = ("verbatim", "paraphrase")
+STATUSES = ("current", "retracted")
+ACTOR_KINDS = ("state", "bloc", "coalition", "organisation")
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StanceValue:
+    """One point of a topic's scale: `level` orders it, `side` says which
+    side of the question it is on (-1 against, 0 neutral, +1 for)."""
+
+    value: str
+    level: int
+    side: int
+    label: str
+    definition: str
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    question: str
+    scale: tuple[StanceValue, ...]
+    # Words for movement along the scale, in the topic's own terms: what a
+    # move up the scale and a move down it are called ("broader"/"narrower").
+    up_word: str = "towards support"
+    down_word: str = "towards opposition"
+
+    def stance(self, value: str) -> StanceValue | None:
+        for stance in self.scale:
+            if stance.value == value:
+                return stance
+        return None
+
+    @property
+    def directions(self) -> dict[str, str]:
+        return {"up": self.up_word, "down": self.down_word}
+
+    @property
+    def stance_values(self) -> tuple[str, ...]:
+        return tuple(s.value for s in self.scale)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    country_code: str | None = None
+    aliases: tuple[str, ...] = ()
+    spokespeople: tuple[Speaker, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    publisher: str
+    published_on: dt.date
+    title: str | None = None
+    byline: str | None = None
+    url: str | None = None
+    location: str | None = None  # where in the source: paragraph, timestamp...
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One revision of a sourced statement of position."""
+
+    id: str
+    actor: str
+    topic: str
+    stance: str
+    summary: str
+    quote: str
+    quote_kind: str
+    stated_on: dt.date
+    date_precision: str
+    source: Source
+    speaker: Speaker | None = None
+    conditions: tuple[str, ...] = ()
+    status: str = "current"
+    revision: int = 1
+    recorded_at: dt.datetime | None = None
+    recorded_by: str | None = None
+    note: str | None = None  # why this revision was made (correction, retraction reason)
+
+    @property
+    def retracted(self) -> bool:
+        return self.status == "retracted"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """An actor's position on a topic as of a date, and the statement it rests on."""
+
+    actor: str
+    topic: str
+    as_of: dt.date
+    stance: str
+    statement: Statement | None = None
+    stance_value: StanceValue | None = field(default=None)
+
+    @property
+    def level(self) -> int | None:
+        return self.stance_value.level if self.stance_value else None
+
+    @property
+    def side(self) -> int | None:
+        return self.stance_value.side if self.stance_value else None
+
+    @property
+    def label(self) -> str:
+        if self.stance_value:
+            return self.stance_value.label
+        return "No recorded position" if self.stance == NO_POSITION else "Unclear"

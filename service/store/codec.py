@@ -1,0 +1,194 @@
+"""Domain objects to and from plain dicts: the one mapping shared by table rows,
+dataset files (import/export) and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..domain.model import Actor, Source, Speaker, StanceValue, Statement, Topic
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def speaker_from(data: dict | None) -> Speaker | None:
+    return Speaker(data["name"], data.get("role")) if data else None
+
+
+def speaker_to(speaker: Speaker | None) -> dict | None:
+    return {"name": speaker.name, "role": speaker.role} if speaker else None
+
+
+def source_from(data: dict) -> Source:
+    return Source(
+        publisher=data["publisher"],
+        published_on=_date(data["published_on"]),
+        title=data.get("title"),
+        byline=data.get("byline"),
+        url=data.get("url"),
+        location=data.get("location"),
+    )
+
+
+def source_to(source: Source) -> dict:
+    return {
+        "publisher": source.publisher,
+        "title": source.title,
+        "byline": source.byline,
+        "url": source.url,
+        "published_on": source.published_on.isoformat(),
+        "location": source.location,
+    }
+
+
+def actor_from(data: dict) -> Actor:
+    return Actor(
+        id=data["id"],
+        name=data["name"],
+        kind=data["kind"],
+        country_code=data.get("country_code"),
+        aliases=tuple(a.lower() for a in data.get("aliases") or ()),
+        spokespeople=tuple(speaker_from(s) for s in data.get("spokespeople") or ()),
+    )
+
+
+def actor_to(actor: Actor) -> dict:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "country_code": actor.country_code,
+        "aliases": list(actor.aliases),
+        "spokespeople": [speaker_to(s) for s in actor.spokespeople],
+    }
+
+
+def topic_from(data: dict) -> Topic:
+    directions = data.get("directions") or {}
+    return Topic(
+        id=data["id"],
+        question=data["question"],
+        scale=tuple(
+            StanceValue(s["value"], int(s["level"]), int(s["side"]), s["label"], s["definition"])
+            for s in data["scale"]
+        ),
+        up_word=directions.get("up", Topic.up_word),
+        down_word=directions.get("down", Topic.down_word),
+    )
+
+
+def topic_to(topic: Topic) -> dict:
+    return {
+        "id": topic.id,
+        "question": topic.question,
+        "directions": {"up": topic.up_word, "down": topic.down_word},
+        "scale": [
+            {"value": s.value, "level": s.level, "side": s.side, "label": s.label,
+             "definition": s.definition}
+            for s in topic.scale
+        ],
+    }
+
+
+def statement_from(data: dict) -> Statement:
+    recorded_at = data.get("recorded_at")
+    if isinstance(recorded_at, str):
+        recorded_at = dt.datetime.fromisoformat(recorded_at)
+    if recorded_at is not None and recorded_at.tzinfo is None:
+        recorded_at = recorded_at.replace(tzinfo=dt.timezone.utc)
+    return Statement(
+        id=data["id"],
+        actor=data["actor"],
+        topic=data["topic"],
+        stance=data["stance"],
+        summary=data["summary"],
+        quote=data["quote"],
+        quote_kind=data["quote_kind"],
+        stated_on=_date(data["stated_on"]),
+        date_precision=data["date_precision"],
+        source=source_from(data["source"]),
+        speaker=speaker_from(data.get("speaker")),
+        conditions=tuple(data.get("conditions") or ()),
+        status=data.get("status", "current"),
+        revision=int(data.get("revision", 1)),
+        recorded_at=recorded_at,
+        recorded_by=data.get("recorded_by"),
+        note=data.get("note"),
+    )
+
+
+def statement_to(statement: Statement) -> dict:
+    return {
+        "id": statement.id,
+        "actor": statement.actor,
+        "topic": statement.topic,
+        "stance": statement.stance,
+        "conditions": list(statement.conditions),
+        "summary": statement.summary,
+        "quote": statement.quote,
+        "quote_kind": statement.quote_kind,
+        "speaker": speaker_to(statement.speaker),
+        "stated_on": statement.stated_on.isoformat(),
+        "date_precision": statement.date_precision,
+        "source": source_to(statement.source),
+        "status": statement.status,
+        "revision": statement.revision,
+        "recorded_at": statement.recorded_at.isoformat() if statement.recorded_at else None,
+        "recorded_by": statement.recorded_by,
+        "note": statement.note,
+    }
+
+
+def statement_row(statement: Statement) -> dict:
+    """The statement_revisions row for one revision."""
+    return {
+        "statement_id": statement.id,
+        "revision": statement.revision,
+        "actor_id": statement.actor,
+        "topic_id": statement.topic,
+        "stance": statement.stance,
+        "conditions": list(statement.conditions),
+        "summary": statement.summary,
+        "quote": statement.quote,
+        "quote_kind": statement.quote_kind,
+        "speaker": speaker_to(statement.speaker),
+        "stated_on": statement.stated_on,
+        "date_precision": statement.date_precision,
+        "source": source_to(statement.source),
+        "status": statement.status,
+        "recorded_at": statement.recorded_at,
+        "recorded_by": statement.recorded_by or "unknown",
+        "note": statement.note,
+    }
+
+
+def statement_from_row(row: Any) -> Statement:
+    recorded_at = row.recorded_at
+    if recorded_at is not None and recorded_at.tzinfo is None:
+        # SQLite hands back naive datetimes; everything is stored in UTC.
+        recorded_at = recorded_at.replace(tzinfo=dt.timezone.utc)
+    return Statement(
+        id=row.statement_id,
+        actor=row.actor_id,
+        topic=row.topic_id,
+        stance=row.stance,
+        summary=row.summary,
+        quote=row.quote,
+        quote_kind=row.quote_kind,
+        stated_on=row.stated_on,
+        date_precision=row.date_precision,
+        source=source_from(row.source),
+        speaker=speaker_from(row.speaker),
+        conditions=tuple(row.conditions or ()),
+        status=row.status,
+        revision=row.revision,
+        recorded_at=recorded_at,
+        recorded_by=row.recorded_by,
+        note=row.note,
+    )

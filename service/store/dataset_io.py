@@ -1,0 +1,172 @@
+"""Whole-dataset import (the bundled seed goes through it too) and export.
+
+An import is validated in full before anything is written, then applied in
+one transaction: all or nothing. Importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+
+from ..domain.model import (
+    ACTOR_KINDS,
+    DATE_PRECISIONS,
+    QUOTE_KINDS,
+    STATUSES,
+    Actor,
+    Statement,
+    Topic,
+)
+from ..domain.validation import DomainError, check_scale, check_stance
+from . import codec, tables
+
+FORMAT = "standpoint-dataset/1"
+
+
+class DatasetError(DomainError):
+    """The dataset file is invalid; `where` says which entry."""
+
+    def __init__(self, message: str, where: str):
+        super().__init__(f"{where}: {message}")
+        self.where = where
+
+
+def load_bundled() -> dict:
+    text = resources.files("service.data").joinpath("dataset.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def parse_dataset(data: Any) -> tuple[list[Actor], list[Topic], list[Statement]]:
+    """Turn a dataset document into domain objects, checking every rule."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DatasetError(f"expected a mapping with format: {FORMAT}", "document")
+    actors, topics, statements = [], [], []
+    for i, item in enumerate(data.get("actors") or []):
+        where = f"actors[{i}]"
+        try:
+            actor = codec.actor_from(item)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DatasetError(f"missing or invalid field {exc}", where) from exc
+        if actor.kind not in ACTOR_KINDS:
+            raise DatasetError(f"kind must be one of {ACTOR_KINDS}", where)
+        actors.append(actor)
+    for i, item in enumerate(data.get("topics") or []):
+        where = f"topics[{i}]"
+        try:
+            topic = codec.topic_from(item)
+            check_scale(topic)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DatasetError(f"missing or invalid field {exc}", where) from exc
+        topics.append(topic)
+    actor_ids = {a.id for a in actors}
+    topic_by_id = {t.id: t for t in topics}
+    seen: set[str] = set()
+    for i, item in enumerate(data.get("statements") or []):
+        where = f"statements[{i}]"
+        try:
+            statement = codec.statement_from(item)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DatasetError(f"missing or invalid field {exc}", where) from exc
+        if statement.id in seen:
+            raise DatasetError(f"duplicate id '{statement.id}'", where)
+        seen.add(statement.id)
+        if statement.actor not in actor_ids:
+            raise DatasetError(f"unknown actor '{statement.actor}'", where)
+        if statement.topic not in topic_by_id:
+            raise DatasetError(f"unknown topic '{statement.topic}'", where)
+        try:
+            check_stance(topic_by_id[statement.topic], statement.stance)
+        except DomainError as exc:
+            raise DatasetError(str(exc), where) from exc
+        if statement.quote_kind not in QUOTE_KINDS:
+            raise DatasetError(f"quote_kind must be one of {QUOTE_KINDS}", where)
+        if statement.date_precision not in DATE_PRECISIONS:
+            raise DatasetError(f"date_precision must be one of {DATE_PRECISIONS}", where)
+        if statement.status not in STATUSES:
+            raise DatasetError(f"status must be one of {STATUSES}", where)
+        statements.append(statement)
+    return actors, topics, statements
+
+
+def _log(conn: sa.Connection, entity: str, entity_id: str, action: str, by: str,
+         at: dt.datetime, revision: int | None = None) -> None:
+    conn.execute(
+        tables.changes.insert().values(
+            at=at, entity=entity, entity_id=entity_id, action=action, revision=revision,
+            recorded_by=by,
+        )
+    )
+
+
+def _same_content(a: Statement, b: Statement) -> bool:
+    # Bookkeeping (revision, recording time and author) does not make a new revision.
+    neutral = {"revision": 1, "recorded_at": None, "recorded_by": None}
+    return replace(a, **neutral) == replace(b, **neutral)
+
+
+def import_dataset(conn: sa.Connection, data: Any, recorded_by: str) -> dict[str, int]:
+    """Validate, then upsert actors and topics and append statement revisions
+    for whatever differs from what is stored. Returns counts of what changed."""
+    from .read import load_dataset
+
+    actors, topics, statements = parse_dataset(data)
+    now = dt.datetime.now(dt.timezone.utc)
+    stored = load_dataset(conn)
+    counts = {"actors": 0, "topics": 0, "statements": 0}
+    for actor in actors:
+        row = {**codec.actor_to(actor), "updated_at": now}
+        if actor.id not in stored.actors:
+            conn.execute(tables.actors.insert().values(**row))
+            _log(conn, "actor", actor.id, "created", recorded_by, now)
+        elif stored.actors[actor.id] != actor:
+            conn.execute(tables.actors.update().where(tables.actors.c.id == actor.id).values(**row))
+            _log(conn, "actor", actor.id, "updated", recorded_by, now)
+        else:
+            continue
+        counts["actors"] += 1
+    for topic in topics:
+        row = {**codec.topic_to(topic), "updated_at": now}
+        if topic.id not in stored.topics:
+            conn.execute(tables.topics.insert().values(**row))
+            _log(conn, "topic", topic.id, "created", recorded_by, now)
+        elif stored.topics[topic.id] != topic:
+            conn.execute(tables.topics.update().where(tables.topics.c.id == topic.id).values(**row))
+            _log(conn, "topic", topic.id, "updated", recorded_by, now)
+        else:
+            continue
+        counts["topics"] += 1
+    for statement in statements:
+        current = stored.statements.get(statement.id)
+        if current is not None and _same_content(current, statement):
+            continue
+        revision = replace(
+            statement,
+            revision=current.revision + 1 if current else 1,
+            recorded_at=now,
+            recorded_by=recorded_by,
+        )
+        conn.execute(tables.statement_revisions.insert().values(**codec.statement_row(revision)))
+        action = "created" if current is None else (
+            "retracted" if revision.retracted else "revised")
+        _log(conn, "statement", statement.id, action, recorded_by, now, revision.revision)
+        counts["statements"] += 1
+    return counts
+
+
+def export_dataset(conn: sa.Connection) -> dict:
+    from .read import load_dataset
+
+    dataset = load_dataset(conn)
+    return {
+        "format": FORMAT,
+        "version": dataset.version,
+        "actors": [codec.actor_to(a) for a in dataset.actors.values()],
+        "topics": [codec.topic_to(t) for t in dataset.topics.values()],
+        "statements": [codec.statement_to(s) for s in dataset.statements.values()],
+    }

@@ -1,0 +1,74 @@
+"""The tables. Statements are append-only: every correction or retraction is a
+new row in statement_revisions, and every write appends to `changes`, whose
+highest sequence number is the data version that read caches and ETags key on."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+actors = sa.Table(
+    "actors",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("country_code", sa.String(2)),
+    sa.Column("aliases", sa.JSON, nullable=False),
+    sa.Column("spokespeople", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+topics = sa.Table(
+    "topics",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("scale", sa.JSON, nullable=False),
+    sa.Column("directions", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+statement_revisions = sa.Table(
+    "statement_revisions",
+    metadata,
+    sa.Column("statement_id", sa.String(128), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("actor_id", sa.String(64), sa.ForeignKey("actors.id"), nullable=False),
+    sa.Column("topic_id", sa.String(64), sa.ForeignKey("topics.id"), nullable=False),
+    sa.Column("stance", sa.String(64), nullable=False),
+    sa.Column("conditions", sa.JSON, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("quote", sa.Text, nullable=False),
+    sa.Column("quote_kind", sa.String(16), nullable=False),
+    sa.Column("speaker", sa.JSON),
+    sa.Column("stated_on", sa.Date, nullable=False),
+    sa.Column("date_precision", sa.String(16), nullable=False),
+    sa.Column("source", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Index("ix_revisions_actor_topic_stated", "actor_id", "topic_id", "stated_on"),
+)
+
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("seq", sa.Integer, sa.Identity(), primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("entity", sa.String(16), nullable=False),  # actor, topic, statement
+    sa.Column("entity_id", sa.String(128), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),  # created, updated, revised, retracted
+    sa.Column("revision", sa.Integer),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+)

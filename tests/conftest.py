@@ -1,0 +1,45 @@
+"""App and client fixtures. Every test that uses `app` runs on SQLite, and again
+on PostgreSQL when STANDPOINT_TEST_POSTGRES_URL names a database it may wipe."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from service import create_app
+
+from .contract import ContractClient
+
+POSTGRES_URL = os.environ.get("STANDPOINT_TEST_POSTGRES_URL")
+POSTGRES_SKIP = (
+    "PostgreSQL run skipped: set STANDPOINT_TEST_POSTGRES_URL (e.g. "
+    "postgresql+psycopg://postgres@127.0.0.1:5432/test) to a database the tests may wipe"
+)
+
+
+def wipe_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'standpoint.db'}"
+    if not POSTGRES_URL:
+        pytest.skip(POSTGRES_SKIP)
+    wipe_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    app.test_client_class = ContractClient
+    yield app
+    app.extensions["standpoint.store"].engine.dispose()

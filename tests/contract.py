@@ -1,0 +1,65 @@
+"""Checks every response the test suite receives against the committed openapi.yaml."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+from flask.testing import FlaskClient
+from openapi_core import Config, OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from openapi_core.templating.paths.exceptions import PathNotFound
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+# Pages for people, not part of the JSON contract: the documentation UI.
+UNDOCUMENTED_PREFIXES = ("/docs", "/openapi.json")
+
+
+@lru_cache(maxsize=1)
+def spec_dict() -> dict:
+    return yaml.safe_load(SPEC_PATH.read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def openapi() -> OpenAPI:
+    config = Config(extra_media_type_deserializers={"application/yaml": yaml.safe_load})
+    return OpenAPI.from_dict(spec_dict(), config=config)
+
+
+def problem_schema() -> dict:
+    spec = spec_dict()
+    return {**spec["components"]["schemas"]["Problem"], "components": spec["components"]}
+
+
+def check_response(response) -> None:
+    """Raise if the response is not what openapi.yaml promises."""
+    request = response.request
+    path = request.path
+    if response.status_code >= 400:
+        # Every error, on any path, documented or not, is problem+json.
+        assert response.mimetype == "application/problem+json", (path, response.status_code, response.data[:200])
+        jsonschema.validate(response.get_json(), problem_schema())
+        body = response.get_json()
+        assert body["status"] == response.status_code
+    if path.startswith(UNDOCUMENTED_PREFIXES):
+        return
+    try:
+        openapi().validate_response(WerkzeugOpenAPIRequest(request), WerkzeugOpenAPIResponse(response))
+    except PathNotFound:
+        # Unknown paths must be errors (checked above); a 2xx on an undocumented path is a broken promise.
+        assert response.status_code >= 400, f"{path} answers {response.status_code} but is not in openapi.yaml"
+
+
+class ContractClient(FlaskClient):
+    """A test client that validates every response against openapi.yaml."""
+
+    validate = True
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if self.validate:
+            check_response(response)
+        return response
