@@ -24,3 +24,11 @@ def on_starting(server):
     create_app()  # PREPARE_DATABASE defaults on: migrate and seed here, once
     # Workers inherit this and skip the preparation.
     os.environ["STANDPOINT_PREPARE_DATABASE"] = "0"
+
+# The longest request line gunicorn accepts (its maximum); longer ones, like gunicorn's
+# other refusals before the app runs, are answered in problem+json, not gunicorn's HTML.
+limit_request_line = 8190
+
+from service.gunicorn_errors import install as _answer_errors_as_problems  # noqa: E402
+
+_answer_errors_as_problems()

@@ -10,7 +10,9 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from . import actors, health, positions, statements, topics
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import access_log, actors, health, positions, rate_limits, security_headers, statements, topics
 from .http_cache import init_app as init_http_cache
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import HttpCachingPlugin
@@ -80,8 +82,15 @@ def init_app(app: Flask) -> None:
     })
     app.before_request(_assign_request_id)
     app.after_request(_return_request_id)
-    api = StandpointApi(app, spec_kwargs={"extra_plugins": [HttpCachingPlugin()]})
+    security_headers.init_app(app)
+    rate_limits.init_app(app)
+    api = StandpointApi(app, spec_kwargs={
+        "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin()]})
+    rate_limits.register_spec_components(api.spec)
     for module in (actors, topics, statements, positions, health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     init_http_cache(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+    access_log.init_app(app)  # outermost: times and logs everything, proxies resolved
