@@ -14,6 +14,10 @@ from webargs.fields import DelimitedList
 from webargs.flaskparser import FlaskParser
 
 MAX_LIST_ITEMS = 50
+# Ids are slugs (`uk`, `united-kingdom`, `ceasefire_scope`); spaces around them are
+# forgiven. A comma can never be part of an id: it is the list's delimiter, and a
+# server cannot tell an encoded comma (%2C) from a literal one once the query is decoded.
+ID_PATTERN = r"^ *[A-Za-z0-9_-]+ *$"
 
 
 class StrictParser(FlaskParser):
@@ -51,7 +55,11 @@ class IdList(DelimitedList):
             "validate", ma.validate.Length(min=1, max=MAX_LIST_ITEMS,
                                            error="Give between {min} and {max} ids.")
         )
-        super().__init__(ma.fields.String(validate=ma.validate.Length(min=1, max=64)), **kwargs)
+        item = ma.fields.String(validate=[
+            ma.validate.Length(min=1, max=64),
+            ma.validate.Regexp(ID_PATTERN, error="Not an id: letters, digits, '-' and '_' only."),
+        ])
+        super().__init__(item, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         items = super()._deserialize(value, attr, data, **kwargs)
