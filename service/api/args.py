@@ -11,7 +11,10 @@ import datetime as dt
 import marshmallow as ma
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.fields import DelimitedList
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from .problems import Problem
 
 MAX_LIST_ITEMS = 50
 # Ids are slugs (`uk`, `united-kingdom`, `ceasefire_scope`); spaces around them are
@@ -32,6 +35,18 @@ class StrictParser(FlaskParser):
         "files": ma.RAISE,
     }
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req):
+        """A body must be JSON (415 otherwise), and nesting too deep for the parser is a 400."""
+        if not is_json_request(req):
+            if not req.get_data(cache=True):
+                return core.missing  # no body at all: the schema decides if one was required
+            raise Problem(415, "unsupported-media-type",
+                          f"Send the body as application/json, not {req.mimetype or 'untyped'}.")
+        try:
+            return core.parse_json(req.get_data(cache=True))
+        except RecursionError:
+            raise Problem(400, "invalid-json", "The JSON body is nested too deeply.") from None
 
 
 class Blueprint(SmorestBlueprint):
