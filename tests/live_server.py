@@ -76,8 +76,10 @@ def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 60.0)
 
 
 @contextlib.contextmanager
-def live_server(tmp_path: Path, database_url: str | None = None, workers: int = 2, **env):
-    """gunicorn with gunicorn.conf.py, on `database_url` (default: a new SQLite file)."""
+def live_server(tmp_path: Path, database_url: str | None = None, workers: int = 2,
+                wsgi_app: str | None = None, **env):
+    """gunicorn with gunicorn.conf.py, on `database_url` (default: a new SQLite file);
+    `wsgi_app` ("module:name") replaces the app the config names."""
     port = free_port()
     log_path = tmp_path / f"gunicorn-{port}.log"
     environment = {
@@ -90,7 +92,7 @@ def live_server(tmp_path: Path, database_url: str | None = None, workers: int = 
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py")],
+            [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), *([wsgi_app] if wsgi_app else [])],
             cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

@@ -40,7 +40,10 @@ def make_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # pre_ping replaces connections a database restart broke; connect_timeout turns an
+    # unreachable host into a quick 503 instead of a worker stuck until gunicorn kills it.
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                            connect_args={"connect_timeout": 5})
 
 
 class Store:
