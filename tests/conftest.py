@@ -4,6 +4,7 @@ on PostgreSQL when STANDPOINT_TEST_POSTGRES_URL names a database it may wipe."""
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 import sqlalchemy as sa
@@ -27,10 +28,21 @@ def wipe_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated, seeded SQLite file made once; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "standpoint.db"
+    template = create_app({"DATABASE_URL": f"sqlite:///{path}"})
+    template.extensions["standpoint.store"].engine.dispose()  # checkpoints the WAL into the file
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'standpoint.db'}"
+        copy = tmp_path / "standpoint.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), copy)
+        return f"sqlite:///{copy}"
     if not POSTGRES_URL:
         pytest.skip(POSTGRES_SKIP)
     wipe_postgres(POSTGRES_URL)
@@ -39,6 +51,8 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 def app(database_url):
+    # Migrations run on every app, as in production; on the SQLite copy they
+    # find the schema at head already, and the seed finds data already there.
     app = create_app({"DATABASE_URL": database_url, "TESTING": True})
     app.test_client_class = ContractClient
     yield app

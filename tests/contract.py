@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +26,10 @@ def spec_dict() -> dict:
 
 @lru_cache(maxsize=1)
 def openapi() -> OpenAPI:
-    config = Config(extra_media_type_deserializers={"application/yaml": yaml.safe_load})
+    config = Config(extra_media_type_deserializers={
+        "application/yaml": yaml.safe_load,
+        "application/problem+json": json.loads,
+    })
     return OpenAPI.from_dict(spec_dict(), config=config)
 
 
