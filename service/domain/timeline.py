@@ -44,6 +44,7 @@ def timeline(dataset: Dataset, topic: Topic, actors: Iterable[Actor],
             if change.verdict != "unchanged":
                 events.append(TimelineEvent(statement.stated_on, statement, change))
             before, before_date = after, statement.stated_on
-    # Stable: same-day events keep actor order as given.
-    events.sort(key=lambda e: e.date)
+    # Same-day events by actor id, whatever order actors were asked in; the
+    # sort is stable, so one actor's same-day statements keep their order.
+    events.sort(key=lambda e: (e.date, e.statement.actor))
     return events

@@ -91,11 +91,11 @@ def test_the_ceasefire_timeline_tells_the_week_in_order(dataset):
     told = [(e.date.day, e.statement.actor, e.change.verdict, e.change.right.stance)
             for e in events]
     assert told == [
-        (11, "us", "first_stated", "full"),
         (11, "ukraine", "first_stated", "full"),
+        (11, "us", "first_stated", "full"),
         (19, "russia", "first_stated", "energy_only"),
-        (19, "us", "shifted", "energy_only"),
         (19, "ukraine", "shifted", "energy_only"),
+        (19, "us", "shifted", "energy_only"),
         (20, "ukraine", "shifted", "energy_and_civilian"),
     ]
     # From a start date, positions held before it are the baseline, not news.
