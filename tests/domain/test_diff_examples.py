@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from service.domain.dataset import Dataset
-from service.domain.diff import diff, take_snapshot
+from service.domain.diff import Snapshot, diff, take_snapshot
+from service.domain.model import Position
 from service.domain.timeline import timeline
 from service.store.dataset_io import load_bundled, parse_dataset
 
@@ -118,3 +119,25 @@ def test_a_retracted_statement_shows_as_withdrawn_between_data_versions(dataset)
     assert (d.verdict, d.left.stance, d.right.stance) == ("withdrawn", "rejects", "no_position")
     assert d.summary == ("Russia's position Rejects was withdrawn: no recorded position "
                          "as of 2025-03-20")
+
+
+@pytest.mark.parametrize("before,after,change,comparison", [
+    ("rejects", "resists", "shifted", "differ"),            # same side
+    ("resists", "undecided", "shifted", "differ"),          # into the neutral middle: half flip
+    ("undecided", "open_to_involvement", "shifted", "differ"),  # out of it
+    ("resists", "open_to_involvement", "reversed", "opposed"),  # across: full flop
+    ("will_send_troops", "rejects", "reversed", "opposed"),
+    ("undecided", "undecided", "unchanged", "agree"),
+])
+def test_only_crossing_from_one_side_to_the_other_is_a_reversal(dataset, before, after, change,
+                                                                   comparison):
+    topic = dataset.topics["peacekeepers"]
+    uk, russia = dataset.actors["uk"], dataset.actors["russia"]
+
+    def held(actor, stance, day):
+        return Snapshot(actor, MARCH[day], {topic.id: Position(
+            actor.id, topic.id, MARCH[day], stance, None, topic.stance(stance))})
+
+    (moved,) = diff(held(uk, before, 11), held(uk, after, 20), [topic])
+    (apart,) = diff(held(uk, before, 20), held(russia, after, 20), [topic])
+    assert (moved.verdict, apart.verdict) == (change, comparison)
