@@ -37,14 +37,17 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# Without a PostgreSQL URL the suite runs once, on SQLite, and
+# tests/store/test_postgresql.py reports the skipped PostgreSQL run once.
+DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         copy = tmp_path / "standpoint.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), copy)
         return f"sqlite:///{copy}"
-    if not POSTGRES_URL:
-        pytest.skip(POSTGRES_SKIP)
     wipe_postgres(POSTGRES_URL)
     return POSTGRES_URL
 

@@ -71,6 +71,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/docs/assets/")
+    # Swagger UI would otherwise send the spec to validator.swagger.io.
+    app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"validatorUrl": None})
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {
             "description": API_DESCRIPTION,
