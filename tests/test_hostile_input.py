@@ -14,21 +14,19 @@ import pytest
 
 from service import create_app
 
-from .conftest import POSTGRES_SKIP, POSTGRES_URL, wipe_postgres
+from .conftest import DATABASES, POSTGRES_URL, wipe_postgres
 from .contract import ContractClient
 from .hostile import all_cases
 
 CASES = all_cases()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=DATABASES)
 def hostile_app(request, tmp_path_factory):
     """One app per database for the whole corpus: no case may change its data anyway."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'standpoint.db'}"
     else:
-        if not POSTGRES_URL:
-            pytest.skip(POSTGRES_SKIP)
         wipe_postgres(POSTGRES_URL)
         url = POSTGRES_URL
     app = create_app({"DATABASE_URL": url, "TESTING": True, "RATE_LIMIT_ENABLED": False})

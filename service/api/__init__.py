@@ -12,7 +12,8 @@ from werkzeug.exceptions import HTTPException
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import access_log, actors, health, positions, rate_limits, security_headers, statements, topics
+from . import actors, changes, comparisons, health, matrix, positions, statements, topics
+from . import access_log, rate_limits, security_headers
 from .http_cache import init_app as init_http_cache
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import HttpCachingPlugin
@@ -73,6 +74,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/docs/assets/")
+    # Swagger UI would otherwise send the spec to validator.swagger.io.
+    app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"validatorUrl": None})
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {
             "description": API_DESCRIPTION,
@@ -87,7 +90,7 @@ def init_app(app: Flask) -> None:
     api = StandpointApi(app, spec_kwargs={
         "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin()]})
     rate_limits.register_spec_components(api.spec)
-    for module in (actors, topics, statements, positions, health):
+    for module in (actors, topics, statements, positions, comparisons, changes, matrix, health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     init_http_cache(app)

@@ -62,10 +62,10 @@ def _add_headers(limiter: Limiter, response):
     if current is None:
         return response
     try:
-        reset_at = current.reset_at
+        reset_at = current.window[0]  # when the window ends, Unix time
         response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
         response.headers["X-RateLimit-Remaining"] = str(max(0, current.remaining))
-        response.headers["X-RateLimit-Reset"] = str(reset_at)
+        response.headers["X-RateLimit-Reset"] = str(math.ceil(reset_at))
         if response.status_code == 429:
             response.headers["Retry-After"] = str(max(1, math.ceil(reset_at - time.time())))
     except Exception:  # storage gone mid-request: the answer matters more than its headers
