@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .conftest import POSTGRES_SKIP, POSTGRES_URL, wipe_postgres
-from .live_server import free_port, live_server
+from .server import free_port, live_server
 from .tcp_proxy import CuttableProxy
 
 pytestmark = pytest.mark.slow

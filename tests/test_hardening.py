@@ -14,7 +14,7 @@ from service import create_app
 from service.api import security_headers
 from service.api.access_log import JsonLineFormatter
 
-from .live_server import live_server
+from .server import live_server
 
 
 @pytest.mark.parametrize("path, status", [

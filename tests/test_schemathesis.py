@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_server import ROOT, live_server
+from tests.server import ROOT, live_server
 
 pytestmark = pytest.mark.slow
 

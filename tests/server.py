@@ -7,13 +7,16 @@ several suites share the host; otherwise the OS picks a free one.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,3 +110,28 @@ def live_server(tmp_path: Path, database_url: str | None = None, workers: int = 
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def make_key(database_url: str, scope: str) -> str:
+    """Prepare the database as a first start would and make an API key in it."""
+    from service import create_app
+    from service.store import keys
+
+    app = create_app({"DATABASE_URL": database_url})
+    engine = app.extensions["standpoint.store"].engine
+    try:
+        return keys.create_key(engine, f"test-{scope}-{uuid.uuid4().hex[:6]}", scope)
+    finally:
+        engine.dispose()
+
+
+def post_json(url: str, path: str, body, headers: dict | None = None, method: str = "POST"):
+    """(status, headers, parsed body); raises OSError when the connection breaks."""
+    request = urllib.request.Request(
+        url + path, data=json.dumps(body).encode(), method=method,
+        headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read() or b"null")
