@@ -54,10 +54,13 @@ class Case:
 
 
 def operations():
+    """(path, method, operation) with the path item's shared parameters merged in."""
     for path, item in spec_dict()["paths"].items():
         for method in METHODS:
             if method in item:
-                yield path, method, item[method]
+                operation = dict(item[method])
+                operation["parameters"] = [*item.get("parameters", []), *operation.get("parameters", [])]
+                yield path, method, operation
 
 
 def fill(path: str, **overrides) -> str:

@@ -8,7 +8,8 @@ oversized and mistyped bodies for every operation that takes one; undocumented m
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,27 @@ from .contract import ContractClient
 from .hostile import all_cases
 
 CASES = all_cases()
+REPORT = Path(__file__).resolve().parent.parent / "test-artifacts" / "hostile-input.md"
+OUTCOMES: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def outcome_table():
+    """Writes test-artifacts/hostile-input.md: requests by category and the statuses they got."""
+    yield
+    if not OUTCOMES:
+        return
+    lines = []
+    for database, by_category in OUTCOMES.items():
+        total = sum(sum(c.values()) for c in by_category.values())
+        lines += [f"### {database}: {total} requests", "",
+                  "| category | requests | answers |", "| --- | ---: | --- |"]
+        for category, statuses in sorted(by_category.items()):
+            answers = ", ".join(f"{status} x{count}" for status, count in sorted(statuses.items()))
+            lines.append(f"| {category} | {sum(statuses.values())} | {answers} |")
+        lines.append("")
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text("\n".join(lines))
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -52,6 +74,8 @@ def test_hostile_request_is_refused_with_a_problem(hostile_app, case):
     client = hostile_app.test_client()
     response = client.open(case.path, method=case.method.upper(), query_string=case.query,
                            data=case.body, headers=case.headers)
+    database = hostile_app.config["DATABASE_URL"].split(":")[0].split("+")[0]
+    OUTCOMES[database][case.category][response.status_code] += 1
     # The ContractClient already checked: problem+json, valid against the spec, status in body.
     assert 400 <= response.status_code < 500, (response.status_code, response.data[:300])
     if case.expected:
