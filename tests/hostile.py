@@ -4,6 +4,7 @@ with a 4xx problem+json and must leave the stored data as it was."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .contract import spec_dict
@@ -15,6 +16,7 @@ KNOWN_IDS = {"actor_id": "uk", "topic_id": "backstop", "statement_id": "uk-backs
              "id": "uk", "key_id": "1"}
 
 NUL, BAD_UTF8 = "%00", "%FF%FE%FD"
+DATE_IN = re.compile(r"\d{4}-\d{2}-\d{2}")
 SQL = "%27%20OR%20%271%27%3D%271%27%3B%20DROP%20TABLE%20statements%3B--"
 HTML = "%3Cscript%3Ealert(1)%3C%2Fscript%3E"
 
@@ -70,6 +72,13 @@ def fill(path: str, **overrides) -> str:
 
 
 def _query_attacks(schema: dict) -> dict[str, str]:
+    example = str(schema.get("example", ""))
+    if schema.get("format") == "date":
+        return DATE_ATTACKS
+    if schema.get("type") == "string" and DATE_IN.search(example):
+        # A value that embeds a date (`left=us@2025-03-11`): the same value with an impossible one.
+        return {**STRING_ATTACKS, **{label: DATE_IN.sub(date, example) for label, date in
+                                     (("zero-date", "0000-00-00"), ("feb-30", "2025-02-30"))}}
     if schema.get("type") == "array":
         return LIST_ATTACKS
     if schema.get("format") == "date":
@@ -91,7 +100,7 @@ def query_cases():
                 category = {"ids-10000": "huge list", "ids-51": "huge list", "nul": "NUL byte",
                             "invalid-utf8": "invalid UTF-8", "sql": "SQL injection", "html": "HTML injection",
                             "huge": "huge query string"}.get(label, "bad value")
-                if param.get("schema", {}).get("format") == "date" and category == "bad value":
+                if label in DATE_ATTACKS and category == "bad value":
                     category = "impossible date"
                 yield Case(f"{op}-{param['name']}-{label}", category, method, target, f"{param['name']}={value}")
 
