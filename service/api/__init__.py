@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import actors, changes, comparisons, health, matrix, positions, statements, topics
-from . import access_log, links, rate_limits, security_headers
+from . import access_log, input_guards, links, rate_limits, security_headers
 from .http_cache import init_app as init_http_cache
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import HttpCachingPlugin
@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_return_request_id)
     security_headers.init_app(app)
     rate_limits.init_app(app)
+    input_guards.init_app(app)
     api = StandpointApi(app, spec_kwargs={
         "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin(), links.LinksPlugin()]})
     rate_limits.register_spec_components(api.spec)

@@ -14,6 +14,7 @@ from webargs.fields import DelimitedList
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from .input_guards import contains_nul
 from .problems import Problem
 
 MAX_LIST_ITEMS = 50
@@ -44,9 +45,12 @@ class StrictParser(FlaskParser):
             raise Problem(415, "unsupported-media-type",
                           f"Send the body as application/json, not {req.mimetype or 'untyped'}.")
         try:
-            return core.parse_json(req.get_data(cache=True))
+            document = core.parse_json(req.get_data(cache=True))
         except RecursionError:
             raise Problem(400, "invalid-json", "The JSON body is nested too deeply.") from None
+        if contains_nul(document):
+            raise Problem(400, "invalid-json", "The JSON body contains a NUL character (\\u0000).")
+        return document
 
 
 class Blueprint(SmorestBlueprint):
