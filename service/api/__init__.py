@@ -10,7 +10,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from . import actors, health, positions, statements, topics
+from . import actors, auth, changes, health, positions, statements, topics
 from .http_cache import init_app as init_http_cache
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import HttpCachingPlugin
@@ -81,7 +81,8 @@ def init_app(app: Flask) -> None:
     app.before_request(_assign_request_id)
     app.after_request(_return_request_id)
     api = StandpointApi(app, spec_kwargs={"extra_plugins": [HttpCachingPlugin()]})
-    for module in (actors, topics, statements, positions, health):
+    auth.init_app(api)
+    for module in (actors, topics, statements, positions, changes, health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     init_http_cache(app)
