@@ -9,41 +9,20 @@ that PostgreSQL database (wiped first)."""
 from __future__ import annotations
 
 import collections
-import http.client
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from service import create_app
-from service.store import keys
-
 from .conftest import POSTGRES_SKIP, POSTGRES_URL, wipe_postgres
+from .live_server import gunicorn
+from .live_server import request as _request
 
-ROOT = Path(__file__).resolve().parent.parent
 CLIENTS, POSTS_PER_CLIENT = 8, 250
 PORTS = {"sqlite": 8411, "postgresql": 8412}
 
 pytestmark = pytest.mark.slow
-
-
-def _request(port, method, path, body=None, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        data = json.dumps(body).encode() if body is not None else None
-        conn.request(method, path, body=data, headers={
-            **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
-        response = conn.getresponse()
-        payload = response.read()
-        return response.status, dict(response.getheaders()), payload
-    finally:
-        conn.close()
 
 
 def _statement(marker: str) -> dict:
@@ -94,29 +73,8 @@ def fresh_database(request, tmp_path):
 @pytest.fixture
 def server(fresh_database, tmp_path):
     name, url = fresh_database
-    app = create_app({"DATABASE_URL": url})  # migrate and seed, as a first start would
-    key = keys.create_key(app.extensions["standpoint.store"].engine, "load-desk", "editor")
-    app.extensions["standpoint.store"].engine.dispose()
-    port = PORTS[name]
-    log = open(tmp_path / "gunicorn.log", "w")
-    env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "4"}
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(100):
-            try:
-                if _request(port, "GET", "/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text())
-        yield name, port, key
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-        log.close()
+    with gunicorn(url, PORTS[name], tmp_path / "gunicorn.log", "editor") as key:
+        yield name, PORTS[name], key
 
 
 def test_concurrent_posts_store_each_statement_exactly_once(server):

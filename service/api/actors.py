@@ -69,8 +69,10 @@ class ActorChangesSchema(ma.Schema):
 class ActorInSchema(ActorChangesSchema):
     id = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG],
                           metadata={"example": "nato"})
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTOR_KINDS))
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                            metadata={"example": "North Atlantic Treaty Organization"})
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTOR_KINDS),
+                            metadata={"example": "bloc"})
     country_code = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Regexp(
         r"^[A-Z]{2}$", error="ISO 3166-1 alpha-2, upper case."))
     aliases = ma.fields.List(ma.fields.String(validate=[ma.validate.Length(min=1, max=64), SLUG]),
@@ -115,7 +117,7 @@ class Actors(MethodView):
         return write(lambda conn: _written(w.create_actor(conn, data, by), 201))
 
 
-@blp.route("/<string:actor_id>")
+@blp.route("/<string:actor_id>", parameters=[{"in": "path", "name": "actor_id", "example": "uk"}])
 class ActorItem(MethodView):
     @blp.doc(operationId="getActor")
     @blp.response(200, ActorSchema)

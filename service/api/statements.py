@@ -133,8 +133,10 @@ class SourceInSchema(ma.Schema):
     class Meta:
         ordered = True
 
-    publisher = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    published_on = ma.fields.Date(required=True, validate=_not_future)
+    publisher = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                                metadata={"example": "Associated Press"})
+    published_on = ma.fields.Date(required=True, validate=_not_future,
+                                  metadata={"example": "2025-03-21"})
     title = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=500))
     byline = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200))
     url = ma.fields.Url(allow_none=True, load_default=None, schemes={"http", "https"})
@@ -158,7 +160,7 @@ class StatementChangesSchema(ma.Schema):
     quote = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
     quote_kind = ma.fields.String(validate=ma.validate.OneOf(QUOTE_KINDS))
     speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True)
-    stated_on = ma.fields.Date(validate=_not_future, metadata={"example": "2025-03-20"})
+    stated_on = ma.fields.Date(validate=_not_future, metadata={"example": "2025-03-21"})
     date_precision = ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS))
     source = ma.fields.Nested(SourceInSchema)
     note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000), metadata={
@@ -177,19 +179,22 @@ class StatementInSchema(StatementChangesSchema):
 
     id = ma.fields.String(validate=[ma.validate.Length(min=1, max=128), SLUG], metadata={
         "description": "Optional slug; generated from actor, topic and date when absent.",
-        "example": "uk-backstop-2025-03-20"})
+        "example": "uk-backstop-2025-03-21"})
     actor = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64), metadata={
         "description": "Actor id or alias.", "example": "uk"})
-    topic = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    topic = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
+                             metadata={"example": "backstop"})
     stance = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64), metadata={
-        "description": "A value of the topic's scale, or `unclear` (else 422)."})
+        "description": "A value of the topic's scale, or `unclear` (else 422).", "example": "requires"})
     conditions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=500)),
                                 load_default=list, validate=ma.validate.Length(max=20))
-    summary = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
-    quote = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    summary = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                               metadata={"example": "Starmer says a European force needs a US backstop."})
+    quote = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                             metadata={"example": "The plan will not work without it."})
     quote_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(QUOTE_KINDS))
     speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True, load_default=None)
-    stated_on = ma.fields.Date(required=True, validate=_not_future, metadata={"example": "2025-03-20"})
+    stated_on = ma.fields.Date(required=True, validate=_not_future, metadata={"example": "2025-03-21"})
     date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS))
     source = ma.fields.Nested(SourceInSchema, required=True)
 
@@ -240,7 +245,7 @@ class Statements(MethodView):
         return write(lambda conn: _written(w.create_statement(conn, data, by), 201))
 
 
-@blp.route("/<string:statement_id>")
+@blp.route("/<string:statement_id>", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
 class StatementItem(MethodView):
     @blp.doc(operationId="getStatement")
     @blp.response(200, StatementSchema)
@@ -255,7 +260,7 @@ class StatementItem(MethodView):
         return statement, 200, {"ETag": quote_etag(statement_etag(statement))}
 
 
-@blp.route("/<string:statement_id>/history")
+@blp.route("/<string:statement_id>/history", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
 class StatementHistory(MethodView):
     @blp.doc(operationId="getStatementHistory")
     @blp.response(200, HistorySchema)
@@ -278,7 +283,7 @@ _WRITTEN_HEADERS = {
 }
 
 
-@blp.route("/<string:statement_id>/revisions")
+@blp.route("/<string:statement_id>/revisions", parameters=[{"in": "path", "name": "statement_id", "example": "us-backstop-2025-03-20"}])
 class StatementRevisions(MethodView):
     @requires(blp, "editor")
     @blp.doc(operationId="reviseStatement")
@@ -302,7 +307,7 @@ class StatementRevisions(MethodView):
             w.revise_statement(conn, statement_id, changes, by, _matches_if_match), 201))
 
 
-@blp.route("/<string:statement_id>/retraction")
+@blp.route("/<string:statement_id>/retraction", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
 class StatementRetraction(MethodView):
     @requires(blp, "editor")
     @blp.doc(operationId="retractStatement")

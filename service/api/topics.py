@@ -127,7 +127,7 @@ class Topics(MethodView):
         return write(lambda conn: _written(w.create_topic(conn, data, by), 201))
 
 
-@blp.route("/<string:topic_id>")
+@blp.route("/<string:topic_id>", parameters=[{"in": "path", "name": "topic_id", "example": "backstop"}])
 class TopicItem(MethodView):
     @blp.doc(operationId="getTopic")
     @blp.response(200, TopicSchema)
