@@ -25,12 +25,17 @@ def spec_dict() -> dict:
     return yaml.safe_load(SPEC_PATH.read_text("utf-8"))
 
 
+def _text(data) -> str:
+    return data.decode("utf-8") if isinstance(data, bytes) else data
+
+
 @lru_cache(maxsize=1)
 def openapi() -> OpenAPI:
     config = Config(extra_media_type_deserializers={
         "application/yaml": yaml.safe_load,
-        # openapi-core 0.23 only knows plain application/json.
         "application/problem+json": json.loads,
+        # CSV is documented as a string: validate that it is text (UTF-8).
+        "text/csv": _text,
     })
     return OpenAPI.from_dict(spec_dict(), config=config)
 

@@ -1,117 +1,162 @@
-"""/v1/changes: every write in commit order, for dashboards that sync incrementally."""
+"""How positions moved over time: one actor between two dates, and one topic's
+timeline across actors. Both are views of service.domain.diff."""
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import binascii
-
 import marshmallow as ma
-from flask import url_for
 from flask.views import MethodView
 
 from .. import store
-from ..store.changes import changes_since
-from .args import Blueprint, QueryArgs
+from ..domain.diff import diff, take_snapshot
+from ..domain.timeline import timeline
+from .args import Blueprint, IdList, today
+from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
+from .csv_format import FormatArgs, csv_alternative, respond
+from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
+from .statements import StatementSchema
 
-blp = Blueprint("changes", __name__, url_prefix="/v1/changes",
-                description="The change feed: every write, in commit order.")
-
-MAX_LIMIT = 500
-
-
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """The seq inside a cursor; ValueError if it is not one we made."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError("not a cursor") from exc
-    prefix, _, number = text.partition(":")
-    if prefix != "seq" or not number.isdigit() or len(number) > 18:
-        raise ValueError("not a cursor")
-    return int(number)
+blp = Blueprint("changes", __name__, url_prefix="/v1",
+                description="How an actor's positions, or a topic's, moved over time.")
 
 
-class Cursor(ma.fields.String):
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return decode_cursor(text)
-        except ValueError as exc:
-            raise ma.ValidationError(
-                "Not a cursor from this feed: use `next_cursor` of an earlier page, "
-                "or omit `since` to start from the beginning.") from exc
+class DateRangeArgs(FormatArgs):
+    to = ma.fields.Date(load_default=today, metadata={
+        "description": "End date (inclusive); default today (UTC).", "example": "2025-03-20"})
+
+    @ma.validates_schema
+    def _range(self, data, **_):
+        if data.get("from_") and data["from_"] > data["to"]:
+            raise ma.ValidationError("must not be before `from`", "to")
 
 
-class ChangesArgs(QueryArgs):
-    since = Cursor(load_default=0, metadata={
-        "description": "Opaque cursor: `next_cursor` of the previous page. Omit to start at the beginning."})
-    limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=MAX_LIMIT),
-                              metadata={"description": f"Entries per page, 1 to {MAX_LIMIT}."})
+class ChangesArgs(DateRangeArgs):
+    from_ = ma.fields.Date(data_key="from", required=True, metadata={
+        "description": "Start date: the position held on this day is the `left` side.",
+        "example": "2025-03-01"})
+    topics = TOPICS_ARG
 
 
-class ChangeSchema(ma.Schema):
+class ChangeSchema(TopicDiffSchema):
+    trail = ma.fields.List(ma.fields.Nested(StatementSchema), required=True, metadata={
+        "description": "Statements stated after `from` up to `to` that count for positions, "
+                       "oldest first."})
+
+
+class ChangesSchema(ma.Schema):
     class Meta:
         ordered = True
 
-    cursor = ma.fields.String(required=True, metadata={
-        "description": "Resume after this entry with `since=<cursor>`."})
-    at = ma.fields.AwareDateTime(required=True)
-    entity = ma.fields.String(required=True, metadata={"enum": ["statement", "actor", "topic"]})
-    id = ma.fields.String(required=True)
-    action = ma.fields.String(required=True, metadata={
-        "enum": ["created", "updated", "revised", "retracted"]})
-    revision = ma.fields.Integer(allow_none=True, required=True, metadata={
-        "description": "For statements: the revision this write recorded."})
-    tombstone = ma.fields.Boolean(required=True, metadata={
-        "description": "True for a retraction: drop the statement from positions and diffs."})
-    recorded_by = ma.fields.String(required=True)
-    href = ma.fields.String(required=True, metadata={"description": "Where the entity is now."})
+    actor = ma.fields.String(required=True, metadata={"example": "ukraine"})
+    from_ = ma.fields.Date(data_key="from", attribute="from", required=True)
+    to = ma.fields.Date(required=True)
+    topics = ma.fields.List(ma.fields.Nested(ChangeSchema), required=True, metadata={
+        "description": "Per topic: `left` is the position at `from`, `right` at `to`."})
 
 
-class ChangePageSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
-    items = ma.fields.List(ma.fields.Nested(ChangeSchema), required=True)
-    next_cursor = ma.fields.String(required=True, metadata={
-        "description": "Pass as `since` to get what follows; stays put when nothing is new."})
-    has_more = ma.fields.Boolean(required=True)
+CHANGE_COLUMNS = DIFF_COLUMNS + ("statements_between",)
 
 
-ENDPOINTS = {"statement": ("statements.StatementItem", "statement_id"),
-             "actor": ("actors.ActorItem", "actor_id"),
-             "topic": ("topics.TopicItem", "topic_id")}
+def changes_table(result: dict):
+    return CHANGE_COLUMNS, (diff_row(c) + ([s.id for s in c.trail],) for c in result["topics"])
 
 
-def _entry(row) -> dict:
-    endpoint, arg = ENDPOINTS[row.entity]
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.timezone.utc)
-    return {
-        "cursor": encode_cursor(row.seq), "at": at, "entity": row.entity, "id": row.entity_id,
-        "action": row.action, "revision": row.revision, "tombstone": row.action == "retracted",
-        "recorded_by": row.recorded_by, "href": url_for(endpoint, **{arg: row.entity_id}),
-    }
+class _Change:
+    """A TopicDiff with the trail of statements behind it, for serialising."""
+
+    def __init__(self, change, trail):
+        self._change, self.trail = change, trail
+
+    def __getattr__(self, name):
+        return getattr(self._change, name)
 
 
-@blp.route("")
-class Changes(MethodView):
-    @blp.doc(operationId="listChanges")
+@blp.route("/actors/<string:actor_id>/changes")
+class ActorChanges(MethodView):
+    @blp.doc(operationId="getActorChanges")
     @blp.arguments(ChangesArgs, location="query")
-    @blp.response(200, ChangePageSchema)
-    def get(self, args):
-        """Every write since a cursor, in commit order
+    @csv_alternative(blp, "One row per topic, columns: " + ", ".join(CHANGE_COLUMNS)
+                     + " (statement ids separated by '; ').")
+    @blp.response(200, ChangesSchema)
+    def get(self, args, actor_id):
+        """How an actor's positions changed between two dates
 
-        Statements created, revised and retracted (a retraction is a tombstone),
-        actors and topics created and updated. Page with `next_cursor`.
+        Per topic: the position at `from`, the position at `to`, the verdict (unchanged,
+        shifted, reversed, first_stated, withdrawn, unknown), distance and direction, and the
+        statements in between.
         """
-        with store.engine().connect() as conn:
-            rows = changes_since(conn, args["since"], args["limit"] + 1)
-        page = rows[:args["limit"]]
-        last = page[-1].seq if page else args["since"]
-        return {"items": [_entry(r) for r in page], "next_cursor": encode_cursor(last),
-                "has_more": len(rows) > args["limit"]}
+        dataset = store.snapshot()
+        actor = actor_or_404(dataset, actor_id)
+        topics = topics_or_404(dataset, args.get("topics"))
+        start, end = args["from_"], args["to"]
+        diffs = diff(take_snapshot(dataset, actor, start, topics),
+                     take_snapshot(dataset, actor, end, topics), topics)
+        result = {"actor": actor.id, "from": start, "to": end, "topics": [
+            _Change(d, dataset.trail(actor.id, d.topic.id, start, end)) for d in diffs]}
+        return respond(args, result, changes_table)
+
+
+# --- /v1/topics/{topic_id}/timeline ---------------------------------------
+
+class TimelineArgs(DateRangeArgs):
+    from_ = ma.fields.Date(data_key="from", metadata={
+        "description": "Only statements stated after this date; default the whole record.",
+        "example": "2025-03-01"})
+    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases; default all."})
+
+
+class TimelineEventSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    date = ma.fields.Date(required=True, metadata={"example": "2025-03-19"})
+    actor = ma.fields.String(attribute="statement.actor", required=True,
+                             metadata={"example": "ukraine"})
+    verdict = ma.fields.String(attribute="change.verdict", required=True, metadata={
+        "enum": ["shifted", "reversed", "first_stated", "withdrawn", "unknown"]})
+    distance = ma.fields.Integer(attribute="change.distance", allow_none=True, required=True)
+    direction = ma.fields.String(attribute="change.direction", allow_none=True, required=True)
+    summary = ma.fields.String(attribute="change.summary", required=True)
+    change = ma.fields.Nested(TopicDiffSchema, required=True, metadata={
+        "description": "The diff of the position just before (left) and after (right)."})
+
+
+class TimelineSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    topic = ma.fields.String(required=True, metadata={"example": "ceasefire_scope"})
+    from_ = ma.fields.Date(data_key="from", attribute="from", allow_none=True, required=True)
+    to = ma.fields.Date(required=True)
+    events = ma.fields.List(ma.fields.Nested(TimelineEventSchema), required=True)
+
+
+TIMELINE_COLUMNS = ("date", "topic", "actor", "from_stance", "to_stance", "verdict", "distance",
+                    "direction", "statement", "summary")
+
+
+def timeline_table(result: dict):
+    return TIMELINE_COLUMNS, (
+        (e.date, e.change.topic.id, e.statement.actor, e.change.left.stance,
+         e.change.right.stance, e.change.verdict, e.change.distance, e.change.direction,
+         e.statement.id, e.change.summary) for e in result["events"])
+
+
+@blp.route("/topics/<string:topic_id>/timeline")
+class TopicTimeline(MethodView):
+    @blp.doc(operationId="getTopicTimeline")
+    @blp.arguments(TimelineArgs, location="query")
+    @csv_alternative(blp, "One row per change, columns: " + ", ".join(TIMELINE_COLUMNS) + ".")
+    @blp.response(200, TimelineSchema)
+    def get(self, args, topic_id):
+        """Every change of stance on a topic, by any actor, in date order
+
+        Each statement is diffed against the position its actor held just before it;
+        restatements that change nothing are left out.
+        """
+        dataset = store.snapshot()
+        topic = topic_or_404(dataset, topic_id)
+        actors = actors_or_404(dataset, args.get("actors"))
+        events = timeline(dataset, topic, actors, args.get("from_"), args["to"])
+        result = {"topic": topic.id, "from": args.get("from_"), "to": args["to"],
+                  "events": events}
+        return respond(args, result, timeline_table)
