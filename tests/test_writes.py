@@ -271,3 +271,20 @@ def test_unknown_statement_history_and_revision_are_404(client, editor):
     response = post(client, "/v1/statements/nope/revisions", {"summary": "y"}, editor,
                     **{"If-Match": '"r1-x"'})
     assert response.status_code == 404
+
+
+def test_retraction_with_a_stale_if_match_is_412(client, editor):
+    created = _create(client, editor)
+    post(client, "/v1/statements/uk-backstop-x/revisions", {"summary": "Fixed."}, editor,
+         **{"If-Match": created.headers["ETag"]})
+    stale = post(client, "/v1/statements/uk-backstop-x/retraction", {"reason": "x"}, editor,
+                 **{"If-Match": created.headers["ETag"]})
+    assert stale.status_code == 412
+    assert client.get("/v1/statements/uk-backstop-x").get_json()["status"] == "current"
+
+
+def test_get_statement_answers_304_for_its_etag(client):
+    first = client.get("/v1/statements/uk-backstop-2025-03-20")
+    again = client.get("/v1/statements/uk-backstop-2025-03-20",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
