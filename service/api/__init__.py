@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import actors, changes, comparisons, health, matrix, positions, statements, topics
+from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
 from . import access_log, input_guards, links, rate_limits, security_headers
 from .http_cache import init_app as init_http_cache
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
@@ -91,7 +91,9 @@ def init_app(app: Flask) -> None:
     api = StandpointApi(app, spec_kwargs={
         "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin(), links.LinksPlugin()]})
     rate_limits.register_spec_components(api.spec)
-    for module in (actors, topics, statements, positions, comparisons, changes, matrix, health):
+    auth.init_app(api)
+    for module in (actors, topics, statements, positions, comparisons, changes, matrix, feed,
+                   health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     init_http_cache(app)

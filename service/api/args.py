@@ -44,6 +44,10 @@ class StrictParser(FlaskParser):
                 return core.missing  # no body at all: the schema decides if one was required
             raise Problem(415, "unsupported-media-type",
                           f"Send the body as application/json, not {req.mimetype or 'untyped'}.")
+        if not req.get_data(cache=True):
+            # webargs would read "no body" as an empty document; every body Standpoint
+            # takes is required, and an empty one is not JSON.
+            raise Problem(400, "invalid-json", "The body is empty; send a JSON object.")
         try:
             document = core.parse_json(req.get_data(cache=True))
         except RecursionError:
