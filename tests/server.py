@@ -51,8 +51,16 @@ class LiveServer:
         return self.log_path.read_text("utf-8", errors="replace")
 
     def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        """The master's live child processes (its workers), from /proc."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid and fields[0] != "Z":
+                pids.append(int(stat.parent.name))
+        return sorted(pids)
 
     def get(self, path: str, timeout: float = 5.0):
         """(status, headers, body) without raising on 4xx/5xx."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server import ROOT, live_server
+from tests.server import ROOT, live_server, make_key
 
 pytestmark = pytest.mark.slow
 
@@ -28,11 +28,16 @@ def test_schemathesis_finds_no_failures(tmp_path):
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     report = REPORT_DIR / "report.json"
     report.unlink(missing_ok=True)
+    database_url = f"sqlite:///{tmp_path / 'contract.db'}"
+    # An admin key (editor's scope and more), so every write operation is exercised.
+    key = make_key(database_url, "admin")
     # Limits stay on (their 429 is part of the contract) but far above this run's pace.
-    with live_server(tmp_path, STANDPOINT_RATE_LIMIT_PER_IP="100000 per minute",
-                     STANDPOINT_ACCESS_LOG="0") as server:
+    with live_server(tmp_path, database_url=database_url, STANDPOINT_ACCESS_LOG="0",
+                     STANDPOINT_RATE_LIMIT_PER_IP="100000 per minute",
+                     STANDPOINT_RATE_LIMIT_PER_KEY="100000 per minute") as server:
         command = [str(ST), "--config-file", str(ROOT / "schemathesis.toml"), "run",
                    f"{server.url}/openapi.yaml", "--no-color",
+                   "--header", f"Authorization: Bearer {key}",
                    "--report", "json,junit", "--report-dir", str(REPORT_DIR),
                    "--report-json-path", str(report),
                    "--report-junit-path", str(REPORT_DIR / "junit.xml")]
