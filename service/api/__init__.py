@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
-from . import access_log, input_guards, links, rate_limits, security_headers
+from . import access_log, input_guards, links, preconditions, rate_limits, security_headers
 from .http_cache import init_app as init_http_cache
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import HttpCachingPlugin
@@ -89,7 +89,8 @@ def init_app(app: Flask) -> None:
     rate_limits.init_app(app)
     input_guards.init_app(app)
     api = StandpointApi(app, spec_kwargs={
-        "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin(), links.LinksPlugin()]})
+        "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin(), links.LinksPlugin(),
+                          preconditions.PreconditionPlugin()]})
     rate_limits.register_spec_components(api.spec)
     auth.init_app(api)
     for module in (actors, topics, statements, positions, comparisons, changes, matrix, feed,
