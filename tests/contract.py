@@ -15,8 +15,9 @@ from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotF
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
-# Pages for people, not part of the JSON contract: the documentation UI.
-UNDOCUMENTED_PREFIXES = ("/docs", "/openapi.json")
+# Not part of the contract: the documentation UI and the embed pages' static
+# assets (the embed pages themselves are documented).
+UNDOCUMENTED_PREFIXES = ("/docs", "/openapi.json", "/embed/assets/")
 
 
 @lru_cache(maxsize=1)
