@@ -25,8 +25,8 @@ def spec_dict() -> dict:
     return yaml.safe_load(SPEC_PATH.read_text("utf-8"))
 
 
-def _text(body) -> str:
-    return body.decode("utf-8") if isinstance(body, bytes) else body
+def _text(data) -> str:
+    return data.decode("utf-8") if isinstance(data, bytes) else data
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +35,8 @@ def openapi() -> OpenAPI:
         "application/yaml": yaml.safe_load,
         # openapi-core does not read the +json suffix as JSON by itself.
         "application/problem+json": json.loads,
+        # CSV and HTML are documented as strings: validate that they are text (UTF-8).
+        "text/csv": _text,
         "text/html": _text,
     })
     return OpenAPI.from_dict(spec_dict(), config=config)

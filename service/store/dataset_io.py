@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -37,9 +38,17 @@ class DatasetError(DomainError):
         self.where = where
 
 
+# libyaml's loader when the wheel has it: ten times faster than pure Python.
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=1)
+def _bundled_text() -> str:
+    return resources.files("service.data").joinpath("dataset.yaml").read_text("utf-8")
+
+
 def load_bundled() -> dict:
-    text = resources.files("service.data").joinpath("dataset.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(_bundled_text(), Loader=YamlLoader)
 
 
 def parse_dataset(data: Any) -> tuple[list[Actor], list[Topic], list[Statement]]:
