@@ -210,13 +210,13 @@ def check_stances(name: str, page) -> None:
         assert badge(page, "uk", "backstop") == "Requires it"
         assert badge(page, "germany", "backstop") == "No recorded position"
         fault = page.inner_text('[data-topic="peacekeepers"] [data-pair="uk russia"]')
-        assert "United Kingdom (Will send troops) and Russia (Rejects)" in fault
+        assert "United Kingdom and Russia are opposed: Will send troops vs Rejects" in fault
         assert page.is_visible('[data-actor="russia"][data-topic="peacekeepers"] .fault-flag')
     else:
         steps = page.locator('[data-topic="ceasefire_scope"] [data-verdict]')
         verdicts = [steps.nth(i).get_attribute("data-verdict") for i in range(steps.count())]
         assert verdicts == ["first_stated", "shifted", "shifted"]
-        assert "Moved narrower: from Full ceasefire to Energy infrastructure only" in page.inner_text(
+        assert "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only" in page.inner_text(
             '[data-topic="ceasefire_scope"]')
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from service import create_app
 from service.store.dataset_io import import_dataset, load_bundled
+from service.web.filters import long_date
 
 from .contract import ContractClient
 
@@ -152,7 +153,9 @@ def test_compare_marks_the_fault_lines(client):
     assert compare.stance_text("russia", "peacekeepers") == "Rejects"
     assert "On a fault line" not in compare.text("germany", "peacekeepers")
     assert 'data-pair="uk russia"' in html
-    assert "United Kingdom (Will send troops) and Russia (Rejects) are on opposite sides" in html
+    # The diff engine's own words, as /v1/compare gives them.
+    assert ("United Kingdom and Russia are opposed: Will send troops vs Rejects; "
+            "Russia is 4 steps less willing") in html
     # Silence is not a fault line.
     backstop = html[html.index('data-topic="backstop"'):html.index('data-topic="ceasefire_scope"')]
     assert "None: no two of these parties are on opposite sides" in backstop
@@ -165,15 +168,23 @@ def test_timeline_shows_each_change_with_its_verdict(client):
     verdicts = re.findall(r'data-verdict="([a-z_]+)" data-stance="([a-z_]+)"', html)
     assert verdicts == [("first_stated", "full"), ("shifted", "energy_only"),
                         ("shifted", "energy_and_civilian")]
-    assert "Moved narrower: from Full ceasefire to Energy infrastructure only" in html
-    assert "Moved broader: from Energy infrastructure only to Energy and civilian infrastructure" in html
+    assert "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only" in html
+    assert "Ukraine moved broader: from Energy infrastructure only to Energy and civilian infrastructure" in html
 
 
 def test_timeline_from_a_date_starts_from_where_the_actor_stood(client):
-    html = client.get("/embed/actors/ukraine/timeline?from=2025-03-19&to=2025-03-19"
+    html = client.get("/embed/actors/ukraine/timeline?from=2025-03-18&to=2025-03-19"
                       "&topics=ceasefire_scope").get_data(as_text=True)
     assert 'class="step start" data-stance="full"' in html
+    assert "On 18 March 2025" in html
     assert re.findall(r'data-verdict="([a-z_]+)"', html) == ["shifted"]
+
+
+def test_timeline_agrees_with_the_topic_timeline_api(client):
+    api = client.get("/v1/topics/ceasefire_scope/timeline?actors=us").get_json()
+    html = client.get("/embed/actors/us/timeline?topics=ceasefire_scope").get_data(as_text=True)
+    api_verdicts = [(e["change"]["verdict"], e["change"]["right"]["stance"]) for e in api["events"]]
+    assert re.findall(r'data-verdict="([a-z_]+)" data-stance="([a-z_]+)"', html) == api_verdicts
 
 
 # --- errors: the same problem+json as the API --------------------------------
@@ -331,4 +342,4 @@ def test_asset_urls_change_with_their_content(client):
 def test_default_as_of_is_today(client):
     html = client.get("/embed/matrix?actors=uk&topics=backstop").get_data(as_text=True)
     today = dt.datetime.now(dt.timezone.utc).date()
-    assert f"on {today.day} " in html
+    assert f"<h1>Where the parties stand on {long_date(today)}</h1>" in html

@@ -69,7 +69,9 @@ class CompareArgs(QueryArgs):
 
 class TimelineArgs(QueryArgs):
     from_ = ma.fields.Date(data_key="from", metadata={
-        "description": "First day of the period (YYYY-MM-DD); default: the first statement."})
+        "description": "Start date (YYYY-MM-DD): the position held on this day is the "
+                       "starting point, then every change after it. Default: from the first "
+                       "statement.", "example": "2025-03-01"})
     to = ma.fields.Date(load_default=today, metadata={
         "description": "Last day of the period (YYYY-MM-DD); default today (UTC)."})
     topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
@@ -127,7 +129,7 @@ class ComparePage(MethodView):
         names = ", ".join(a.name for a in actors[:-1]) + f" and {actors[-1].name}"
         return render_embed(
             "compare", "embed_compare.html", f"{names} on {long_date(as_of)}",
-            url_for("positions.Positions", as_of=as_of.isoformat(), actors=_ids(actors),
+            url_for("comparisons.Compare", as_of=as_of.isoformat(), actors=_ids(actors),
                     topics=_ids(topics)),
             comparisons=page_data.compare(dataset, actors, topics, as_of), topics=topics,
             as_of=as_of)
@@ -142,8 +144,9 @@ class TimelinePage(MethodView):
     def get(self, args, actor_id):
         """Embeddable page: how an actor moved
 
-        Each statement in the period, in order, with what it changed: first
-        stated, unchanged, shifted (along the scale or in its conditions) or reversed.
+        Per topic, the position held on `from`, then each change stated after it up to
+        `to`, in order, with the diff engine's verdict (first stated, shifted along the
+        scale or in its conditions, reversed) in plain words.
         """
         dataset = store.snapshot()
         actor = actor_or_404(dataset, actor_id)

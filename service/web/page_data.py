@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..domain.dataset import Dataset
+from ..domain.diff import TopicDiff, diff, take_snapshot
 from ..domain.model import Actor, Position, Topic
+from ..domain.timeline import timeline as topic_timeline
 from .palette import stance_class
 
 
@@ -42,51 +44,43 @@ def matrix(dataset: Dataset, actors: list[Actor], topics: list[Topic], as_of: dt
             for actor in actors]
 
 
-# --- compare -----------------------------------------------------------------
+# --- compare: pairs of actors, with the diff engine ----------------------------
 
 @dataclass(frozen=True)
 class FaultLine:
     left: Cell
     right: Cell
-    summary: str
+    summary: str  # the diff engine's plain words
 
 
 @dataclass(frozen=True)
 class TopicComparison:
     topic: Topic
     cells: list[Cell]
-    fault_lines: list[FaultLine]
+    fault_lines: list[FaultLine]  # farthest apart first, as /v1/compare orders them
     on_fault_line: frozenset[str] = field(default_factory=frozenset)
-
-
-def comparison_verdict(a: Position, b: Position) -> str:
-    """agree / differ / opposed / unknown, as the diff engine defines them."""
-    if a.stance_value is None or b.stance_value is None:
-        return "unknown"
-    if a.stance == b.stance:
-        return "agree"
-    if a.side * b.side == -1:
-        return "opposed"
-    return "differ"
 
 
 def compare(dataset: Dataset, actors: list[Actor], topics: list[Topic],
             as_of: dt.date) -> list[TopicComparison]:
+    snapshots = [take_snapshot(dataset, actor, as_of, topics) for actor in actors]
+    opposed: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
+    for left, right in combinations(snapshots, 2):
+        for d in diff(left, right, topics):
+            if d.verdict == "opposed":
+                opposed[d.topic.id].append(d)
     result = []
     for topic in topics:
-        cells = [Cell(actor, topic, dataset.position(actor.id, topic.id, as_of)) for actor in actors]
-        lines = []
-        for left, right in combinations(cells, 2):
-            if comparison_verdict(left.position, right.position) == "opposed":
-                lines.append(FaultLine(left, right, (
-                    f"{left.actor.name} ({left.position.label}) and {right.actor.name} "
-                    f"({right.position.label}) are on opposite sides")))
+        lines = [FaultLine(Cell(d.left_actor, topic, d.left), Cell(d.right_actor, topic, d.right),
+                           d.summary)
+                 for d in sorted(opposed[topic.id], key=lambda d: -abs(d.distance))]
         marked = frozenset(c.actor.id for line in lines for c in (line.left, line.right))
+        cells = [Cell(s.actor, topic, s.positions[topic.id]) for s in snapshots]
         result.append(TopicComparison(topic, cells, lines, marked))
     return result
 
 
-# --- timeline ----------------------------------------------------------------
+# --- timeline: one actor's changes, with the diff engine ---------------------------
 
 VERDICT_WORDS = {
     "first_stated": "First stated",
@@ -100,10 +94,9 @@ VERDICT_WORDS = {
 
 @dataclass(frozen=True)
 class Change:
-    cell: Cell          # the position the new statement establishes
-    previous: Position  # the position just before it
+    cell: Cell          # the position the statement establishes
     verdict: str
-    summary: str
+    summary: str        # the diff engine's plain words
 
     @property
     def verdict_words(self) -> str:
@@ -113,47 +106,19 @@ class Change:
 @dataclass(frozen=True)
 class TopicTimeline:
     topic: Topic
-    before: Cell | None  # where the actor stood when the period began
+    before: Cell | None  # the position held on `start`, when a start is given
     changes: list[Change]
-
-
-def _change(topic: Topic, before: Position, after: Position) -> tuple[str, str]:
-    """Verdict and plain words for one step of a trail (same actor, two dates)."""
-    if after.stance_value is None or (before.stance_value is None and before.statement):
-        return "unknown", f"A statement that takes no clear side ({after.label})"
-    if before.stance_value is None:
-        return "first_stated", f"First recorded position: {after.label}"
-    old_conditions = before.statement.conditions if before.statement else ()
-    new_conditions = after.statement.conditions if after.statement else ()
-    distance = after.level - before.level
-    if distance == 0:
-        if old_conditions == new_conditions:
-            return "unchanged", f"Unchanged: still {after.label}"
-        return "shifted", f"Kept {after.label} but changed its conditions"
-    direction = topic.up_word if distance > 0 else topic.down_word
-    steps = abs(distance)
-    verdict = "reversed" if before.side * after.side == -1 else "shifted"
-    verb = "Reversed" if verdict == "reversed" else "Moved"
-    return verdict, (f"{verb} {direction}: from {before.label} to {after.label} "
-                     f"({steps} step{'s' if steps != 1 else ''})")
 
 
 def timeline(dataset: Dataset, actor: Actor, topics: list[Topic],
              start: dt.date | None, end: dt.date) -> list[TopicTimeline]:
-    after = (start - dt.timedelta(days=1)) if start else dt.date.min
+    """Per topic, the actor's changes stated in (start, end], as
+    /v1/topics/{id}/timeline reports them (restatements that change nothing are left out)."""
     result = []
     for topic in topics:
-        previous = dataset.position(actor.id, topic.id, after) if start else Position(
-            actor.id, topic.id, after, "no_position")
-        before = Cell(actor, topic, previous) if start else None
-        changes = []
-        for statement in dataset.trail(actor.id, topic.id, after, end):
-            position = dataset.position(actor.id, topic.id, statement.stated_on)
-            if position.statement is not statement:  # several on one day: take each in turn
-                position = Position(actor.id, topic.id, statement.stated_on, statement.stance,
-                                    statement, topic.stance(statement.stance))
-            verdict, summary = _change(topic, previous, position)
-            changes.append(Change(Cell(actor, topic, position), previous, verdict, summary))
-            previous = position
+        before = Cell(actor, topic, dataset.position(actor.id, topic.id, start)) if start else None
+        changes = [Change(Cell(actor, topic, event.change.right), event.change.verdict,
+                          event.change.summary)
+                   for event in topic_timeline(dataset, topic, [actor], start, end)]
         result.append(TopicTimeline(topic, before, changes))
     return result
