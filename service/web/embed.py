@@ -59,7 +59,7 @@ def render_embed(kind: str, template: str, title: str, data_url: str, **context)
     return response
 
 
-class CompareArgs(QueryArgs):
+class EmbedCompareArgs(QueryArgs):
     actors = IdList(required=True, validate=ma.validate.Length(
         min=2, max=MAX_COMPARED, error="Give between {min} and {max} actor ids."),
         metadata={"description": "Comma-separated actor ids or aliases to set side by side."})
@@ -67,7 +67,7 @@ class CompareArgs(QueryArgs):
     topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
 
 
-class TimelineArgs(QueryArgs):
+class EmbedTimelineArgs(QueryArgs):
     from_ = ma.fields.Date(data_key="from", metadata={
         "description": "Start date (YYYY-MM-DD): the position held on this day is the "
                        "starting point, then every change after it. Default: from the first "
@@ -113,7 +113,7 @@ class MatrixPage(MethodView):
 @blp.route("/compare")
 class ComparePage(MethodView):
     @blp.doc(operationId="getCompareEmbed")
-    @blp.arguments(CompareArgs, location="query")
+    @blp.arguments(EmbedCompareArgs, location="query")
     @blp.response(200, HTML_RESPONSE, content_type="text/html", headers=HTML_HEADERS,
                   description="Positions side by side with the fault lines marked.")
     def get(self, args):
@@ -138,7 +138,7 @@ class ComparePage(MethodView):
 @blp.route("/actors/<string:actor_id>/timeline")
 class TimelinePage(MethodView):
     @blp.doc(operationId="getActorTimelineEmbed")
-    @blp.arguments(TimelineArgs, location="query")
+    @blp.arguments(EmbedTimelineArgs, location="query")
     @blp.response(200, HTML_RESPONSE, content_type="text/html", headers=HTML_HEADERS,
                   description="How the actor's positions moved, change by change.")
     def get(self, args, actor_id):
@@ -175,6 +175,6 @@ class EmbedPage:
 # By endpoint: what oEmbed needs to know of each page.
 EMBED_PAGES = {
     "embed.MatrixPage": EmbedPage(PositionsArgs, "Where the parties stand", 900),
-    "embed.ComparePage": EmbedPage(CompareArgs, "Parties side by side", 700),
-    "embed.TimelinePage": EmbedPage(TimelineArgs, "How a party's positions moved", 700),
+    "embed.ComparePage": EmbedPage(EmbedCompareArgs, "Parties side by side", 700),
+    "embed.TimelinePage": EmbedPage(EmbedTimelineArgs, "How a party's positions moved", 700),
 }
