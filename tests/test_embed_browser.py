@@ -289,10 +289,12 @@ def test_readme_snippet_frames_the_matrix_and_fits_its_height(live_server, newsr
     tab = watched(viewport)
     url = newsroom.publish("article.html", article(readme_snippet(live_server)))
     tab.page.goto(url, wait_until="load")
-    tab.page.wait_for_function(
-        "() => window.__messages.some(m => m.data && m.data.type === 'standpoint:resize')")
-    # Let a reflow after web fonts or late layout settle into a last message.
-    tab.page.wait_for_timeout(300)
+    # Wait until the snippet has applied the page's latest reported height.
+    tab.page.wait_for_function("""() => {
+        const ours = window.__messages.filter(m => m.data && m.data.type === "standpoint:resize");
+        const frame = document.querySelector("iframe");
+        return ours.length > 0 && frame.style.height === ours[ours.length - 1].data.height + "px";
+    }""")
     messages = [m["data"] for m in tab.page.evaluate("window.__messages")]
     ours = [m for m in messages if isinstance(m, dict) and m.get("type") == "standpoint:resize"]
     datawrapper = [m for m in messages if isinstance(m, dict) and "datawrapper-height" in m]
@@ -319,7 +321,10 @@ def test_a_site_outside_frame_ancestors_cannot_frame_the_pages(live_server, news
     tab = watched(DESKTOP)
     newsroom.publish("elsewhere.html", article(readme_snippet(live_server)))
     tab.page.goto(f"{newsroom.other_origin}/elsewhere.html", wait_until="load")
-    tab.page.wait_for_timeout(500)
+    for _ in range(50):  # the refusal is logged shortly after the frame's response
+        if any("frame-ancestors" in error for error in tab.errors):
+            break
+        tab.page.wait_for_timeout(100)
     frame = tab.page.frames[1]
     assert frame.query_selector("table.matrix") is None
     assert not any(isinstance(m["data"], dict) and m["data"].get("type") == "standpoint:resize"
