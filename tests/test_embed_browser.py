@@ -330,3 +330,12 @@ def test_a_site_outside_frame_ancestors_cannot_frame_the_pages(live_server, news
     assert not any(isinstance(m["data"], dict) and m["data"].get("type") == "standpoint:resize"
                    for m in tab.page.evaluate("window.__messages"))
     assert any("frame-ancestors" in error for error in tab.errors)
+
+
+def test_no_page_scrolls_sideways_on_the_smallest_phones(live_server, watched):
+    tab = watched({"width": 320, "height": 640})
+    for name, url in PAGES.items():
+        tab.page.goto(live_server + url)
+        width = tab.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{name} is {width} px wide at 320 px"
+    assert tab.errors == []
