@@ -7,7 +7,7 @@ frame the README's snippet to prove it works.
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 # Resizes whichever iframe sent the message. It understands Standpoint's
 # message and Datawrapper's, so either script works for either embed.
@@ -31,5 +31,3 @@ def iframe(src: str, title: str, width: int, height: int) -> Markup:
 def embed_code(src: str, title: str, width: int, height: int) -> str:
     return str(iframe(src, title, width, height)) + "\n" + RESIZE_SCRIPT
 
-
-__all__ = ["RESIZE_SCRIPT", "embed_code", "escape", "iframe"]
