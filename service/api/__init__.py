@@ -10,7 +10,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from . import actors, changes, comparisons, health, matrix, positions, statements, topics
+from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
 from .cors import init_app as init_cors
 from .http_cache import init_app as init_http_cache
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
@@ -84,7 +84,9 @@ def init_app(app: Flask) -> None:
     app.before_request(_assign_request_id)
     app.after_request(_return_request_id)
     api = StandpointApi(app, spec_kwargs={"extra_plugins": [HttpCachingPlugin()]})
-    for module in (actors, topics, statements, positions, comparisons, changes, matrix, health):
+    auth.init_app(api)
+    for module in (actors, topics, statements, positions, comparisons, changes, matrix, feed,
+                   health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     init_http_cache(app)

@@ -103,7 +103,7 @@ def parse_dataset(data: Any) -> tuple[list[Actor], list[Topic], list[Statement]]
     return actors, topics, statements
 
 
-def _log(conn: sa.Connection, entity: str, entity_id: str, action: str, by: str,
+def log_change(conn: sa.Connection, entity: str, entity_id: str, action: str, by: str,
          at: dt.datetime, revision: int | None = None) -> None:
     conn.execute(
         tables.changes.insert().values(
@@ -132,10 +132,10 @@ def import_dataset(conn: sa.Connection, data: Any, recorded_by: str) -> dict[str
         row = {**codec.actor_to(actor), "updated_at": now}
         if actor.id not in stored.actors:
             conn.execute(tables.actors.insert().values(**row))
-            _log(conn, "actor", actor.id, "created", recorded_by, now)
+            log_change(conn, "actor", actor.id, "created", recorded_by, now)
         elif stored.actors[actor.id] != actor:
             conn.execute(tables.actors.update().where(tables.actors.c.id == actor.id).values(**row))
-            _log(conn, "actor", actor.id, "updated", recorded_by, now)
+            log_change(conn, "actor", actor.id, "updated", recorded_by, now)
         else:
             continue
         counts["actors"] += 1
@@ -143,10 +143,10 @@ def import_dataset(conn: sa.Connection, data: Any, recorded_by: str) -> dict[str
         row = {**codec.topic_to(topic), "updated_at": now}
         if topic.id not in stored.topics:
             conn.execute(tables.topics.insert().values(**row))
-            _log(conn, "topic", topic.id, "created", recorded_by, now)
+            log_change(conn, "topic", topic.id, "created", recorded_by, now)
         elif stored.topics[topic.id] != topic:
             conn.execute(tables.topics.update().where(tables.topics.c.id == topic.id).values(**row))
-            _log(conn, "topic", topic.id, "updated", recorded_by, now)
+            log_change(conn, "topic", topic.id, "updated", recorded_by, now)
         else:
             continue
         counts["topics"] += 1
@@ -163,7 +163,7 @@ def import_dataset(conn: sa.Connection, data: Any, recorded_by: str) -> dict[str
         conn.execute(tables.statement_revisions.insert().values(**codec.statement_row(revision)))
         action = "created" if current is None else (
             "retracted" if revision.retracted else "revised")
-        _log(conn, "statement", statement.id, action, recorded_by, now, revision.revision)
+        log_change(conn, "statement", statement.id, action, recorded_by, now, revision.revision)
         counts["statements"] += 1
     return counts
 
