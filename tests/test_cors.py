@@ -120,3 +120,24 @@ def test_write_allowlist_is_read_from_the_environment(monkeypatch, tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "TESTING": True})
     assert app.config["CORS_WRITE_ORIGINS"] == ["https://a.example", "https://b.example"]
     app.extensions["standpoint.store"].engine.dispose()
+
+
+def test_an_allowlisted_admin_page_can_read_the_answer_to_its_write(write_app):
+    from service.store import keys
+
+    key = keys.create_key(write_app.extensions["standpoint.store"].engine, "admin-tool", "editor")
+    client = write_app.test_client()
+    statement = {
+        "actor": "germany", "topic": "peacekeepers", "stance": "resists",
+        "summary": "Germany argues against a force.", "quote": "Not now.", "quote_kind": "verbatim",
+        "stated_on": "2025-03-21", "date_precision": "day",
+        "source": {"publisher": "Test Wire", "published_on": "2025-03-21"},
+    }
+    allowed = client.post("/v1/statements", json=statement, headers={
+        "Origin": "https://admin.news.example", "Authorization": f"Bearer {key}"})
+    assert allowed.status_code == 201
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://admin.news.example"
+    assert "location" in _exposed(allowed) and "etag" in _exposed(allowed)
+    other = client.post("/v1/statements", json={**statement, "stated_on": "2025-03-22"}, headers={
+        "Origin": DASHBOARD, "Authorization": f"Bearer {key}"})
+    assert "Access-Control-Allow-Origin" not in other.headers
