@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
 from . import access_log, input_guards, links, preconditions, rate_limits, security_headers
+from .cors import init_app as init_cors
 from .http_cache import init_app as init_http_cache
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import HttpCachingPlugin
@@ -98,6 +99,7 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     init_http_cache(app)
+    init_cors(app)
     if app.config.get("TRUSTED_PROXIES"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     access_log.init_app(app)  # outermost: times and logs everything, proxies resolved
