@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from functools import lru_cache
 from pathlib import Path
 
+import brotli
 import jsonschema
 import yaml
 from flask.testing import FlaskClient
@@ -25,7 +28,10 @@ def spec_dict() -> dict:
 
 @lru_cache(maxsize=1)
 def openapi() -> OpenAPI:
-    config = Config(extra_media_type_deserializers={"application/yaml": yaml.safe_load})
+    config = Config(extra_media_type_deserializers={
+        "application/yaml": yaml.safe_load,
+        "application/problem+json": json.loads,
+    })
     return OpenAPI.from_dict(spec_dict(), config=config)
 
 
@@ -34,8 +40,24 @@ def problem_schema() -> dict:
     return {**spec["components"]["schemas"]["Problem"], "components": spec["components"]}
 
 
+DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress}
+
+
+def decoded(response):
+    """The response as the client's HTTP library hands it over: decompressed."""
+    encoding = response.headers.get("Content-Encoding")
+    if encoding not in DECODERS:
+        return response
+    headers = [(k, v) for k, v in response.headers.items()
+               if k not in ("Content-Encoding", "Content-Length")]
+    return response.__class__(DECODERS[encoding](response.get_data()),
+                              status=response.status_code, headers=headers,
+                              request=response.request)
+
+
 def check_response(response) -> None:
     """Raise if the response is not what openapi.yaml promises."""
+    response = decoded(response)
     request = response.request
     path = request.path
     if response.status_code >= 400:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import actors, health, positions, statements, topics
 from .http_cache import init_app as init_http_cache
+from .json_provider import OrjsonProvider
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import HttpCachingPlugin
 
@@ -78,6 +79,7 @@ def init_app(app: Flask) -> None:
         },
         "servers": [{"url": "/", "description": "This server"}],
     })
+    app.json = OrjsonProvider(app)
     app.before_request(_assign_request_id)
     app.after_request(_return_request_id)
     api = StandpointApi(app, spec_kwargs={"extra_plugins": [HttpCachingPlugin()]})

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from ..domain.dataset import Dataset
 from . import tables
@@ -55,10 +55,12 @@ class Store:
         with self.engine.connect() as conn:
             return current_version(conn)
 
-    def snapshot(self) -> Dataset:
+    def snapshot(self, version: int | None = None) -> Dataset:
         """The whole record as of the current data version: one cheap version
-        query per call, a rebuild only when another write has landed."""
-        version = self.version()
+        query per call (none when the caller has just read `version`), a
+        rebuild only when another write has landed."""
+        if version is None:
+            version = self.version()
         cached = self._snapshot
         if cached is not None and cached.version == version:
             return cached
@@ -80,7 +82,8 @@ def engine() -> sa.Engine:
 
 
 def snapshot() -> Dataset:
-    return current_app.extensions["standpoint.store"].snapshot()
+    # The HTTP cache has already read this request's data version: reuse it.
+    return current_app.extensions["standpoint.store"].snapshot(g.get("data_version"))
 
 
 def migrate(engine_: sa.Engine) -> None:
