@@ -1,10 +1,12 @@
 """gunicorn settings for `make run`, the Dockerfile and the benchmarks.
 
-Migrations and the first-start seed run once, in the master, before any
+Migrations and the first-start seed run once, from the master, before any
 worker forks: workers never race each other over the schema.
 """
 
 import os
+import subprocess
+import sys
 
 wsgi_app = "service.wsgi:app"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
@@ -19,8 +21,10 @@ errorlog = "-"
 
 
 def on_starting(server):
-    from service import create_app
-
-    create_app()  # PREPARE_DATABASE defaults on: migrate and seed here, once
+    # PREPARE_DATABASE defaults on: migrate and seed here, once, in a child
+    # process, so the master stays small (every worker starts as a copy of
+    # it) and never holds a database connection across the fork.
+    subprocess.run([sys.executable, "-c", "from service import create_app; create_app()"],
+                   check=True)
     # Workers inherit this and skip the preparation.
     os.environ["STANDPOINT_PREPARE_DATABASE"] = "0"

@@ -250,7 +250,7 @@ def wrk(url: str, seconds: float, cpu: int | None, headers: dict | None = None,
         command += ["-s", str(script_path)]
     out = subprocess.run(pinned(cpu, command + [url]), capture_output=True, text=True,
                          check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if socket:

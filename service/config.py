@@ -22,7 +22,7 @@ class Config:
                 os.environ.get("STANDPOINT_CACHE_STALE_WHILE_REVALIDATE", "300")
             ),
             # Finished responses each worker keeps for the current data version.
-            "RESPONSE_CACHE_BYTES": int(os.environ.get("STANDPOINT_RESPONSE_CACHE_MB", "32")) * 1024 * 1024,
+            "RESPONSE_CACHE_BYTES": int(os.environ.get("STANDPOINT_RESPONSE_CACHE_MB", "16")) * 1024 * 1024,
             "MAX_PAGE_SIZE": 100,
             "MAX_CONTENT_LENGTH": int(os.environ.get("STANDPOINT_MAX_BODY_BYTES", str(64 * 1024))),
             # Stable error identifiers live under this base (RFC 9457 `type`).

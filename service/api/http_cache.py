@@ -53,6 +53,10 @@ class CachedResponse:
     not_modified_headers: tuple[tuple[str, str], ...]
 
     @property
+    def quoted_etag(self) -> str:
+        return f'"{self.etag}"'
+
+    @property
     def size(self) -> int:
         # Bodies dominate; a flat allowance covers keys and headers.
         return len(self.body) + 512
@@ -143,9 +147,18 @@ def _finish(response, compress: Compress, shared: bool) -> CachedResponse:
     return CachedResponse(response.get_data(), headers, etag, not_modified)
 
 
+def _not_modified(entry: CachedResponse) -> bool:
+    sent = request.environ.get("HTTP_IF_NONE_MATCH")
+    if not sent:
+        return False
+    if sent == entry.quoted_etag:  # what a revalidating client nearly always sends
+        return True
+    return request.if_none_match.contains_weak(entry.etag)  # lists, W/ and *
+
+
 def _respond(entry: CachedResponse):
     response_class = current_app.response_class
-    if request.if_none_match.contains_weak(entry.etag):
+    if _not_modified(entry):
         response = response_class(status=304, headers=entry.not_modified_headers)
         response.headers.pop("Content-Type", None)
         return response
@@ -167,11 +180,14 @@ class HttpCache:
             return self._dispatch()
         store = current_app.extensions["standpoint.store"]
         g.data_version = version = store.version()
-        headers = request.headers
+        # Read straight from the WSGI environ: this runs on every request.
+        environ = request.environ
         # Answers to credentialed requests are nobody else's business.
-        shared = "Authorization" not in headers and "Cookie" not in headers
-        key = (today(), request.root_url, request.path, request.query_string,
-               headers.get("Accept", ""), headers.get("Accept-Encoding", ""))
+        shared = "HTTP_AUTHORIZATION" not in environ and "HTTP_COOKIE" not in environ
+        key = (today(), environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
+               environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+               environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""),
+               environ.get("HTTP_ACCEPT_ENCODING", ""))
         entry = self.responses.get(version, key) if shared else None
         if entry is None:
             response = current_app.make_response(self._dispatch())
@@ -197,6 +213,6 @@ def init_app(app: Flask) -> None:
         "application/json", "text/csv", "text/html", "text/css", "text/javascript",
         "application/javascript", "application/yaml", "image/svg+xml", "text/plain",
     ])
-    app.config.setdefault("RESPONSE_CACHE_BYTES", 32 * 1024 * 1024)
+    app.config.setdefault("RESPONSE_CACHE_BYTES", 16 * 1024 * 1024)
     app.extensions["standpoint.http_cache"] = HttpCache(app)
     app.after_request(_no_store)

@@ -25,15 +25,30 @@ def speaker_to(speaker: Speaker | None) -> dict | None:
     return {"name": speaker.name, "role": speaker.role} if speaker else None
 
 
-def source_from(data: dict) -> Source:
-    return Source(
-        publisher=data["publisher"],
-        published_on=_date(data["published_on"]),
-        title=data.get("title"),
-        byline=data.get("byline"),
-        url=data.get("url"),
-        location=data.get("location"),
+def _keep(value: Any, _default: Any = None) -> Any:
+    return value
+
+
+def _sharer(pool: dict | None):
+    """`same(v, v)` returns the equal object already in `pool`, if any: a
+    snapshot of 100k statements then keeps each repeated actor id, stance,
+    date, source and speaker once instead of once per statement."""
+    return pool.setdefault if pool is not None else _keep
+
+
+def source_from(data: dict, pool: dict | None = None) -> Source:
+    same = _sharer(pool)
+    publisher, title, byline = data["publisher"], data.get("title"), data.get("byline")
+    url, location, published_on = data.get("url"), data.get("location"), _date(data["published_on"])
+    source = Source(
+        publisher=same(publisher, publisher),
+        published_on=same(published_on, published_on),
+        title=same(title, title),
+        byline=same(byline, byline),
+        url=same(url, url),
+        location=same(location, location),
     )
+    return same(source, source)
 
 
 def source_to(source: Source) -> dict:
@@ -168,27 +183,32 @@ def statement_row(statement: Statement) -> dict:
     }
 
 
-def statement_from_row(row: Any) -> Statement:
+def statement_from_row(row: Any, pool: dict | None = None) -> Statement:
+    """A statement_revisions row as a Statement; with a `pool`, repeated
+    values are shared with the statements built before it."""
+    same = _sharer(pool)
     recorded_at = row.recorded_at
     if recorded_at is not None and recorded_at.tzinfo is None:
         # SQLite hands back naive datetimes; everything is stored in UTC.
         recorded_at = recorded_at.replace(tzinfo=dt.timezone.utc)
+    speaker = speaker_from(row.speaker)
+    conditions = tuple(row.conditions or ())
     return Statement(
         id=row.statement_id,
-        actor=row.actor_id,
-        topic=row.topic_id,
-        stance=row.stance,
+        actor=same(row.actor_id, row.actor_id),
+        topic=same(row.topic_id, row.topic_id),
+        stance=same(row.stance, row.stance),
         summary=row.summary,
         quote=row.quote,
-        quote_kind=row.quote_kind,
-        stated_on=row.stated_on,
-        date_precision=row.date_precision,
-        source=source_from(row.source),
-        speaker=speaker_from(row.speaker),
-        conditions=tuple(row.conditions or ()),
-        status=row.status,
+        quote_kind=same(row.quote_kind, row.quote_kind),
+        stated_on=same(row.stated_on, row.stated_on),
+        date_precision=same(row.date_precision, row.date_precision),
+        source=source_from(row.source, pool),
+        speaker=same(speaker, speaker),
+        conditions=same(conditions, conditions),
+        status=same(row.status, row.status),
         revision=row.revision,
-        recorded_at=recorded_at,
-        recorded_by=row.recorded_by,
-        note=row.note,
+        recorded_at=same(recorded_at, recorded_at),
+        recorded_by=same(row.recorded_by, row.recorded_by),
+        note=same(row.note, row.note),
     )

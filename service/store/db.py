@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from pathlib import Path
 
+import orjson
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 
 from ..domain.dataset import Dataset
@@ -37,10 +37,11 @@ def make_engine(url: str) -> sa.Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(url, json_deserializer=orjson.loads)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                            json_deserializer=orjson.loads)
 
 
 VERSION_SQL = "SELECT coalesce(max(seq), 0) FROM changes"
@@ -129,13 +130,24 @@ class Store:
         with self._lock:
             cached = self._snapshot
             if cached is None or cached.version != version:
+                self._snapshot = None  # let the old one go before the new one is built
                 with self.engine.connect() as conn:
                     cached = load_dataset(conn)
                 self._snapshot = cached
+                release_free_memory()
         return cached
 
 
 CURRENT_VERSION = sa.select(sa.func.coalesce(sa.func.max(tables.changes.c.seq), 0))
+
+
+def release_free_memory() -> None:
+    """Hand the heap freed while building a snapshot back to the system
+    (glibc keeps it otherwise), so a worker's RSS is what it really holds."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def current_version(conn: sa.Connection) -> int:
@@ -152,6 +164,10 @@ def snapshot() -> Dataset:
 
 
 def migrate(engine_: sa.Engine) -> None:
+    # Imported here: serving workers never migrate, and alembic is 10 MB.
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine_.begin() as conn:

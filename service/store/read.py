@@ -35,7 +35,11 @@ def load_dataset(conn: sa.Connection) -> Dataset:
             revisions.c.revision == latest.c.revision,
         ),
     )
-    statements = [codec.statement_from_row(row) for row in conn.execute(current)]
+    pool: dict = {}  # shared values: see codec._one
+    # yield_per streams the rows (a server-side cursor on PostgreSQL) instead
+    # of holding every row and every Statement at once.
+    rows = conn.execute(current, execution_options={"yield_per": 2000})
+    statements = [codec.statement_from_row(row, pool) for row in rows]
     return Dataset(actors, topics, statements, version=version)
 
 
