@@ -13,7 +13,7 @@ from flask import Flask, current_app, g
 from ..domain.dataset import Dataset
 from . import tables
 from .dataset_io import import_dataset, load_bundled
-from .read import load_dataset
+from .read import last_change, load_dataset, refresh_dataset
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant works: it only has to be the same for every instance, so two
@@ -112,6 +112,7 @@ class Store:
     def __init__(self, engine: sa.Engine):
         self.engine = engine
         self._snapshot: Dataset | None = None
+        self._marker: tuple | None = None  # identifies the change the snapshot is labelled with
         self._lock = threading.Lock()
         self._probe = VersionProbe(engine)
 
@@ -130,12 +131,22 @@ class Store:
         with self._lock:
             cached = self._snapshot
             if cached is None or cached.version != version:
-                self._snapshot = None  # let the old one go before the new one is built
-                with self.engine.connect() as conn:
-                    cached = load_dataset(conn)
-                self._snapshot = cached
-                release_free_memory()
+                cached = self._rebuild(cached)
         return cached
+
+    def _rebuild(self, old: Dataset | None) -> Dataset:
+        """A statement write costs reading that statement; anything else
+        (actors, topics, a restore, a big import) a full load."""
+        with self.engine.connect() as conn:
+            fresh = refresh_dataset(conn, old, self._marker) if old is not None else None
+            if fresh is None:
+                self._snapshot = old = None  # let the old one go before the new one is built
+                fresh = load_dataset(conn)
+            self._marker = last_change(conn, fresh.version)
+        self._snapshot = fresh
+        if old is None:
+            release_free_memory()
+        return fresh
 
 
 CURRENT_VERSION = sa.select(sa.func.coalesce(sa.func.max(tables.changes.c.seq), 0))
