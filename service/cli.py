@@ -6,15 +6,17 @@ import json
 import sys
 
 import click
+import sqlalchemy.exc
 import yaml
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .store import dataset_io
-from .store.db import prepare_database
+from .store import dataset_io, keys
+from .store.db import prepare_database, write_transaction
 
 db_cli = AppGroup("db", help="Database schema.")
 data_cli = AppGroup("data", help="Dataset import and export.")
+keys_cli = AppGroup("keys", help="API keys for the write operations.")
 
 
 def _engine():
@@ -45,7 +47,7 @@ def import_(file, by: str) -> None:
     """Validate FILE (JSON or YAML) in full, then load it in one transaction."""
     try:
         document = yaml.safe_load(file)
-        with _engine().begin() as conn:
+        with write_transaction(_engine()) as conn:
             counts = dataset_io.import_dataset(conn, document, recorded_by=by)
     except (yaml.YAMLError, dataset_io.DatasetError) as exc:
         click.echo(f"import refused, nothing written: {exc}", err=True)
@@ -53,6 +55,39 @@ def import_(file, by: str) -> None:
     click.echo(json.dumps(counts))
 
 
+@keys_cli.command("create")
+@click.option("--name", required=True, help="Who holds the key; recorded as the author of its writes.")
+@click.option("--scope", type=click.Choice(keys.SCOPES), required=True,
+              help="editor: statements; admin: also actors and topics.")
+def keys_create(name: str, scope: str) -> None:
+    """Make a key and print it, once: only its hash is stored."""
+    try:
+        key = keys.create_key(_engine(), name, scope)
+    except sqlalchemy.exc.IntegrityError:
+        click.echo(f"a key named '{name}' already exists", err=True)
+        sys.exit(1)
+    click.echo(key)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """Name, scope and state of every key (never the key itself)."""
+    for key in keys.list_keys(_engine()):
+        state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+        click.echo(f"{key.name}\t{key.scope}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t{state}")
+
+
+@keys_cli.command("revoke")
+@click.argument("name")
+def keys_revoke(name: str) -> None:
+    """Revoke the key called NAME: it stops working at once."""
+    if not keys.revoke_key(_engine(), name):
+        click.echo(f"no active key named '{name}'", err=True)
+        sys.exit(1)
+    click.echo(f"revoked {name}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(keys_cli)

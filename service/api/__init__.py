@@ -10,7 +10,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from . import actors, health, positions, statements, topics
+from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
 from .http_cache import init_app as init_http_cache
 from .json_provider import OrjsonProvider
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
@@ -72,6 +72,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/docs/assets/")
+    # Swagger UI would otherwise send the spec to validator.swagger.io.
+    app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"validatorUrl": None})
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {
             "description": API_DESCRIPTION,
@@ -83,7 +85,9 @@ def init_app(app: Flask) -> None:
     app.before_request(_assign_request_id)
     app.after_request(_return_request_id)
     api = StandpointApi(app, spec_kwargs={"extra_plugins": [HttpCachingPlugin()]})
-    for module in (actors, topics, statements, positions, health):
+    auth.init_app(api)
+    for module in (actors, topics, statements, positions, comparisons, changes, matrix, feed,
+                   health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     init_http_cache(app)

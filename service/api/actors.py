@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import url_for
 from flask.views import MethodView
 
 from .. import store
+from ..domain.model import ACTOR_KINDS
+from ..store import write as w
 from .args import Blueprint
+from .auth import current_key, requires
 from .lookups import actor_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
+from .writes import IdempotencyHeaders, outcome, write
 
 blp = Blueprint("actors", __name__, url_prefix="/v1/actors", description="Parties to the talks.")
 
@@ -37,6 +42,52 @@ class ActorSchema(ma.Schema):
 
 ActorPageSchema = page_schema(ActorSchema, "ActorPage")
 
+SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_.-]*$", error="Use lower-case letters, digits, '-', '_' and '.'.")
+
+
+class SpeakerInSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    role = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200))
+
+
+class ActorChangesSchema(ma.Schema):
+    """Actor fields; all optional (PATCH sends what changes)."""
+
+    class Meta:
+        ordered = True
+
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    kind = ma.fields.String(validate=ma.validate.OneOf(ACTOR_KINDS))
+    country_code = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(
+        r"^[A-Z]{2}$", error="ISO 3166-1 alpha-2, upper case."))
+    aliases = ma.fields.List(ma.fields.String(validate=[ma.validate.Length(min=1, max=64), SLUG]),
+                             validate=ma.validate.Length(max=50), metadata={
+        "description": "Other ids that resolve to this actor; none may name another actor (409)."})
+    spokespeople = ma.fields.List(ma.fields.Nested(SpeakerInSchema), validate=ma.validate.Length(max=50))
+
+
+class ActorInSchema(ActorChangesSchema):
+    id = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG],
+                          metadata={"example": "nato"})
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                            metadata={"example": "North Atlantic Treaty Organization"})
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTOR_KINDS),
+                            metadata={"example": "bloc"})
+    country_code = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Regexp(
+        r"^[A-Z]{2}$", error="ISO 3166-1 alpha-2, upper case."))
+    aliases = ma.fields.List(ma.fields.String(validate=[ma.validate.Length(min=1, max=64), SLUG]),
+                             load_default=list, validate=ma.validate.Length(max=50))
+    spokespeople = ma.fields.List(ma.fields.Nested(SpeakerInSchema), load_default=list,
+                                  validate=ma.validate.Length(max=50))
+
+
+def _written(actor, status: int):
+    return outcome(ActorSchema().dump(actor), status,
+                   {"Location": url_for("actors.ActorItem", actor_id=actor.id)})
+
+
+LOCATION = {"Location": {"description": "The actor.", "schema": {"type": "string"}}}
+
 
 @blp.route("")
 class Actors(MethodView):
@@ -51,8 +102,22 @@ class Actors(MethodView):
         actors = sorted(store.snapshot().actors.values(), key=lambda a: a.id)
         return paginate(actors, args["page"], args["per_page"])
 
+    @requires(blp, "admin")
+    @blp.doc(operationId="createActor")
+    @blp.arguments(IdempotencyHeaders, location="headers")
+    @blp.arguments(ActorInSchema)
+    @blp.response(201, ActorSchema, headers=LOCATION)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, _headers, data):
+        """Add an actor (scope admin)
 
-@blp.route("/<string:actor_id>")
+        Its id and aliases must not name another actor (409).
+        """
+        by = current_key().name
+        return write(lambda conn: _written(w.create_actor(conn, data, by), 201))
+
+
+@blp.route("/<string:actor_id>", parameters=[{"in": "path", "name": "actor_id", "example": "uk"}])
 class ActorItem(MethodView):
     @blp.doc(operationId="getActor")
     @blp.response(200, ActorSchema)
@@ -63,3 +128,19 @@ class ActorItem(MethodView):
         An unknown id is a 404 that lists the valid ids.
         """
         return actor_or_404(store.snapshot(), actor_id)
+
+    @requires(blp, "admin")
+    @blp.doc(operationId="updateActor")
+    @blp.arguments(IdempotencyHeaders, location="headers")
+    @blp.arguments(ActorChangesSchema)
+    @blp.response(200, ActorSchema, headers=LOCATION)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, _headers, changes, actor_id):
+        """Change an actor (scope admin)
+
+        Send the fields that change. The id is canonical and does not change;
+        aliases must not name another actor (409).
+        """
+        by = current_key().name
+        return write(lambda conn: _written(w.update_actor(conn, actor_id, changes, by), 200))

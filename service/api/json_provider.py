@@ -1,4 +1,5 @@
-"""Flask's JSON provider on orjson: the same JSON, several times faster to write.
+"""Flask's JSON provider with responses written by orjson: the same JSON,
+several times faster.
 
 Differences from Flask's default provider, all deliberate: output is UTF-8
 rather than \\u-escaped ASCII (the same JSON text, smaller), and a bare
@@ -29,8 +30,8 @@ class OrjsonProvider(DefaultJSONProvider):
     def _dump_bytes(self, obj: Any, indent: bool = False) -> bytes:
         return orjson.dumps(obj, default=self.default, option=self._options(indent))
 
-    def dumps(self, obj: Any, **kwargs: Any) -> str:
-        return self._dump_bytes(obj, indent=bool(kwargs.get("indent"))).decode()
+    # dumps() stays Flask's own (the json module, used by templates' tojson and
+    # the like, where the exact text matters); responses, the hot path, use orjson.
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return orjson.loads(s)

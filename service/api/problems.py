@@ -73,6 +73,10 @@ class ProblemSchema(ma.Schema):
     valid_ids = ma.fields.List(
         ma.fields.String(), metadata={"description": "For unknown ids: the ids that exist."}
     )
+    statements = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "For conflicts over a topic's scale: the statements in the way."},
+    )
 
 
 class Problem(HTTPException):

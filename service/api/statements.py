@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import marshmallow as ma
+from flask import request, url_for
 from flask.views import MethodView
+from werkzeug.http import quote_etag
 
 from .. import store
-from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS
-from .actors import SpeakerSchema
-from .args import Blueprint
+from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Statement
+from ..store import read
+from ..store import write as w
+from .actors import SpeakerInSchema, SpeakerSchema
+from .args import Blueprint, today
+from .auth import current_key, requires
 from .lookups import actor_or_404, topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
 from .problems import Problem
+from .writes import IdempotencyHeaders, IdempotentIfMatchHeaders, outcome, write
 
 blp = Blueprint("statements", __name__, url_prefix="/v1/statements",
                 description="Sourced statements of position.")
@@ -72,6 +80,131 @@ class StatementQueryArgs(PageArgs):
             raise ma.ValidationError("must not be before `from`", "to")
 
 
+class HistorySchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    id = ma.fields.String(required=True)
+    revisions = ma.fields.List(ma.fields.Nested("RevisionSchema"), required=True, metadata={
+        "description": "Every revision, oldest first; the last one is current."})
+
+
+class RevisionSchema(StatementSchema):
+    recorded_by = ma.fields.String(required=True, metadata={
+        "description": "Name of the API key (or import) that recorded this revision."})
+    note = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "Why this revision was made: the correction or the retraction's reason."})
+
+
+def statement_etag(statement: Statement) -> str:
+    """The one ETag of a statement, for GET and for If-Match on its revisions:
+    it names the revision, and each revision's content never changes."""
+    digest = hashlib.sha256(statement.id.encode("utf-8")).hexdigest()[:16]
+    return f"r{statement.revision}-{digest}"
+
+
+def _matches_if_match(statement: Statement) -> bool:
+    return request.if_match.contains(statement_etag(statement))
+
+
+def _require_if_match() -> None:
+    if not request.if_match:
+        raise Problem(428, "precondition-required",
+                      "Send If-Match with the statement's current ETag (from GET /v1/statements/{id}).")
+
+
+def _written(statement: Statement, status: int):
+    headers = {"Location": url_for("statements.StatementItem", statement_id=statement.id),
+               "ETag": quote_etag(statement_etag(statement))}
+    return outcome(StatementSchema().dump(statement), status, headers)
+
+
+# -- write schemas -------------------------------------------------------------
+
+SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_.-]*$", error="Use lower-case letters, digits, '-', '_' and '.'.")
+
+
+def _not_future(value):
+    if value > today():
+        raise ma.ValidationError("Must not be in the future.")
+
+
+class SourceInSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    publisher = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                                metadata={"example": "Associated Press"})
+    published_on = ma.fields.Date(required=True, validate=_not_future,
+                                  metadata={"example": "2025-03-21"})
+    title = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=500))
+    byline = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200))
+    url = ma.fields.Url(allow_none=True, load_default=None, schemes={"http", "https"})
+    location = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200))
+
+
+class StatementChangesSchema(ma.Schema):
+    """Fields of a statement; every one optional (a correction sends what changes)."""
+
+    class Meta:
+        ordered = True
+
+    actor = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
+        "description": "Actor id or alias.", "example": "uk"})
+    topic = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={"example": "backstop"})
+    stance = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
+        "description": "A value of the topic's scale, or `unclear` (else 422).", "example": "requires"})
+    conditions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=500)),
+                                validate=ma.validate.Length(max=20))
+    summary = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
+    quote = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
+    quote_kind = ma.fields.String(validate=ma.validate.OneOf(QUOTE_KINDS))
+    speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True)
+    stated_on = ma.fields.Date(validate=_not_future, metadata={"example": "2025-03-21"})
+    date_precision = ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS))
+    source = ma.fields.Nested(SourceInSchema)
+    note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000), metadata={
+        "description": "Why (for a correction: what was wrong)."})
+
+    @ma.validates_schema
+    def _published_after_stated(self, data, **_):
+        source = data.get("source")
+        if source and data.get("stated_on") and source["published_on"] < data["stated_on"]:
+            raise ma.ValidationError("A source cannot be published before the statement was made.",
+                                     "source")
+
+
+class StatementInSchema(StatementChangesSchema):
+    """A new statement. `id` may be given (a slug) or is generated."""
+
+    id = ma.fields.String(validate=[ma.validate.Length(min=1, max=128), SLUG], metadata={
+        "description": "Optional slug; generated from actor, topic and date when absent.",
+        "example": "uk-backstop-2025-03-21"})
+    actor = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64), metadata={
+        "description": "Actor id or alias.", "example": "uk"})
+    topic = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
+                             metadata={"example": "backstop"})
+    stance = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64), metadata={
+        "description": "A value of the topic's scale, or `unclear` (else 422).", "example": "requires"})
+    conditions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=500)),
+                                load_default=list, validate=ma.validate.Length(max=20))
+    summary = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                               metadata={"example": "Starmer says a European force needs a US backstop."})
+    quote = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                             metadata={"example": "The plan will not work without it."})
+    quote_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(QUOTE_KINDS))
+    speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True, load_default=None)
+    stated_on = ma.fields.Date(required=True, validate=_not_future, metadata={"example": "2025-03-21"})
+    date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS))
+    source = ma.fields.Nested(SourceInSchema, required=True)
+
+
+class RetractionSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000), metadata={
+        "description": "Why the statement is withdrawn (e.g. misattributed).",
+        "example": "Misattributed: the quote was said by another minister."})
+
+
 @blp.route("")
 class Statements(MethodView):
     @blp.doc(operationId="listStatements")
@@ -93,8 +226,26 @@ class Statements(MethodView):
         ]
         return paginate(statements, args["page"], args["per_page"])
 
+    @requires(blp, "editor")
+    @blp.doc(operationId="createStatement")
+    @blp.arguments(IdempotencyHeaders, location="headers")
+    @blp.arguments(StatementInSchema)
+    @blp.response(201, StatementSchema, headers={
+        "Location": {"description": "The new statement.", "schema": {"type": "string"}},
+        "ETag": {"description": "Its ETag, for If-Match on a correction.", "schema": {"type": "string"}}})
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, _headers, data):
+        """Record a statement (scope editor)
 
-@blp.route("/<string:statement_id>")
+        Answers 201 with Location. A duplicate id is 409; a stance off the
+        topic's scale, or an unknown actor or topic, is 422.
+        """
+        by = current_key().name
+        return write(lambda conn: _written(w.create_statement(conn, data, by), 201))
+
+
+@blp.route("/<string:statement_id>", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
 class StatementItem(MethodView):
     @blp.doc(operationId="getStatement")
     @blp.response(200, StatementSchema)
@@ -106,4 +257,77 @@ class StatementItem(MethodView):
         statement = store.snapshot().statements.get(statement_id)
         if statement is None:
             raise Problem(404, "unknown-statement", f"No statement '{statement_id}'.")
-        return statement
+        return statement, 200, {"ETag": quote_etag(statement_etag(statement))}
+
+
+@blp.route("/<string:statement_id>/history", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
+class StatementHistory(MethodView):
+    @blp.doc(operationId="getStatementHistory")
+    @blp.response(200, HistorySchema)
+    def get(self, statement_id):
+        """Every revision of a statement
+
+        Corrections and retractions never overwrite: each is a revision, with
+        who recorded it (`recorded_by`) and when (`recorded_at`).
+        """
+        with store.engine().connect() as conn:
+            revisions = read.statement_history(conn, statement_id)
+        if not revisions:
+            raise Problem(404, "unknown-statement", f"No statement '{statement_id}'.")
+        return {"id": statement_id, "revisions": revisions}
+
+
+_WRITTEN_HEADERS = {
+    "Location": {"description": "The statement.", "schema": {"type": "string"}},
+    "ETag": {"description": "The new revision's ETag.", "schema": {"type": "string"}},
+}
+
+
+@blp.route("/<string:statement_id>/revisions", parameters=[{"in": "path", "name": "statement_id", "example": "us-backstop-2025-03-20"}])
+class StatementRevisions(MethodView):
+    @requires(blp, "editor")
+    @blp.doc(operationId="reviseStatement")
+    @blp.arguments(IdempotentIfMatchHeaders, location="headers")
+    @blp.arguments(StatementChangesSchema)
+    @blp.response(201, StatementSchema, headers=_WRITTEN_HEADERS)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    def post(self, _headers, changes, statement_id):
+        """Correct a statement (scope editor)
+
+        Send the fields that change; the result is a new revision and the old
+        one stays in the history. Needs If-Match with the current ETag.
+        """
+        _require_if_match()
+        by = current_key().name
+        return write(lambda conn: _written(
+            w.revise_statement(conn, statement_id, changes, by, _matches_if_match), 201))
+
+
+@blp.route("/<string:statement_id>/retraction", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
+class StatementRetraction(MethodView):
+    @requires(blp, "editor")
+    @blp.doc(operationId="retractStatement")
+    @blp.arguments(IdempotentIfMatchHeaders, location="headers")
+    @blp.arguments(RetractionSchema)
+    @blp.response(201, StatementSchema, headers=_WRITTEN_HEADERS)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    def post(self, _headers, data, statement_id):
+        """Retract a statement (scope editor)
+
+        A new revision with status `retracted`: from then on it counts for no
+        position and no diff, and it stays readable. If-Match is optional
+        here (a stale one is 412): retracting twice is 409 anyway.
+        """
+        by = current_key().name
+
+        def matches(statement):
+            return not request.if_match or _matches_if_match(statement)
+
+        return write(lambda conn: _written(
+            w.retract_statement(conn, statement_id, data["reason"], by, matches), 201))

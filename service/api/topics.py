@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import url_for
 from flask.views import MethodView
 
 from .. import store
+from ..store import write as w
 from .args import Blueprint
+from .auth import current_key, requires
 from .lookups import topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
+from .writes import IdempotencyHeaders, outcome, write
 
 blp = Blueprint("topics", __name__, url_prefix="/v1/topics",
                 description="Questions and their stance scales.")
@@ -48,6 +52,54 @@ class TopicSchema(ma.Schema):
 
 TopicPageSchema = page_schema(TopicSchema, "TopicPage")
 
+SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_.-]*$", error="Use lower-case letters, digits, '-', '_' and '.'.")
+
+
+class StanceValueInSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    value = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG])
+    level = ma.fields.Integer(required=True, strict=True,
+                              validate=ma.validate.Range(min=-1000, max=1000))
+    side = ma.fields.Integer(required=True, strict=True, validate=ma.validate.OneOf([-1, 0, 1]))
+    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    definition = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class DirectionsInSchema(ma.Schema):
+    up = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    down = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+
+
+class TopicChangesSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    question = ma.fields.String(validate=ma.validate.Length(min=1, max=1000))
+    scale = ma.fields.List(ma.fields.Nested(StanceValueInSchema),
+                           validate=ma.validate.Length(min=1, max=50), metadata={
+        "description": "The whole scale, in order (levels increasing, sides -1 to +1; else 422). "
+                       "New values may be added; a value any statement uses cannot be removed "
+                       "or renamed (409 naming the statements)."})
+    directions = ma.fields.Nested(DirectionsInSchema)
+
+
+class TopicInSchema(TopicChangesSchema):
+    id = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG],
+                          metadata={"example": "sanctions_relief"})
+    question = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+    scale = ma.fields.List(ma.fields.Nested(StanceValueInSchema), required=True,
+                           validate=ma.validate.Length(min=1, max=50))
+
+
+def _written(topic, status: int):
+    return outcome(TopicSchema().dump(topic), status,
+                   {"Location": url_for("topics.TopicItem", topic_id=topic.id)})
+
+
+LOCATION = {"Location": {"description": "The topic.", "schema": {"type": "string"}}}
+
 
 @blp.route("")
 class Topics(MethodView):
@@ -62,11 +114,39 @@ class Topics(MethodView):
         topics = sorted(store.snapshot().topics.values(), key=lambda t: t.id)
         return paginate(topics, args["page"], args["per_page"])
 
+    @requires(blp, "admin")
+    @blp.doc(operationId="createTopic")
+    @blp.arguments(IdempotencyHeaders, location="headers")
+    @blp.arguments(TopicInSchema)
+    @blp.response(201, TopicSchema, headers=LOCATION)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, _headers, data):
+        """Add a topic with its stance scale (scope admin)"""
+        by = current_key().name
+        return write(lambda conn: _written(w.create_topic(conn, data, by), 201))
 
-@blp.route("/<string:topic_id>")
+
+@blp.route("/<string:topic_id>", parameters=[{"in": "path", "name": "topic_id", "example": "backstop"}])
 class TopicItem(MethodView):
     @blp.doc(operationId="getTopic")
     @blp.response(200, TopicSchema)
     def get(self, topic_id):
         """Get one topic with its scale"""
         return topic_or_404(store.snapshot(), topic_id)
+
+    @requires(blp, "admin")
+    @blp.doc(operationId="updateTopic")
+    @blp.arguments(IdempotencyHeaders, location="headers")
+    @blp.arguments(TopicChangesSchema)
+    @blp.response(200, TopicSchema, headers=LOCATION)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def patch(self, _headers, changes, topic_id):
+        """Change a topic (scope admin)
+
+        The scale can grow; a stance value in use cannot be removed (409).
+        """
+        by = current_key().name
+        return write(lambda conn: _written(w.update_topic(conn, topic_id, changes, by), 200))

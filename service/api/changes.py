@@ -1,0 +1,162 @@
+"""How positions moved over time: one actor between two dates, and one topic's
+timeline across actors. Both are views of service.domain.diff."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from .. import store
+from ..domain.diff import diff, take_snapshot
+from ..domain.timeline import timeline
+from .args import Blueprint, IdList, today
+from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
+from .csv_format import FormatArgs, csv_alternative, respond
+from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
+from .statements import StatementSchema
+
+blp = Blueprint("changes", __name__, url_prefix="/v1",
+                description="How an actor's positions, or a topic's, moved over time.")
+
+
+class DateRangeArgs(FormatArgs):
+    to = ma.fields.Date(load_default=today, metadata={
+        "description": "End date (inclusive); default today (UTC).", "example": "2025-03-20"})
+
+    @ma.validates_schema
+    def _range(self, data, **_):
+        if data.get("from_") and data["from_"] > data["to"]:
+            raise ma.ValidationError("must not be before `from`", "to")
+
+
+class ChangesArgs(DateRangeArgs):
+    from_ = ma.fields.Date(data_key="from", required=True, metadata={
+        "description": "Start date: the position held on this day is the `left` side.",
+        "example": "2025-03-01"})
+    topics = TOPICS_ARG
+
+
+class ChangeSchema(TopicDiffSchema):
+    trail = ma.fields.List(ma.fields.Nested(StatementSchema), required=True, metadata={
+        "description": "Statements stated after `from` up to `to` that count for positions, "
+                       "oldest first."})
+
+
+class ChangesSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    actor = ma.fields.String(required=True, metadata={"example": "ukraine"})
+    from_ = ma.fields.Date(data_key="from", attribute="from", required=True)
+    to = ma.fields.Date(required=True)
+    topics = ma.fields.List(ma.fields.Nested(ChangeSchema), required=True, metadata={
+        "description": "Per topic: `left` is the position at `from`, `right` at `to`."})
+
+
+CHANGE_COLUMNS = DIFF_COLUMNS + ("statements_between",)
+
+
+def changes_table(result: dict):
+    return CHANGE_COLUMNS, (diff_row(c) + ([s.id for s in c.trail],) for c in result["topics"])
+
+
+class _Change:
+    """A TopicDiff with the trail of statements behind it, for serialising."""
+
+    def __init__(self, change, trail):
+        self._change, self.trail = change, trail
+
+    def __getattr__(self, name):
+        return getattr(self._change, name)
+
+
+@blp.route("/actors/<string:actor_id>/changes")
+class ActorChanges(MethodView):
+    @blp.doc(operationId="getActorChanges")
+    @blp.arguments(ChangesArgs, location="query")
+    @csv_alternative(blp, "One row per topic, columns: " + ", ".join(CHANGE_COLUMNS)
+                     + " (statement ids separated by '; ').")
+    @blp.response(200, ChangesSchema)
+    def get(self, args, actor_id):
+        """How an actor's positions changed between two dates
+
+        Per topic: the position at `from`, the position at `to`, the verdict (unchanged,
+        shifted, reversed, first_stated, withdrawn, unknown), distance and direction, and the
+        statements in between.
+        """
+        dataset = store.snapshot()
+        actor = actor_or_404(dataset, actor_id)
+        topics = topics_or_404(dataset, args.get("topics"))
+        start, end = args["from_"], args["to"]
+        diffs = diff(take_snapshot(dataset, actor, start, topics),
+                     take_snapshot(dataset, actor, end, topics), topics)
+        result = {"actor": actor.id, "from": start, "to": end, "topics": [
+            _Change(d, dataset.trail(actor.id, d.topic.id, start, end)) for d in diffs]}
+        return respond(args, result, changes_table)
+
+
+# --- /v1/topics/{topic_id}/timeline ---------------------------------------
+
+class TimelineArgs(DateRangeArgs):
+    from_ = ma.fields.Date(data_key="from", metadata={
+        "description": "Only statements stated after this date; default the whole record.",
+        "example": "2025-03-01"})
+    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases; default all."})
+
+
+class TimelineEventSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    date = ma.fields.Date(required=True, metadata={"example": "2025-03-19"})
+    actor = ma.fields.String(attribute="statement.actor", required=True,
+                             metadata={"example": "ukraine"})
+    verdict = ma.fields.String(attribute="change.verdict", required=True, metadata={
+        "enum": ["shifted", "reversed", "first_stated", "withdrawn", "unknown"]})
+    distance = ma.fields.Integer(attribute="change.distance", allow_none=True, required=True)
+    direction = ma.fields.String(attribute="change.direction", allow_none=True, required=True)
+    summary = ma.fields.String(attribute="change.summary", required=True)
+    change = ma.fields.Nested(TopicDiffSchema, required=True, metadata={
+        "description": "The diff of the position just before (left) and after (right)."})
+
+
+class TimelineSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    topic = ma.fields.String(required=True, metadata={"example": "ceasefire_scope"})
+    from_ = ma.fields.Date(data_key="from", attribute="from", allow_none=True, required=True)
+    to = ma.fields.Date(required=True)
+    events = ma.fields.List(ma.fields.Nested(TimelineEventSchema), required=True)
+
+
+TIMELINE_COLUMNS = ("date", "topic", "actor", "from_stance", "to_stance", "verdict", "distance",
+                    "direction", "statement", "summary")
+
+
+def timeline_table(result: dict):
+    return TIMELINE_COLUMNS, (
+        (e.date, e.change.topic.id, e.statement.actor, e.change.left.stance,
+         e.change.right.stance, e.change.verdict, e.change.distance, e.change.direction,
+         e.statement.id, e.change.summary) for e in result["events"])
+
+
+@blp.route("/topics/<string:topic_id>/timeline")
+class TopicTimeline(MethodView):
+    @blp.doc(operationId="getTopicTimeline")
+    @blp.arguments(TimelineArgs, location="query")
+    @csv_alternative(blp, "One row per change, columns: " + ", ".join(TIMELINE_COLUMNS) + ".")
+    @blp.response(200, TimelineSchema)
+    def get(self, args, topic_id):
+        """Every change of stance on a topic, by any actor, in date order
+
+        Each statement is diffed against the position its actor held just before it;
+        restatements that change nothing are left out.
+        """
+        dataset = store.snapshot()
+        topic = topic_or_404(dataset, topic_id)
+        actors = actors_or_404(dataset, args.get("actors"))
+        events = timeline(dataset, topic, actors, args.get("from_"), args["to"])
+        result = {"topic": topic.id, "from": args.get("from_"), "to": args["to"],
+                  "events": events}
+        return respond(args, result, timeline_table)

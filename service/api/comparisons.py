@@ -1,0 +1,246 @@
+"""/v1/diff and /v1/compare: any actor at any date against any other, and
+every pair of actors on one date. Both are views of service.domain.diff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from .. import store
+from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot
+from .args import MAX_LIST_ITEMS, Blueprint, IdList, as_of_field
+from .csv_format import FormatArgs, csv_alternative, respond
+from .lookups import actor_or_404, actors_or_404, topics_or_404
+from .positions import PositionSchema
+from .problems import Problem
+
+blp = Blueprint("comparisons", __name__, url_prefix="/v1",
+                description="How positions differ between actors and move over time.")
+
+TOPICS_ARG = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+
+
+class TopicDiffSchema(ma.Schema):
+    """One topic of a diff: where the right side stands relative to the left."""
+
+    class Meta:
+        ordered = True
+
+    topic = ma.fields.String(attribute="topic.id", required=True,
+                             metadata={"example": "ceasefire_scope"})
+    kind = ma.fields.String(required=True, metadata={
+        "enum": ["change", "comparison"],
+        "description": "`change`: one actor at two dates; `comparison`: two actors."})
+    left = ma.fields.Nested(PositionSchema, required=True)
+    right = ma.fields.Nested(PositionSchema, required=True)
+    verdict = ma.fields.String(required=True, metadata={
+        "enum": list(VERDICTS),
+        "description": "For a change: unchanged, shifted (moved along the scale, to or from its "
+                       "neutral middle, or changed conditions), reversed (crossed from one side "
+                       "of the scale to the other), first_stated, withdrawn, or unknown. For a "
+                       "comparison: agree, differ, opposed or unknown. `unknown` whenever a side "
+                       "is unclear or has no position: silence is never agreement."})
+    distance = ma.fields.Integer(allow_none=True, required=True, metadata={
+        "description": "Right level minus left level on the topic's scale; null when either "
+                       "side is off the scale.", "example": -2})
+    direction = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "The sign of `distance` in the topic's own words (its `directions`), "
+                       "`same`, or null.", "example": "narrower"})
+    conditions_added = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Conditions the right side sets that the left does not."})
+    conditions_removed = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Conditions the left side sets that the right does not."})
+    summary = ma.fields.String(required=True, metadata={
+        "example": "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only "
+                   "(2 steps)"})
+
+
+class SideSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    actor = ma.fields.String(required=True, metadata={"example": "us"})
+    as_of = ma.fields.Date(required=True, metadata={"example": "2025-03-11"})
+
+
+class DiffSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    left = ma.fields.Nested(SideSchema, required=True)
+    right = ma.fields.Nested(SideSchema, required=True)
+    topics = ma.fields.List(ma.fields.Nested(TopicDiffSchema), required=True)
+
+
+class ActorAtDate(ma.fields.String):
+    """`us@2025-03-11`: an actor id or alias and a date."""
+
+    PATTERN = re.compile(r"^([A-Za-z0-9_.\-]{1,64})@(\d{4}-\d{2}-\d{2})$")
+    default_error_messages = {
+        "syntax": "Give an actor and a date as actor@YYYY-MM-DD, e.g. us@2025-03-11.",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        match = self.PATTERN.match(super()._deserialize(value, attr, data, **kwargs))
+        if not match:
+            raise self.make_error("syntax")
+        try:
+            return match[1], dt.date.fromisoformat(match[2])
+        except ValueError:
+            raise self.make_error("syntax") from None
+
+
+class DiffArgs(FormatArgs):
+    left = ActorAtDate(required=True, metadata={
+        "description": "Left side, `actor@YYYY-MM-DD`.", "example": "us@2025-03-11",
+        "pattern": ActorAtDate.PATTERN.pattern})
+    right = ActorAtDate(required=True, metadata={
+        "description": "Right side, `actor@YYYY-MM-DD`.", "example": "russia@2025-03-20",
+        "pattern": ActorAtDate.PATTERN.pattern})
+    topics = TOPICS_ARG
+
+
+DIFF_COLUMNS = ("topic", "left_actor", "left_as_of", "left_stance", "right_actor",
+                "right_as_of", "right_stance", "verdict", "distance", "direction",
+                "conditions_added", "conditions_removed", "summary")
+
+
+def diff_row(d: TopicDiff) -> tuple:
+    return (d.topic.id, d.left_actor.id, d.left.as_of, d.left.stance, d.right_actor.id,
+            d.right.as_of, d.right.stance, d.verdict, d.distance, d.direction,
+            d.conditions_added, d.conditions_removed, d.summary)
+
+
+@blp.route("/diff")
+class Diff(MethodView):
+    @blp.doc(operationId="getDiff")
+    @blp.arguments(DiffArgs, location="query")
+    @csv_alternative(blp, "One row per topic, columns: " + ", ".join(DIFF_COLUMNS) + ".")
+    @blp.response(200, DiffSchema)
+    def get(self, args):
+        """Diff any actor at any date against any actor at any date
+
+        The same actor on both sides classifies change (`unchanged`, `shifted`, `reversed`,
+        `first_stated`, `withdrawn`); two actors are compared (`agree`, `differ`, `opposed`).
+        Either way `unknown` when a side is unclear or has no position.
+        """
+        dataset = store.snapshot()
+        (left_id, left_date), (right_id, right_date) = args["left"], args["right"]
+        left_actor, right_actor = actor_or_404(dataset, left_id), actor_or_404(dataset, right_id)
+        topics = topics_or_404(dataset, args.get("topics"))
+        diffs = diff(take_snapshot(dataset, left_actor, left_date, topics),
+                     take_snapshot(dataset, right_actor, right_date, topics), topics)
+        result = {"left": {"actor": left_actor.id, "as_of": left_date},
+                  "right": {"actor": right_actor.id, "as_of": right_date},
+                  "topics": diffs}
+        return respond(args, result, lambda r: (DIFF_COLUMNS, map(diff_row, r["topics"])))
+
+
+# --- /v1/compare ----------------------------------------------------------
+
+class PairSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    topic = ma.fields.String(attribute="topic.id", required=True, metadata={"example": "peacekeepers"})
+    left = ma.fields.String(attribute="left_actor.id", required=True, metadata={"example": "russia"})
+    right = ma.fields.String(attribute="right_actor.id", required=True, metadata={"example": "uk"})
+    left_stance = ma.fields.String(attribute="left.stance", required=True,
+                                   metadata={"example": "rejects"})
+    right_stance = ma.fields.String(attribute="right.stance", required=True,
+                                    metadata={"example": "will_send_troops"})
+    verdict = ma.fields.String(required=True, metadata={
+        "enum": ["agree", "differ", "opposed", "unknown"],
+        "description": "agree (same stance), differ (same side, or one neutral), opposed "
+                       "(opposite sides), unknown (a side is unclear or has no position)."})
+    distance = ma.fields.Integer(allow_none=True, required=True, metadata={
+        "description": "Right level minus left level; null when either is off the scale.",
+        "example": 4})
+    direction = ma.fields.String(allow_none=True, required=True,
+                                 metadata={"example": "more willing"})
+    summary = ma.fields.String(required=True)
+
+
+class CompareTopicSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    topic = ma.fields.String(required=True, metadata={"example": "peacekeepers"})
+    positions = ma.fields.List(ma.fields.Nested(PositionSchema), required=True, metadata={
+        "description": "Each actor's position with the statement it rests on, in request order."})
+    pairs = ma.fields.List(ma.fields.Nested(PairSchema), required=True, metadata={
+        "description": "Every pair of actors (left before right in request order)."})
+
+
+class CompareSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    as_of = ma.fields.Date(required=True)
+    actors = ma.fields.List(ma.fields.String(), required=True)
+    topics = ma.fields.List(ma.fields.Nested(CompareTopicSchema), required=True)
+    fault_lines = ma.fields.List(ma.fields.Nested(PairSchema), required=True, metadata={
+        "description": "The opposed pairs on every topic, farthest apart first: the fault "
+                       "lines of the talks on that date."})
+
+
+class CompareArgs(FormatArgs):
+    as_of = as_of_field()
+    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases (at most "
+                                             f"{MAX_LIST_ITEMS}); default all."})
+    topics = TOPICS_ARG
+
+
+PAIR_COLUMNS = ("as_of", "topic", "left", "right", "left_stance", "right_stance", "verdict",
+                "distance", "direction", "summary")
+
+
+def compare_table(result: dict):
+    as_of = result["as_of"]
+    rows = ((as_of, p.topic.id, p.left_actor.id, p.right_actor.id, p.left.stance,
+             p.right.stance, p.verdict, p.distance, p.direction, p.summary)
+            for topic in result["topics"] for p in topic["pairs"])
+    return PAIR_COLUMNS, rows
+
+
+@blp.route("/compare")
+class Compare(MethodView):
+    @blp.doc(operationId="compareActors")
+    @blp.arguments(CompareArgs, location="query")
+    @csv_alternative(blp, "One row per pair of actors per topic, columns: "
+                     + ", ".join(PAIR_COLUMNS) + ".")
+    @blp.response(200, CompareSchema)
+    def get(self, args):
+        """Compare actors on a date
+
+        Per topic, each actor's position and every pair of actors with verdict and distance,
+        plus the opposed pairs (fault lines).
+        """
+        dataset = store.snapshot()
+        actors = actors_or_404(dataset, args.get("actors"))
+        if len(actors) > MAX_LIST_ITEMS:
+            raise Problem(400, "too-many-actors",
+                          f"Compare at most {MAX_LIST_ITEMS} actors; name them with `actors=`.")
+        topics = topics_or_404(dataset, args.get("topics"))
+        as_of = args["as_of"]
+        snapshots = [take_snapshot(dataset, actor, as_of, topics) for actor in actors]
+        pairs_by_topic: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
+        for left, right in itertools.combinations(snapshots, 2):
+            for d in diff(left, right, topics):
+                pairs_by_topic[d.topic.id].append(d)
+        fault_lines = sorted(
+            (d for pairs in pairs_by_topic.values() for d in pairs if d.verdict == "opposed"),
+            key=lambda d: -abs(d.distance))
+        result = {
+            "as_of": as_of,
+            "actors": [a.id for a in actors],
+            "topics": [{"topic": t.id,
+                        "positions": [s.positions[t.id] for s in snapshots],
+                        "pairs": pairs_by_topic[t.id]} for t in topics],
+            "fault_lines": fault_lines,
+        }
+        return respond(args, result, compare_table)

@@ -1,0 +1,117 @@
+"""/v1/changes: every write in commit order, for dashboards that sync incrementally."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import binascii
+
+import marshmallow as ma
+from flask import url_for
+from flask.views import MethodView
+
+from .. import store
+from ..store.changes import changes_since
+from .args import Blueprint, QueryArgs
+
+blp = Blueprint("feed", __name__, url_prefix="/v1/changes",
+                description="The change feed: every write, in commit order.")
+
+MAX_LIMIT = 500
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The seq inside a cursor; ValueError if it is not one we made."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("not a cursor") from exc
+    prefix, _, number = text.partition(":")
+    if prefix != "seq" or not number.isdigit() or len(number) > 18:
+        raise ValueError("not a cursor")
+    return int(number)
+
+
+class Cursor(ma.fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return decode_cursor(text)
+        except ValueError as exc:
+            raise ma.ValidationError(
+                "Not a cursor from this feed: use `next_cursor` of an earlier page, "
+                "or omit `since` to start from the beginning.") from exc
+
+
+class FeedArgs(QueryArgs):
+    since = Cursor(load_default=0, metadata={
+        "description": "Opaque cursor: `next_cursor` of the previous page. Omit to start at the beginning."})
+    limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=MAX_LIMIT),
+                              metadata={"description": f"Entries per page, 1 to {MAX_LIMIT}."})
+
+
+class FeedEntrySchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    cursor = ma.fields.String(required=True, metadata={
+        "description": "Resume after this entry with `since=<cursor>`."})
+    at = ma.fields.AwareDateTime(required=True)
+    entity = ma.fields.String(required=True, metadata={"enum": ["statement", "actor", "topic"]})
+    id = ma.fields.String(required=True)
+    action = ma.fields.String(required=True, metadata={
+        "enum": ["created", "updated", "revised", "retracted"]})
+    revision = ma.fields.Integer(allow_none=True, required=True, metadata={
+        "description": "For statements: the revision this write recorded."})
+    tombstone = ma.fields.Boolean(required=True, metadata={
+        "description": "True for a retraction: drop the statement from positions and diffs."})
+    recorded_by = ma.fields.String(required=True)
+    href = ma.fields.String(required=True, metadata={"description": "Where the entity is now."})
+
+
+class FeedPageSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    items = ma.fields.List(ma.fields.Nested(FeedEntrySchema), required=True)
+    next_cursor = ma.fields.String(required=True, metadata={
+        "description": "Pass as `since` to get what follows; stays put when nothing is new."})
+    has_more = ma.fields.Boolean(required=True)
+
+
+ENDPOINTS = {"statement": ("statements.StatementItem", "statement_id"),
+             "actor": ("actors.ActorItem", "actor_id"),
+             "topic": ("topics.TopicItem", "topic_id")}
+
+
+def _entry(row) -> dict:
+    endpoint, arg = ENDPOINTS[row.entity]
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.timezone.utc)
+    return {
+        "cursor": encode_cursor(row.seq), "at": at, "entity": row.entity, "id": row.entity_id,
+        "action": row.action, "revision": row.revision, "tombstone": row.action == "retracted",
+        "recorded_by": row.recorded_by, "href": url_for(endpoint, **{arg: row.entity_id}),
+    }
+
+
+@blp.route("")
+class Changes(MethodView):
+    @blp.doc(operationId="listChanges")
+    @blp.arguments(FeedArgs, location="query")
+    @blp.response(200, FeedPageSchema)
+    def get(self, args):
+        """Every write since a cursor, in commit order
+
+        Statements created, revised and retracted (a retraction is a tombstone),
+        actors and topics created and updated. Page with `next_cursor`.
+        """
+        with store.engine().connect() as conn:
+            rows = changes_since(conn, args["since"], args["limit"] + 1)
+        page = rows[:args["limit"]]
+        last = page[-1].seq if page else args["since"]
+        return {"items": [_entry(r) for r in page], "next_cursor": encode_cursor(last),
+                "has_more": len(rows) > args["limit"]}

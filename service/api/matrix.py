@@ -1,0 +1,119 @@
+"""/v1/matrix: the actors x topics grid dashboards draw, with a legend."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from .. import store
+from ..domain.model import Position, Statement
+from .actors import SpeakerSchema
+from .args import Blueprint, IdList, as_of_field
+from .csv_format import FormatArgs, csv_alternative, respond
+from .lookups import actors_or_404, topics_or_404
+from .topics import TopicSchema
+
+blp = Blueprint("matrix", __name__, url_prefix="/v1",
+                description="The actors x topics grid of positions on a date.")
+
+
+def source_line(statement: Statement) -> str:
+    """`Associated Press, 2025-03-20, ¶28`: enough to cite under a cell."""
+    source = statement.source
+    parts = [source.publisher, str(source.published_on), source.location]
+    return ", ".join(p for p in parts if p)
+
+
+class CellStatementSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    id = ma.fields.String(required=True, metadata={"example": "uk-backstop-2025-03-20"})
+    summary = ma.fields.String(required=True)
+    quote = ma.fields.String(required=True)
+    quote_kind = ma.fields.String(required=True, metadata={"enum": ["verbatim", "paraphrase"]})
+    speaker = ma.fields.Nested(SpeakerSchema, allow_none=True, required=True)
+    stated_on = ma.fields.Date(required=True)
+    date_precision = ma.fields.String(required=True,
+                                      metadata={"enum": ["day", "month", "approximate"]})
+    conditions = ma.fields.List(ma.fields.String(), required=True)
+    source = ma.fields.Function(source_line, required=True, metadata={
+        "type": "string", "example": "Associated Press, 2025-03-20, ¶28"})
+
+
+class CellSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    topic = ma.fields.String(required=True, metadata={"example": "peacekeepers"})
+    stance = ma.fields.String(required=True, metadata={"example": "will_send_troops"})
+    label = ma.fields.String(required=True, metadata={"example": "Will send troops"})
+    level = ma.fields.Integer(allow_none=True, required=True)
+    side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
+    statement = ma.fields.Nested(CellStatementSchema, allow_none=True, required=True, metadata={
+        "description": "What the cell rests on; null for no_position."})
+
+
+class MatrixRowSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    actor = ma.fields.String(required=True, metadata={"example": "uk"})
+    name = ma.fields.String(required=True, metadata={"example": "United Kingdom"})
+    cells = ma.fields.List(ma.fields.Nested(CellSchema), required=True, metadata={
+        "description": "One cell per topic, in the order of `topics`."})
+
+
+class MatrixSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+    as_of = ma.fields.Date(required=True)
+    topics = ma.fields.List(ma.fields.Nested(TopicSchema), required=True, metadata={
+        "description": "The columns, each with its scale and direction words: the legend."})
+    rows = ma.fields.List(ma.fields.Nested(MatrixRowSchema), required=True)
+
+
+class MatrixArgs(FormatArgs):
+    as_of = as_of_field()
+    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases; default all."})
+    topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+
+
+MATRIX_COLUMNS = ("as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
+                  "statement", "stated_on", "speaker", "quote", "source")
+
+
+def _cell_row(as_of, name: str, cell: Position) -> tuple:
+    s = cell.statement
+    return (as_of, cell.actor, name, cell.topic, cell.stance, cell.label, cell.level, cell.side,
+            s and s.id, s and s.stated_on, s and s.speaker and s.speaker.name, s and s.quote,
+            s and source_line(s))
+
+
+def matrix_table(result: dict):
+    return MATRIX_COLUMNS, (_cell_row(result["as_of"], row["name"], cell)
+                            for row in result["rows"] for cell in row["cells"])
+
+
+@blp.route("/matrix")
+class Matrix(MethodView):
+    @blp.doc(operationId="getMatrix")
+    @blp.arguments(MatrixArgs, location="query")
+    @csv_alternative(blp, "One row per cell, columns: " + ", ".join(MATRIX_COLUMNS) + ".")
+    @blp.response(200, MatrixSchema)
+    def get(self, args):
+        """The actors x topics grid on a date
+
+        Each cell: stance, level, side, label and the statement it rests on. `topics` carries
+        the scales for a legend.
+        """
+        dataset = store.snapshot()
+        actors = actors_or_404(dataset, args.get("actors"))
+        topics = topics_or_404(dataset, args.get("topics"))
+        as_of = args["as_of"]
+        result = {"as_of": as_of, "topics": topics, "rows": [
+            {"actor": actor.id, "name": actor.name,
+             "cells": [dataset.position(actor.id, t.id, as_of) for t in topics]}
+            for actor in actors]}
+        return respond(args, result, matrix_table)

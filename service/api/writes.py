@@ -1,0 +1,104 @@
+"""What every write operation shares: JSON only, Idempotency-Key, one transaction,
+and the store's refusals turned into problems.
+
+A view hands `write()` a function that does its work on the write
+transaction's connection and returns the JSON body, status and headers; the
+answer is stored with the Idempotency-Key (when one is sent) in that same
+transaction, and replayed byte for byte when the request is retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import Response, current_app, request
+
+from .. import store
+from ..store import idempotency
+from ..store import write as w
+from .auth import current_key
+from .problems import Problem
+
+MAX_KEY_LENGTH = 255
+
+IDEMPOTENCY_DOC = (
+    "Optional, up to 255 printable characters, scoped to your API key. Retrying "
+    "with the same key and the same body replays the first answer (same status, "
+    "body and Location; header `Idempotent-Replayed: true`) and writes nothing. "
+    "The same key with a different body is 422 `idempotency-key-reused`: the "
+    "request is well-formed but cannot be processed under that key (the IETF "
+    "Idempotency-Key draft's choice; 409 would suggest retrying could succeed)."
+)
+
+
+class IdempotencyHeaders(ma.Schema):
+    """Documents the header; `write()` reads and checks it (with a 400)."""
+
+    idempotency_key = ma.fields.String(data_key="Idempotency-Key", metadata={
+        "description": IDEMPOTENCY_DOC})
+
+
+class IfMatchHeaders(ma.Schema):
+    if_match = ma.fields.String(data_key="If-Match", metadata={
+        "description": "The statement's current ETag (from GET /v1/statements/{id}). "
+                       "Missing: 428; stale: 412."})
+
+
+class IdempotentIfMatchHeaders(IdempotencyHeaders, IfMatchHeaders):
+    pass
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not (0 < len(key) <= MAX_KEY_LENGTH) or not key.isprintable():
+        raise Problem(400, "invalid-idempotency-key",
+                      f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.")
+    return key
+
+
+def _request_hash() -> str:
+    """Same method, path and JSON value: same hash (key order and spacing aside)."""
+    raw = request.get_data()
+    try:
+        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = raw
+    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n"
+                          + canonical).hexdigest()
+
+
+def outcome(body: Any, status: int, headers: dict[str, str] | None = None) -> idempotency.Outcome:
+    text = current_app.json.dumps(body)
+    return idempotency.Outcome(status, text, headers or {})
+
+
+def write(perform: Callable[[sa.Connection], idempotency.Outcome]) -> Response:
+    key = _idempotency_key()
+    api_key = current_key()
+    try:
+        result = idempotency.run(store.engine(), api_key.id, key, _request_hash(), perform)
+    except idempotency.KeyReused as exc:
+        raise Problem(422, "idempotency-key-reused",
+                      "This Idempotency-Key was already used with a different request; "
+                      "use a new key for a new request.") from exc
+    except w.NotFound as exc:
+        raise Problem(404, "not-found", exc.detail, **exc.extensions) from exc
+    except w.Conflict as exc:
+        raise Problem(409, "conflict", exc.detail, **exc.extensions) from exc
+    except w.Invalid as exc:
+        raise Problem(422, "unprocessable", exc.detail, **exc.extensions) from exc
+    except w.Stale as exc:
+        raise Problem(412, "precondition-failed", exc.detail, **exc.extensions) from exc
+    response = Response(result.body, status=result.status, mimetype="application/json")
+    for name, value in result.headers.items():
+        response.headers[name] = value
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response

@@ -1,0 +1,204 @@
+"""The diff engine: one pure function over two snapshots, each an actor at a date.
+
+Everything that compares positions (an actor against itself over time, two
+actors on one day, the general any-actor-any-date form, a topic's timeline) is
+a view of `diff`.
+
+Verdicts, per topic:
+
+Across dates (both snapshots are the same actor), after the fact-checkers'
+Flip-O-Meter:
+- `unchanged`: same stance and same conditions.
+- `shifted`: moved along the scale without crossing it, or kept the stance but
+  changed its conditions. Moving to or from the neutral middle (side 0) is a
+  shift, not a reversal: going from "against" to "undecided" is a half flip.
+- `reversed`: crossed from one side of the scale to the other (-1 <-> +1).
+- `first_stated`: no recorded position before, a stance on the scale now.
+- `withdrawn`: a stance on the scale before, no recorded position now (for
+  example after the statement it rested on was retracted).
+- `unknown`: either side is `unclear`, or neither side has a position. Silence
+  and a statement that takes no side are never reported as unchanged.
+
+Across actors (two different actors):
+- `agree`: same stance (conditions may still differ and are reported).
+- `differ`: different stances on the same side, or one of them neutral.
+- `opposed`: opposite sides of the scale (-1 against +1).
+- `unknown`: either side is `no_position` or `unclear`.
+
+`distance` is right level minus left level, None when either side is off the
+scale; `direction` names its sign in the topic's own words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from .dataset import Dataset
+from .model import NO_POSITION, UNCLEAR, Actor, Position, Statement, Topic
+
+CHANGE = "change"
+COMPARISON = "comparison"
+
+CHANGE_VERDICTS = ("unchanged", "shifted", "reversed", "first_stated", "withdrawn", "unknown")
+COMPARISON_VERDICTS = ("agree", "differ", "opposed", "unknown")
+VERDICTS = CHANGE_VERDICTS + tuple(v for v in COMPARISON_VERDICTS if v not in CHANGE_VERDICTS)
+SAME = "same"
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """An actor's positions as of a date, by topic id."""
+
+    actor: Actor
+    as_of: dt.date
+    positions: Mapping[str, Position]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicDiff:
+    topic: Topic
+    kind: str  # CHANGE (same actor) or COMPARISON (two actors)
+    left: Position
+    right: Position
+    left_actor: Actor
+    right_actor: Actor
+    verdict: str
+    distance: int | None
+    direction: str | None
+    conditions_added: tuple[str, ...]
+    conditions_removed: tuple[str, ...]
+    summary: str
+
+
+def take_snapshot(dataset: Dataset, actor: Actor, as_of: dt.date,
+                  topics: Iterable[Topic]) -> Snapshot:
+    return Snapshot(actor, as_of, {t.id: dataset.position(actor.id, t.id, as_of) for t in topics})
+
+
+def position_of(statement: Statement, topic: Topic, as_of: dt.date | None = None) -> Position:
+    """The position a single statement establishes (for walking a trail)."""
+    return Position(statement.actor, topic.id, as_of or statement.stated_on, statement.stance,
+                    statement, topic.stance(statement.stance))
+
+
+def diff(left: Snapshot, right: Snapshot, topics: Iterable[Topic]) -> list[TopicDiff]:
+    """Per topic, how `right` stands relative to `left`."""
+    kind = CHANGE if left.actor.id == right.actor.id else COMPARISON
+    return [_diff_topic(topic, kind, left, right) for topic in topics]
+
+
+def _conditions(position: Position) -> tuple[str, ...]:
+    return position.statement.conditions if position.statement else ()
+
+
+def _diff_topic(topic: Topic, kind: str, left: Snapshot, right: Snapshot) -> TopicDiff:
+    a, b = left.positions[topic.id], right.positions[topic.id]
+    on_scale = a.stance_value is not None and b.stance_value is not None
+    distance = b.level - a.level if on_scale else None
+    if distance is None:
+        direction = None
+    elif distance == 0:
+        direction = SAME
+    else:
+        direction = topic.up_word if distance > 0 else topic.down_word
+    before, after = _conditions(a), _conditions(b)
+    added = tuple(c for c in after if c not in before)
+    removed = tuple(c for c in before if c not in after)
+    verdict = (_change_verdict(a, b, added, removed) if kind == CHANGE
+               else _comparison_verdict(a, b))
+    result = TopicDiff(topic, kind, a, b, left.actor, right.actor, verdict, distance, direction,
+                       added, removed, "")
+    summary = (_change_summary(result, left.as_of, right.as_of) if kind == CHANGE
+               else _comparison_summary(result))
+    return replace(result, summary=summary)
+
+
+def _change_verdict(a: Position, b: Position, added, removed) -> str:
+    if UNCLEAR in (a.stance, b.stance):
+        return "unknown"
+    if a.stance == NO_POSITION:
+        return "unknown" if b.stance == NO_POSITION else "first_stated"
+    if b.stance == NO_POSITION:
+        return "withdrawn"
+    if a.side * b.side == -1:
+        return "reversed"
+    if a.stance != b.stance or added or removed:
+        return "shifted"
+    return "unchanged"
+
+
+def _comparison_verdict(a: Position, b: Position) -> str:
+    if a.stance_value is None or b.stance_value is None:
+        return "unknown"
+    if a.stance == b.stance:
+        return "agree"
+    if a.side * b.side == -1:
+        return "opposed"
+    return "differ"
+
+
+# --- plain words ---------------------------------------------------------
+
+def _steps(distance: int) -> str:
+    n = abs(distance)
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
+def _conditions_words(d: TopicDiff) -> str:
+    parts = []
+    if d.conditions_added:
+        parts.append("added condition " + "; ".join(d.conditions_added))
+    if d.conditions_removed:
+        parts.append("dropped condition " + "; ".join(d.conditions_removed))
+    return ", ".join(parts)
+
+
+def _off_scale_words(position: Position, when: dt.date | None = None) -> str:
+    on = f" on {when}" if when else ""
+    if position.stance == NO_POSITION:
+        return f"no recorded position{on}"
+    return f"a statement{on} that takes no clear side"
+
+
+def _change_summary(d: TopicDiff, start: dt.date, end: dt.date) -> str:
+    name = d.left_actor.name
+    a, b = d.left, d.right
+    if d.verdict == "unchanged":
+        return f"{name} unchanged: {a.label} ({start} to {end})"
+    if d.verdict == "first_stated":
+        return f"{name} first stated a position: {b.label}"
+    if d.verdict == "withdrawn":
+        return f"{name}'s position {a.label} was withdrawn: no recorded position as of {end}"
+    if d.verdict == "unknown" and a.stance == b.stance == NO_POSITION:
+        return f"{name} has no recorded position on {start} or on {end}"
+    if d.verdict == "unknown":
+        reasons = [_off_scale_words(p, when)
+                   for p, when in ((a, start), (b, end)) if p.stance_value is None]
+        return f"Cannot say whether {name} moved: " + " and ".join(reasons)
+    conditions = _conditions_words(d)
+    if d.distance == 0:
+        return f"{name} kept {a.label} but changed its conditions: {conditions}"
+    verb = "reversed, moving" if d.verdict == "reversed" else "moved"
+    text = f"{name} {verb} {d.direction}: from {a.label} to {b.label} ({_steps(d.distance)})"
+    return f"{text}; {conditions}" if conditions else text
+
+
+def _comparison_summary(d: TopicDiff) -> str:
+    left, right = d.left_actor.name, d.right_actor.name
+    a, b = d.left, d.right
+    if d.verdict == "unknown" and a.stance == b.stance == NO_POSITION:
+        return f"Cannot compare {left} and {right}: neither has a recorded position"
+    if d.verdict == "unknown":
+        reasons = [f"{n} has {_off_scale_words(p)}" for p, n in ((a, left), (b, right))
+                   if p.stance_value is None]
+        return f"Cannot compare {left} and {right}: " + " and ".join(reasons)
+    if d.verdict == "agree":
+        text = f"{left} and {right} agree: {a.label}"
+        only = [f"only {n} sets condition " + "; ".join(c)
+                for n, c in ((right, d.conditions_added), (left, d.conditions_removed)) if c]
+        return f"{text}; " + ", ".join(only) if only else text
+    relation = "are opposed" if d.verdict == "opposed" else "differ"
+    return (f"{left} and {right} {relation}: {a.label} vs {b.label}; "
+            f"{right} is {_steps(d.distance)} {d.direction}")

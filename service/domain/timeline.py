@@ -1,0 +1,50 @@
+"""A topic's timeline: every change of stance by any actor, in date order.
+
+Each statement in the record is diffed, with the same engine as everything
+else, against the position the actor held just before it. Restatements that
+change nothing (`unchanged`) are left out: they are not changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .dataset import Dataset
+from .diff import Snapshot, TopicDiff, diff, position_of
+from .model import Actor, Statement, Topic
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    date: dt.date
+    statement: Statement
+    change: TopicDiff
+
+
+def timeline(dataset: Dataset, topic: Topic, actors: Iterable[Actor],
+             start: dt.date | None, end: dt.date) -> list[TimelineEvent]:
+    """Changes on `topic` by statements stated in (start, end], oldest first;
+    with no `start`, from the beginning of the record."""
+    events: list[TimelineEvent] = []
+    for actor in actors:
+        first = dataset.trail(actor.id, topic.id, dt.date.min, end)
+        if not first:
+            continue
+        since = start or first[0].stated_on - ONE_DAY
+        before = dataset.position(actor.id, topic.id, since)
+        before_date = since
+        for statement in dataset.trail(actor.id, topic.id, since, end):
+            after = position_of(statement, topic)
+            (change,) = diff(Snapshot(actor, before_date, {topic.id: before}),
+                             Snapshot(actor, statement.stated_on, {topic.id: after}), [topic])
+            if change.verdict != "unchanged":
+                events.append(TimelineEvent(statement.stated_on, statement, change))
+            before, before_date = after, statement.stated_on
+    # Same-day events by actor id, whatever order actors were asked in; the
+    # sort is stable, so one actor's same-day statements keep their order.
+    events.sort(key=lambda e: (e.date, e.statement.actor))
+    return events
