@@ -156,3 +156,19 @@ def test_response_cache_is_bounded_in_bytes():
     assert cache.get(1, (49,)) is entry and cache.get(1, (0,)) is None
     # A newer data version drops everything older.
     assert cache.get(2, (49,)) is None and len(cache) == 0
+
+
+def test_if_match_accepts_the_etag_of_a_compressed_read(app, client):
+    """A browser reads the statement gzipped and gets `"<etag>:gzip"`; sending
+    that back in If-Match names the same revision."""
+    from service.store import keys
+
+    editor = {"Authorization": "Bearer " + keys.create_key(
+        app.extensions["standpoint.store"].engine, "desk", "editor")}
+    read = client.get("/v1/statements/uk-backstop-2025-03-20", headers={"Accept-Encoding": "gzip"})
+    assert read.headers["Content-Encoding"] == "gzip"
+    assert read.headers["ETag"].endswith(':gzip"')
+    retracted = client.post("/v1/statements/uk-backstop-2025-03-20/retraction",
+                            json={"reason": "Misattributed."},
+                            headers={**editor, "If-Match": read.headers["ETag"]})
+    assert retracted.status_code == 201

@@ -199,6 +199,15 @@ class HttpCache:
         return _respond(entry)
 
 
+def if_match_contains(etag: str) -> bool:
+    """If-Match against a view's own (unquoted) ETag, whichever content coding
+    the client's copy came in: a browser that read the statement gzipped holds
+    `"<etag>:gzip"`, and that is the same revision."""
+    if_match = request.if_match
+    return if_match.contains(etag) or any(
+        if_match.contains(f"{etag}:{coding}") for coding in current_app.config["COMPRESS_ALGORITHM"])
+
+
 def _no_store(response):
     if request.path in NO_STORE_PATHS:
         response.headers["Cache-Control"] = "no-store"
