@@ -99,7 +99,7 @@ def generate(n: int, seed: int = 7) -> dict:
 def placeholders() -> dict[str, str]:
     """Values the benchmark's URL templates use for this dataset."""
     return {"actor": "actor-01", "six": ",".join(f"actor-{i:02d}" for i in range(1, 7)),
-            "topic": "topic-01", "date": "2024-06-30", "from": "2023-01-01", "to": "2024-06-30"}
+            "topic": "topic-01", "date": "2024-06-30", "from": "2015-01-01"}
 
 
 if __name__ == "__main__":
