@@ -42,6 +42,9 @@ WORK = ROOT / "instance" / "bench"
 RESULTS = ROOT / "docs" / "BENCHMARKS.md"
 PORT = int(os.environ.get("BENCH_PORT", "8710"))
 CONNECTIONS = 64
+# Growth compares service times, not queues: few connections, so the
+# median is the time to answer rather than the time spent waiting in line.
+GROWTH_CONNECTIONS = 4
 SIZES = (1_000, 10_000, 100_000)
 
 
@@ -120,14 +123,15 @@ class Server:
     """gunicorn with gunicorn.conf.py, on loopback, as a context manager."""
 
     def __init__(self, app: str, database_url: str, cpu: int | None, log_name: str,
-                 probe: str = "/healthz"):
+                 probe: str = "/healthz", port: int = PORT):
         self.app, self.database_url, self.cpu, self.probe = app, database_url, cpu, probe
+        self.port = port
         self.log_path = WORK / f"{log_name}.log"
         self.process: subprocess.Popen | None = None
-        self.base = f"http://127.0.0.1:{PORT}"
+        self.base = f"http://127.0.0.1:{port}"
 
     def __enter__(self) -> Server:
-        env = {**os.environ, "BIND": f"127.0.0.1:{PORT}", "DATABASE_URL": self.database_url,
+        env = {**os.environ, "BIND": f"127.0.0.1:{self.port}", "DATABASE_URL": self.database_url,
                "PYTHONPATH": str(ROOT)}
         env.pop("STANDPOINT_PREPARE_DATABASE", None)
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
@@ -305,6 +309,7 @@ class Row:
     endpoint: Endpoint
     load: Load | None = None
     note: str = ""
+    baseline: Load | None = None  # the baseline rounds alternated with this endpoint's
 
 
 def available(server: Server, endpoint: Endpoint, values: dict) -> tuple[dict, str]:
@@ -321,17 +326,27 @@ def available(server: Server, endpoint: Endpoint, values: dict) -> tuple[dict, s
     return {"If-None-Match": etag}, ""
 
 
-def measure_baseline(seconds: float, cpus, database_url: str) -> Load:
-    with Server("bench.baseline_app:app", database_url, cpus[0], "baseline", probe="/") as server:
-        wrk(server.base + "/", 1, cpus[1])
-        return wrk(server.base + "/", seconds, cpus[1])
+def combine(loads: list[Load]) -> Load:
+    """Rounds of one measurement as one: total requests over total time, and
+    the median of the rounds' percentiles."""
+    return Load(rps=statistics.mean(l.rps for l in loads),
+                p50_ms=statistics.median(l.p50_ms for l in loads),
+                p99_ms=statistics.median(l.p99_ms for l in loads),
+                requests=sum(l.requests for l in loads), errors=sum(l.errors for l in loads))
 
 
-def main_run(seconds: float, cpus) -> tuple[list[Load], list[Row]]:
+def main_run(seconds: float, rounds: int, cpus) -> tuple[list[Load], list[Row]]:
+    """Standpoint and the baseline run side by side (both pinned to the
+    server CPU, only one loaded at a time), and every endpoint's rounds
+    alternate with rounds of the baseline: on a shared machine the ratio
+    compares like with like, even when the machine's speed drifts."""
     database_url = bundled_database()
-    baselines = [measure_baseline(seconds, cpus, database_url)]
+    baselines: list[Load] = []
     rows = []
-    with Server("service.wsgi:app", database_url, cpus[0], "standpoint") as server:
+    with Server("bench.baseline_app:app", database_url, cpus[0], "baseline", probe="/",
+                port=PORT + 1) as baseline, \
+            Server("service.wsgi:app", database_url, cpus[0], "standpoint") as server:
+        wrk(baseline.base + "/", 1, cpus[1])
         server.warm_workers(ENDPOINTS[0].path(BUNDLED))
         for endpoint in ENDPOINTS:
             headers, note = available(server, endpoint, BUNDLED)
@@ -340,9 +355,16 @@ def main_run(seconds: float, cpus) -> tuple[list[Load], list[Row]]:
                 continue
             url = server.base + endpoint.path(BUNDLED)
             wrk(url, 1, cpus[1], headers)  # fill every worker's response cache
-            rows.append(Row(endpoint, wrk(url, seconds, cpus[1], headers)))
-            print(f"  {endpoint.name}: {rows[-1].load.rps:,.0f} req/s", flush=True)
-    baselines.append(measure_baseline(seconds, cpus, database_url))
+            own, base = [], []
+            for _ in range(rounds):
+                base.append(wrk(baseline.base + "/", seconds, cpus[1]))
+                own.append(wrk(url, seconds, cpus[1], headers))
+            baselines.extend(base)
+            row = Row(endpoint, combine(own))
+            row.baseline = combine(base)
+            rows.append(row)
+            print(f"  {endpoint.name}: {row.load.rps:,.0f} req/s, baseline "
+                  f"{row.baseline.rps:,.0f} req/s", flush=True)
     return baselines, rows
 
 
@@ -373,11 +395,12 @@ def growth_run(sizes, seconds: float, cpus) -> list[GrowthPoint]:
                     continue
                 path = endpoint.path(values)
                 wrk(server.base + path, 1, cpus[1], headers)
-                point.hot[endpoint.name] = wrk(server.base + path, seconds, cpus[1], headers)
+                point.hot[endpoint.name] = wrk(server.base + path, seconds, cpus[1], headers,
+                                               connections=GROWTH_CONNECTIONS)
                 if not endpoint.revalidate:
                     template = endpoint.template.format(**{**values, "date": "{date}"})
                     point.cold[endpoint.name] = wrk(
-                        server.base + path, seconds, cpus[1],
+                        server.base + path, seconds, cpus[1], connections=GROWTH_CONNECTIONS,
                         script=ROTATE_AS_OF % template)
             point.rss_mb = server.worker_rss_mb()
         print(f"  worker RSS: {', '.join(f'{m:.0f} MB' for m in point.rss_mb)}", flush=True)
@@ -417,8 +440,9 @@ def report(args, plan: str, baselines: list[Load], rows: list[Row],
         f"- Command: `{args.command}`",
         f"- Machine: {info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, {info['system']}.",
         f"- Server: gunicorn with gunicorn.conf.py ({workers} sync workers), SQLite, loopback; {plan}.",
-        f"- Load: wrk, 1 thread, {CONNECTIONS} connections, {args.duration:g} s per endpoint "
-        f"after a 1 s warm-up; growth runs {args.growth_duration:g} s each.",
+        f"- Load: wrk, 1 thread, {CONNECTIONS} connections, {args.rounds} rounds of "
+        f"{args.duration:g} s per endpoint alternating with the baseline, after a 1 s warm-up; "
+        f"growth runs {args.growth_duration:g} s each at {GROWTH_CONNECTIONS} connections.",
     ]
     if args.note:
         lines.append(f"- Note: {args.note}")
@@ -429,27 +453,30 @@ def report(args, plan: str, baselines: list[Load], rows: list[Row],
             "## Read endpoints against the baseline (bundled dataset)",
             "",
             "Baseline: a bare Flask app returning a small fixed JSON document under the same "
-            "gunicorn configuration, measured before and after the endpoints: "
-            + ", ".join(f"{b.rps:,.0f}" for b in baselines)
-            + f" req/s (mean {base:,.0f}; p50 {baselines[0].p50_ms:.2f} ms, p99 "
-              f"{baselines[0].p99_ms:.2f} ms).",
+            "gunicorn configuration, run beside Standpoint; each endpoint's rounds alternate "
+            "with rounds of the baseline and its ratio is to those rounds (so a machine that "
+            f"slows down for a while slows both). Baseline over the whole run: {base:,.0f} req/s "
+            f"(rounds from {min(b.rps for b in baselines):,.0f} to "
+            f"{max(b.rps for b in baselines):,.0f}), p50 "
+            f"{statistics.median(b.p50_ms for b in baselines):.2f} ms, p99 "
+            f"{statistics.median(b.p99_ms for b in baselines):.2f} ms.",
             "",
             f"Targets: requests/s at least {TARGET_RATIO:.0%} of the baseline "
             f"({TARGET_RATIO_304:.0%} for the 304 path); p99 at most {TARGET_TAIL:g}x p50.",
             "",
-            "| endpoint | req/s | p50 ms | p99 ms | vs baseline | errors | throughput target | p99 <= 3x p50 |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+            "| endpoint | req/s | p50 ms | p99 ms | baseline req/s (paired) | vs baseline | errors | throughput target | p99 <= 3x p50 |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
         ]
         for row in rows:
             if row.load is None:
-                lines.append(f"| {row.endpoint.name} | | | | | | {row.note} | |")
+                lines.append(f"| {row.endpoint.name} | | | | | | | {row.note} | |")
                 continue
             load = row.load
-            ratio = load.rps / base
+            ratio = load.rps / row.baseline.rps
             goal = TARGET_RATIO_304 if row.endpoint.revalidate else TARGET_RATIO
             lines.append(
                 f"| {row.endpoint.name} | {load.rps:,.0f} | {load.p50_ms:.2f} | {load.p99_ms:.2f} "
-                f"| {ratio:.0%} | {load.errors} | {met(ratio >= goal and not load.errors)} "
+                f"| {row.baseline.rps:,.0f} | {ratio:.0%} | {load.errors} | {met(ratio >= goal and not load.errors)} "
                 f"| {met(load.tail <= TARGET_TAIL)} ({load.tail:.1f}x) |")
     if points:
         first, last = points[0], points[-1]
@@ -500,8 +527,9 @@ def report(args, plan: str, baselines: list[Load], rows: list[Row],
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=10, help="seconds per endpoint")
-    parser.add_argument("--growth-duration", type=float, default=4, help="seconds per growth run")
+    parser.add_argument("--duration", type=float, default=3, help="seconds per round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per endpoint")
+    parser.add_argument("--growth-duration", type=float, default=3, help="seconds per growth run")
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--skip-main", action="store_true")
     parser.add_argument("--quick", action="store_true", help="2 s runs, sizes 1k and 10k")
@@ -510,7 +538,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration, args.growth_duration, args.sizes = 2, 2, [1_000, 10_000]
+        args.duration, args.rounds, args.growth_duration, args.sizes = 1, 2, 1, [1_000, 10_000]
     args.command = "make bench" if argv is None and len(sys.argv) == 1 else \
         "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
     ensure_wrk()
@@ -519,7 +547,7 @@ def main(argv: list[str] | None = None) -> None:
     cpus = (server_cpu, wrk_cpu)
     print(f"bench: {plan}", flush=True)
     started, clock = dt.datetime.now(dt.timezone.utc), time.monotonic()
-    baselines, rows = ([], []) if args.skip_main else main_run(args.duration, cpus)
+    baselines, rows = ([], []) if args.skip_main else main_run(args.duration, args.rounds, cpus)
     points = growth_run(args.sizes, args.growth_duration, cpus) if args.sizes else []
     text = report(args, plan, baselines, rows, points, started, time.monotonic() - clock)
     args.output.parent.mkdir(parents=True, exist_ok=True)

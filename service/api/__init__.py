@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import http
-import uuid
+import os
 
 from flask import Flask, g, request
 from flask_smorest import Api
@@ -56,7 +56,7 @@ def _assign_request_id():
     if 0 < len(incoming) <= 128 and incoming.replace("-", "").replace("_", "").isalnum():
         g.request_id = incoming
     else:
-        g.request_id = uuid.uuid4().hex
+        g.request_id = os.urandom(16).hex()  # as random as uuid4().hex, and cheaper
 
 
 def _return_request_id(response):

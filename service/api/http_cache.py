@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request
 from flask_compress import Compress
+from werkzeug.datastructures import Headers
 
 from .args import today
 
@@ -147,26 +148,39 @@ def _finish(response, compress: Compress, shared: bool) -> CachedResponse:
     return CachedResponse(response.get_data(), headers, etag, not_modified)
 
 
-def _not_modified(entry: CachedResponse) -> bool:
-    sent = request.environ.get("HTTP_IF_NONE_MATCH")
+def _headers(items: tuple[tuple[str, str], ...]) -> Headers:
+    """A Headers object from pairs that were validated when the entry was
+    made: filled directly, because Headers(items) re-checks every value and
+    that is a tenth of a cached answer's cost."""
+    headers = Headers()
+    if isinstance(getattr(headers, "_list", None), list):
+        headers._list = list(items)
+        return headers
+    return Headers(items)  # werkzeug changed its insides: the slow, public way
+
+
+def _not_modified(req, entry: CachedResponse) -> bool:
+    sent = req.environ.get("HTTP_IF_NONE_MATCH")
     if not sent:
         return False
     if sent == entry.quoted_etag:  # what a revalidating client nearly always sends
         return True
-    return request.if_none_match.contains_weak(entry.etag)  # lists, W/ and *
+    return req.if_none_match.contains_weak(entry.etag)  # lists, W/ and *
 
 
-def _respond(entry: CachedResponse):
-    response_class = current_app.response_class
-    if _not_modified(entry):
-        response = response_class(status=304, headers=entry.not_modified_headers)
-        response.headers.pop("Content-Type", None)
+def _respond(response_class, req, entry: CachedResponse):
+    if _not_modified(req, entry):
+        # Content-Type is set so the Response does not add its default one.
+        response = response_class(status=304, headers=_headers(entry.not_modified_headers),
+                                  content_type="")
+        del response.headers["Content-Type"]
         return response
-    return response_class(entry.body, status=200, headers=entry.headers)
+    return response_class(entry.body, status=200, headers=_headers(entry.headers))
 
 
 class HttpCache:
     def __init__(self, app: Flask):
+        self.app = app
         self.compress = Compress(app)  # not registered globally: used below, once per entry
         self.responses = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])
         self._dispatch = app.dispatch_request
@@ -175,13 +189,15 @@ class HttpCache:
         app.dispatch_request = self.dispatch_request
 
     def dispatch_request(self):
-        if (request.method not in ("GET", "HEAD") or request.routing_exception is not None
-                or request.path in NO_STORE_PATHS):
+        # This runs on every request: the request is looked up once (each
+        # proxy access costs), and the key is read straight from the environ.
+        req = request._get_current_object()
+        environ = req.environ
+        if (environ["REQUEST_METHOD"] not in ("GET", "HEAD") or req.routing_exception is not None
+                or environ.get("PATH_INFO") in NO_STORE_PATHS):
             return self._dispatch()
-        store = current_app.extensions["standpoint.store"]
-        g.data_version = version = store.version()
-        # Read straight from the WSGI environ: this runs on every request.
-        environ = request.environ
+        app = self.app
+        g.data_version = version = app.extensions["standpoint.store"].version()
         # Answers to credentialed requests are nobody else's business.
         shared = "HTTP_AUTHORIZATION" not in environ and "HTTP_COOKIE" not in environ
         key = (today(), environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
@@ -190,13 +206,13 @@ class HttpCache:
                environ.get("HTTP_ACCEPT_ENCODING", ""))
         entry = self.responses.get(version, key) if shared else None
         if entry is None:
-            response = current_app.make_response(self._dispatch())
+            response = app.make_response(self._dispatch())
             if not _cacheable(response):
                 return response
             entry = _finish(response, self.compress, shared)
             if shared:
                 self.responses.put(version, key, entry)
-        return _respond(entry)
+        return _respond(app.response_class, req, entry)
 
 
 def if_match_contains(etag: str) -> bool:
