@@ -56,6 +56,7 @@ class Endpoint:
     name: str
     template: str
     revalidate: bool = False
+    headers: tuple = (("Accept-Encoding", "gzip, deflate, br"),)  # what browsers and requests send
 
     def path(self, values: dict) -> str:
         return self.template.format(**values)
@@ -65,6 +66,8 @@ class Endpoint:
 # anything but 200 in this build are reported as not available.
 ENDPOINTS = (
     Endpoint("GET /v1/positions (six actors)", "/v1/positions?as_of={date}&actors={six}"),
+    Endpoint("GET /v1/positions (six actors), uncompressed", "/v1/positions?as_of={date}&actors={six}",
+             headers=()),
     Endpoint("GET /v1/statements (one actor)", "/v1/statements?actor={actor}&to={date}&per_page=20"),
     Endpoint("GET /v1/actors/{id}/positions", "/v1/actors/{actor}/positions?as_of={date}"),
     Endpoint("GET /v1/compare (six actors)", "/v1/compare?actors={six}&as_of={date}"),
@@ -314,16 +317,17 @@ class Row:
 
 def available(server: Server, endpoint: Endpoint, values: dict) -> tuple[dict, str]:
     """Headers for loading `endpoint` ({} or If-None-Match), or why it cannot be loaded."""
-    status, headers, _ = server.get(endpoint.path(values))
+    sent = dict(endpoint.headers)
+    status, headers, _ = server.get(endpoint.path(values), sent)
     if status != 200:
         return {}, f"not available in this build (answers {status})"
     if not endpoint.revalidate:
-        return {}, ""
+        return sent, ""
     etag = headers.get("ETag")
-    status, _, body = server.get(endpoint.path(values), {"If-None-Match": etag})
+    status, _, body = server.get(endpoint.path(values), {**sent, "If-None-Match": etag})
     if status != 304 or body:
         return {}, f"revalidation answered {status}, not an empty 304"
-    return {"If-None-Match": etag}, ""
+    return {**sent, "If-None-Match": etag}, ""
 
 
 def combine(loads: list[Load]) -> Load:
@@ -357,7 +361,7 @@ def main_run(seconds: float, rounds: int, cpus) -> tuple[list[Load], list[Row]]:
             wrk(url, 1, cpus[1], headers)  # fill every worker's response cache
             own, base = [], []
             for _ in range(rounds):
-                base.append(wrk(baseline.base + "/", seconds, cpus[1]))
+                base.append(wrk(baseline.base + "/", seconds, cpus[1], dict(endpoint.headers)))
                 own.append(wrk(url, seconds, cpus[1], headers))
             baselines.extend(base)
             row = Row(endpoint, combine(own))
@@ -400,8 +404,8 @@ def growth_run(sizes, seconds: float, cpus) -> list[GrowthPoint]:
                 if not endpoint.revalidate:
                     template = endpoint.template.format(**{**values, "date": "{date}"})
                     point.cold[endpoint.name] = wrk(
-                        server.base + path, seconds, cpus[1], connections=GROWTH_CONNECTIONS,
-                        script=ROTATE_AS_OF % template)
+                        server.base + path, seconds, cpus[1], headers,
+                        connections=GROWTH_CONNECTIONS, script=ROTATE_AS_OF % template)
             point.rss_mb = server.worker_rss_mb()
         print(f"  worker RSS: {', '.join(f'{m:.0f} MB' for m in point.rss_mb)}", flush=True)
         points.append(point)
@@ -442,10 +446,14 @@ def report(args, plan: str, baselines: list[Load], rows: list[Row],
         f"- Server: gunicorn with gunicorn.conf.py ({workers} sync workers), SQLite, loopback; {plan}.",
         f"- Load: wrk, 1 thread, {CONNECTIONS} connections, {args.rounds} rounds of "
         f"{args.duration:g} s per endpoint alternating with the baseline, after a 1 s warm-up; "
-        f"growth runs {args.growth_duration:g} s each at {GROWTH_CONNECTIONS} connections.",
+        f"growth runs {args.growth_duration:g} s each at {GROWTH_CONNECTIONS} connections. "
+        "Requests send `Accept-Encoding: gzip, deflate, br` (as browsers and Python's requests "
+        "do; the baseline gets it too) unless marked uncompressed.",
     ]
     if args.note:
         lines.append(f"- Note: {args.note}")
+    lines.append("- What the read path does and what the profiles showed: "
+                 "[PERFORMANCE.md](PERFORMANCE.md).")
     if baselines:
         base = statistics.mean(b.rps for b in baselines)
         lines += [
