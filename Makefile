@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test test-postgres spec bench clean
+.PHONY: install run test test-postgres spec bench clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: install
 ## Regenerate the committed contract from the code
 spec: install
 	STANDPOINT_PREPARE_DATABASE=0 $(BIN)/flask --app service openapi write --format=yaml openapi.yaml
+
+## Browser tests of the embed pages (Debian chromium), copying their screenshots into docs/screenshots/
+screenshots: install
+	STANDPOINT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_embed_browser.py
 
 ## Benchmarks; results go to docs/BENCHMARKS.md
 bench: install

@@ -6,6 +6,10 @@ import os
 from pathlib import Path
 
 
+def _words(value: str, sep: str) -> list[str]:
+    return [word.strip() for word in value.split(sep) if word.strip()]
+
+
 class Config:
     @staticmethod
     def from_env(instance_path: str) -> dict:
@@ -24,6 +28,13 @@ class Config:
             # Finished responses each worker keeps for the current data version.
             "RESPONSE_CACHE_BYTES": int(os.environ.get("STANDPOINT_RESPONSE_CACHE_MB", "16")) * 1024 * 1024,
             "MAX_PAGE_SIZE": 100,
+            # Origins (comma-separated) whose browser pages may write; reads are open to all.
+            "CORS_WRITE_ORIGINS": _words(os.environ.get("STANDPOINT_CORS_WRITE_ORIGINS", ""), ","),
+            # CSP frame-ancestors of the embeddable pages (space-separated sources).
+            # Default '*': the pages are public, read-only, without forms or
+            # cookies, and made to be framed by any newsroom; restrict it to
+            # your own sites with e.g. "'self' https://news.example".
+            "EMBED_FRAME_ANCESTORS": os.environ.get("STANDPOINT_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
             "MAX_CONTENT_LENGTH": int(os.environ.get("STANDPOINT_MAX_BODY_BYTES", str(64 * 1024))),
             # Stable error identifiers live under this base (RFC 9457 `type`).
             "PROBLEM_TYPE_BASE": os.environ.get(

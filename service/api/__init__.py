@@ -11,6 +11,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
+from .cors import init_app as init_cors
 from .http_cache import init_app as init_http_cache
 from .json_provider import OrjsonProvider
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
@@ -91,3 +92,4 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     init_http_cache(app)
+    init_cors(app)

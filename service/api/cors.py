@@ -1,0 +1,67 @@
+"""CORS for browser dashboards, with flask-cors.
+
+Reads (GET, HEAD, and preflights asking for them) are open to any origin: the
+data is public and dashboards poll it from readers' browsers. Writes are not
+open to browsers unless their origin is in STANDPOINT_CORS_WRITE_ORIGINS: a
+newsroom's admin tool may be allowed, an arbitrary page never is.
+
+flask-cors's extension picks options by path only, and reads and writes share
+paths, so the options are picked here by method and applied with flask-cors.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_cors.core import get_cors_options, set_cors_headers
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+# What dashboard code may read from a cross-origin response, beyond the
+# CORS-safelisted headers (Cache-Control, Content-Type, Last-Modified, ...).
+EXPOSE_HEADERS = [
+    "ETag", "Link", "Location", "X-Total-Count", "X-Request-ID", "Retry-After",
+    # IETF draft RateLimit fields and the X-RateLimit-* ones flask-limiter sends.
+    "RateLimit", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
+    "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+]
+READ_REQUEST_HEADERS = ["Accept", "Accept-Language", "Content-Type", "If-None-Match",
+                        "If-Modified-Since", "Cache-Control", "X-Request-ID"]
+WRITE_REQUEST_HEADERS = READ_REQUEST_HEADERS + ["Authorization", "Idempotency-Key", "If-Match"]
+# Browsers cap this (Chromium at 2 h); an hour spares dashboards most preflights.
+PREFLIGHT_MAX_AGE = 3600
+
+
+def _options(app: Flask, origins, methods, allow_headers):
+    return get_cors_options(app, {
+        "origins": origins,
+        "methods": list(methods),
+        "allow_headers": allow_headers,
+        "expose_headers": EXPOSE_HEADERS,
+        "supports_credentials": False,  # API keys travel in Authorization, never cookies
+        "max_age": PREFLIGHT_MAX_AGE,
+        "send_wildcard": True,
+        "vary_header": True,
+    })
+
+
+def init_app(app: Flask) -> None:
+    write_origins = list(app.config.get("CORS_WRITE_ORIGINS") or [])
+    read = _options(app, "*", READ_METHODS, READ_REQUEST_HEADERS)
+    # An empty allowlist matches no origin, so writes get no CORS headers at all.
+    write = _options(app, write_origins, READ_METHODS + WRITE_METHODS, WRITE_REQUEST_HEADERS)
+
+    def add_cors_headers(response):
+        if "Origin" not in request.headers:
+            return response  # not a cross-origin browser request
+        method = request.method
+        if method == "OPTIONS":
+            method = request.headers.get("Access-Control-Request-Method", "").upper() or "OPTIONS"
+        if method in READ_METHODS:
+            return set_cors_headers(response, read)
+        if write_origins:
+            # The answer depends on the caller's origin; shared caches must know.
+            response.vary.add("Origin")
+        return set_cors_headers(response, write)
+
+    app.after_request(add_cors_headers)

@@ -1,0 +1,47 @@
+"""Jinja filters: dates with their precision, safe links, topic titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from ..domain.model import Statement, Topic
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def stated_date(statement: Statement) -> str:
+    """The date as precisely as the source gives it, and no more precisely."""
+    day = statement.stated_on
+    if statement.date_precision == "month":
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    if statement.date_precision == "approximate":
+        return f"about {long_date(day)}"
+    return long_date(day)
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links: a `javascript:` URL in a source must never become a link."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def topic_title(topic: Topic) -> str:
+    return topic.id.replace("_", " ").capitalize()
+
+
+def register(app) -> None:
+    app.add_template_filter(long_date)
+    app.add_template_filter(stated_date)
+    app.add_template_filter(safe_url)
+    app.add_template_filter(topic_title)

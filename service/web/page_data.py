@@ -1,0 +1,124 @@
+"""What each embeddable page shows, computed from the read snapshot.
+
+Plain Python over domain objects (no Flask), so the pages are tested without
+a browser and the templates only lay things out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from ..domain.dataset import Dataset
+from ..domain.diff import TopicDiff, diff, take_snapshot
+from ..domain.model import Actor, Position, Topic
+from ..domain.timeline import timeline as topic_timeline
+from .palette import stance_class
+
+
+@dataclass(frozen=True)
+class Cell:
+    actor: Actor
+    topic: Topic
+    position: Position
+
+    @property
+    def css(self) -> str:
+        return stance_class(self.topic, self.position.stance)
+
+    @property
+    def statement(self):
+        return self.position.statement
+
+
+@dataclass(frozen=True)
+class Row:
+    actor: Actor
+    cells: list[Cell]
+
+
+def matrix(dataset: Dataset, actors: list[Actor], topics: list[Topic], as_of: dt.date) -> list[Row]:
+    return [Row(actor, [Cell(actor, topic, dataset.position(actor.id, topic.id, as_of))
+                        for topic in topics])
+            for actor in actors]
+
+
+# --- compare: pairs of actors, with the diff engine ----------------------------
+
+@dataclass(frozen=True)
+class FaultLine:
+    left: Cell
+    right: Cell
+    summary: str  # the diff engine's plain words
+
+
+@dataclass(frozen=True)
+class TopicComparison:
+    topic: Topic
+    cells: list[Cell]
+    fault_lines: list[FaultLine]  # farthest apart first, as /v1/compare orders them
+    on_fault_line: frozenset[str] = field(default_factory=frozenset)
+
+
+def compare(dataset: Dataset, actors: list[Actor], topics: list[Topic],
+            as_of: dt.date) -> list[TopicComparison]:
+    snapshots = [take_snapshot(dataset, actor, as_of, topics) for actor in actors]
+    opposed: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
+    for left, right in combinations(snapshots, 2):
+        for d in diff(left, right, topics):
+            if d.verdict == "opposed":
+                opposed[d.topic.id].append(d)
+    result = []
+    for topic in topics:
+        lines = [FaultLine(Cell(d.left_actor, topic, d.left), Cell(d.right_actor, topic, d.right),
+                           d.summary)
+                 for d in sorted(opposed[topic.id], key=lambda d: -abs(d.distance))]
+        marked = frozenset(c.actor.id for line in lines for c in (line.left, line.right))
+        cells = [Cell(s.actor, topic, s.positions[topic.id]) for s in snapshots]
+        result.append(TopicComparison(topic, cells, lines, marked))
+    return result
+
+
+# --- timeline: one actor's changes, with the diff engine ---------------------------
+
+VERDICT_WORDS = {
+    "first_stated": "First stated",
+    "unchanged": "Unchanged",
+    "shifted": "Shifted",
+    "reversed": "Reversed",
+    "withdrawn": "Withdrawn",
+    "unknown": "Unclear",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    cell: Cell          # the position the statement establishes
+    verdict: str
+    summary: str        # the diff engine's plain words
+
+    @property
+    def verdict_words(self) -> str:
+        return VERDICT_WORDS.get(self.verdict, self.verdict.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class TopicTimeline:
+    topic: Topic
+    before: Cell | None  # the position held on `start`, when a start is given
+    changes: list[Change]
+
+
+def timeline(dataset: Dataset, actor: Actor, topics: list[Topic],
+             start: dt.date | None, end: dt.date) -> list[TopicTimeline]:
+    """Per topic, the actor's changes stated in (start, end], as
+    /v1/topics/{id}/timeline reports them (restatements that change nothing are left out)."""
+    result = []
+    for topic in topics:
+        before = Cell(actor, topic, dataset.position(actor.id, topic.id, start)) if start else None
+        changes = [Change(Cell(actor, topic, event.change.right), event.change.verdict,
+                          event.change.summary)
+                   for event in topic_timeline(dataset, topic, [actor], start, end)]
+        result.append(TopicTimeline(topic, before, changes))
+    return result

@@ -1,0 +1,66 @@
+"""Which colour class each stance gets, and WCAG contrast arithmetic.
+
+The colours themselves live in static/embed.css as custom properties (one
+source of truth); tests read them from there and check their contrast.
+
+The palette diverges around a neutral grey: vermillion/orange for the "against"
+side of a scale, blues for the "for" side (Okabe and Ito's colour-blind-safe
+hues, lightened for the milder steps), so it stays readable with any common
+colour-vision deficiency. Colour only repeats what the text already says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..domain.model import NO_POSITION, Topic
+
+STANCE_CLASSES = ("against-strong", "against", "neutral", "for", "for-strong",
+                  "unclear", "none")
+
+
+def stance_class(topic: Topic, stance: str) -> str:
+    """The colour class of `stance` on `topic`'s scale.
+
+    The extreme of each side is "strong"; anything between it and the middle
+    is the milder shade of that side.
+    """
+    if stance == NO_POSITION:
+        return "none"
+    value = topic.stance(stance)
+    if value is None:
+        return "unclear"
+    if value.side == 0:
+        return "neutral"
+    same_side = [s.level for s in topic.scale if s.side == value.side]
+    extreme = min(same_side) if value.side < 0 else max(same_side)
+    name = "against" if value.side < 0 else "for"
+    return f"{name}-strong" if value.level == extreme else name
+
+
+# --- WCAG 2.x contrast -------------------------------------------------------
+
+_HEX = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(colour: str) -> float:
+    match = _HEX.match(colour.strip())
+    if not match:
+        raise ValueError(f"not a #rrggbb colour: {colour!r}")
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    r, g, b = (int(digits[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG contrast ratio, from 1 (none) to 21 (black on white)."""
+    a, b = relative_luminance(foreground), relative_luminance(background)
+    lighter, darker = max(a, b), min(a, b)
+    return (lighter + 0.05) / (darker + 0.05)
