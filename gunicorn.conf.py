@@ -18,6 +18,9 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = None  # the app writes its own structured access log
 errorlog = "-"
+# gunicorn 27 opens a control socket at one fixed path per user; several
+# instances on one host (tests, bench, scale-out) would fight over it.
+control_socket_disable = True
 
 
 def on_starting(server):
