@@ -1,10 +1,12 @@
 """gunicorn settings for `make run`, the Dockerfile and the benchmarks.
 
-Migrations and the first-start seed run once, in the master, before any
+Migrations and the first-start seed run once, from the master, before any
 worker forks: workers never race each other over the schema.
 """
 
 import os
+import subprocess
+import sys
 
 wsgi_app = "service.wsgi:app"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
@@ -16,14 +18,47 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = None  # the app writes its own structured access log
 errorlog = "-"
+# gunicorn 27 opens a control socket at one fixed path per user; several
+# instances on one host (tests, bench, scale-out) would fight over it.
+control_socket_disable = True
 
 
 def on_starting(server):
-    from service import create_app
-
-    create_app()  # PREPARE_DATABASE defaults on: migrate and seed here, once
+    # PREPARE_DATABASE defaults on: migrate and seed here, once, in a child
+    # process, so the master stays small (every worker starts as a copy of
+    # it) and never holds a database connection across the fork.
+    subprocess.run([sys.executable, "-c", "from service import create_app; create_app()"],
+                   check=True)
     # Workers inherit this and skip the preparation.
     os.environ["STANDPOINT_PREPARE_DATABASE"] = "0"
+
+
+def post_worker_init(worker):
+    """Build the read snapshot before taking the first request, so nobody
+    waits for it (at 100k statements that is seconds). The build runs in a
+    thread while this one keeps telling the master the worker is alive:
+    otherwise a slow build on a busy machine would hit `timeout` and the
+    worker would be killed and rebuilt forever."""
+    import threading
+
+    app = worker.wsgi
+    store = getattr(app, "extensions", {}).get("standpoint.store")
+    if store is None:  # not Standpoint (the benchmark's baseline app)
+        return
+    done = threading.Event()
+
+    def build():
+        try:
+            with app.app_context():
+                store.snapshot()
+        except Exception:  # the first request will try again and answer 503 if need be
+            worker.log.exception("could not build the read snapshot at start")
+        finally:
+            done.set()
+
+    threading.Thread(target=build, name="snapshot-warm-up", daemon=True).start()
+    while not done.wait(1.0):
+        worker.notify()
 
 # The longest request line gunicorn accepts (its maximum); longer ones, like gunicorn's
 # other refusals before the app runs, are answered in problem+json, not gunicorn's HTML.

@@ -25,6 +25,8 @@ class Config:
             "CACHE_STALE_WHILE_REVALIDATE": int(
                 os.environ.get("STANDPOINT_CACHE_STALE_WHILE_REVALIDATE", "300")
             ),
+            # Finished responses each worker keeps for the current data version.
+            "RESPONSE_CACHE_BYTES": int(os.environ.get("STANDPOINT_RESPONSE_CACHE_MB", "16")) * 1024 * 1024,
             "MAX_PAGE_SIZE": 100,
             # Origins (comma-separated) whose browser pages may write; reads are open to all.
             "CORS_WRITE_ORIGINS": _words(os.environ.get("STANDPOINT_CORS_WRITE_ORIGINS", ""), ","),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from functools import lru_cache
 from pathlib import Path
 
+import brotli
 import jsonschema
 import yaml
 from flask.testing import FlaskClient
@@ -60,8 +62,24 @@ def problem_schema() -> dict:
     return {**spec["components"]["schemas"]["Problem"], "components": spec["components"]}
 
 
+DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress}
+
+
+def decoded(response):
+    """The response as the client's HTTP library hands it over: decompressed."""
+    encoding = response.headers.get("Content-Encoding")
+    if encoding not in DECODERS:
+        return response
+    headers = [(k, v) for k, v in response.headers.items()
+               if k not in ("Content-Encoding", "Content-Length")]
+    return response.__class__(DECODERS[encoding](response.get_data()),
+                              status=response.status_code, headers=headers,
+                              request=response.request)
+
+
 def check_response(response) -> None:
     """Raise if the response is not what openapi.yaml promises."""
+    response = decoded(response)
     request = response.request
     path = request.path
     if response.status_code >= 400:

@@ -11,10 +11,16 @@ from apispec import BasePlugin
 from .http_cache import NO_STORE_PATHS
 
 CACHE_HEADERS = {
-    "ETag": {"description": "Strong validator of this representation.",
+    "ETag": {"description": "Strong validator of this representation: it changes exactly when "
+                            "these bytes change. A compressed variant has its own "
+                            "(`\"<hash>:br\"`, `\"<hash>:gzip\"`).",
              "schema": {"type": "string"}},
-    "Cache-Control": {"description": "Shared caches may keep the answer briefly.",
+    "Cache-Control": {"description": "Shared caches may keep the answer briefly, e.g. "
+                                     "`public, max-age=60, stale-while-revalidate=300` "
+                                     "(configurable).",
                       "schema": {"type": "string"}},
+    "Vary": {"description": "`Accept, Accept-Encoding`: the representation depends on both.",
+             "schema": {"type": "string"}},
 }
 
 
@@ -35,4 +41,4 @@ class HttpCachingPlugin(BasePlugin):
         if isinstance(ok, dict):
             ok.setdefault("headers", {}).update(copy.deepcopy(CACHE_HEADERS))
         responses[304] = {"description": "Not Modified: the ETag still matches; no body.",
-                          "headers": {"ETag": copy.deepcopy(CACHE_HEADERS["ETag"])}}
+                          "headers": copy.deepcopy(CACHE_HEADERS)}

@@ -16,6 +16,7 @@ from ..store import write as w
 from .actors import SpeakerInSchema, SpeakerSchema
 from .args import Blueprint, today
 from .auth import current_key, requires
+from .http_cache import if_match_contains
 from .lookups import actor_or_404, topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
 from .problems import Problem
@@ -104,7 +105,7 @@ def statement_etag(statement: Statement) -> str:
 
 
 def _matches_if_match(statement: Statement) -> bool:
-    return request.if_match.contains(statement_etag(statement))
+    return if_match_contains(statement_etag(statement))
 
 
 def _require_if_match() -> None:
@@ -228,7 +229,7 @@ class Statements(MethodView):
         actor = actor_or_404(dataset, args["actor"]).id if "actor" in args else None
         topic = topic_or_404(dataset, args["topic"]).id if "topic" in args else None
         statements = [
-            s for s in dataset.between(args.get("from_"), args.get("to"))
+            s for s in dataset.between(args.get("from_"), args.get("to"), actor=actor)
             if (actor is None or s.actor == actor)
             and (topic is None or s.topic == topic)
             and (args["include_retracted"] or not s.retracted)

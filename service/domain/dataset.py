@@ -45,14 +45,19 @@ class Dataset:
         # with a parallel list of their dates for bisecting as_of.
         self._trail: dict[tuple[str, str], list[Statement]] = {}
         self._trail_dates: dict[tuple[str, str], list[dt.date]] = {}
+        # The same order per actor, so listing one actor's statements costs
+        # its own number of statements, not the whole record's.
+        self._by_actor: dict[str, list[Statement]] = {}
         for statement in sorted(statements, key=_order_key):
             self.statements[statement.id] = statement
             self.chronological.append(statement)
+            self._by_actor.setdefault(statement.actor, []).append(statement)
             if not statement.retracted:
                 self._trail.setdefault((statement.actor, statement.topic), []).append(statement)
         self.chronological_dates = [s.stated_on for s in self.chronological]
         for key, trail in self._trail.items():
             self._trail_dates[key] = [s.stated_on for s in trail]
+        self._by_actor_dates = {a: [s.stated_on for s in ss] for a, ss in self._by_actor.items()}
 
     def resolve_actor(self, actor_id: str) -> Actor | None:
         canonical = self.aliases.get(actor_id.lower())
@@ -81,12 +86,14 @@ class Dataset:
         hi = bisect.bisect_right(dates, until)
         return self._trail.get(key, [])[lo:hi]
 
-    def between(self, start: dt.date | None, end: dt.date | None) -> list[Statement]:
-        """Every statement (retracted included) stated within [start, end]."""
-        lo = 0 if start is None else bisect.bisect_left(self.chronological_dates, start)
-        hi = (
-            len(self.chronological)
-            if end is None
-            else bisect.bisect_right(self.chronological_dates, end)
-        )
-        return self.chronological[lo:hi]
+    def between(self, start: dt.date | None, end: dt.date | None,
+                actor: str | None = None) -> list[Statement]:
+        """Every statement (retracted included) stated within [start, end],
+        of one actor if given, oldest first."""
+        if actor is None:
+            statements, dates = self.chronological, self.chronological_dates
+        else:
+            statements, dates = self._by_actor.get(actor, []), self._by_actor_dates.get(actor, [])
+        lo = 0 if start is None else bisect.bisect_left(dates, start)
+        hi = len(statements) if end is None else bisect.bisect_right(dates, end)
+        return statements[lo:hi]

@@ -35,8 +35,64 @@ def load_dataset(conn: sa.Connection) -> Dataset:
             revisions.c.revision == latest.c.revision,
         ),
     )
-    statements = [codec.statement_from_row(row) for row in conn.execute(current)]
+    # yield_per streams the rows (a server-side cursor on PostgreSQL) instead
+    # of holding every row and every Statement at once.
+    rows = conn.execute(current, execution_options={"yield_per": 2000})
+    statements = list(codec.statements_from_rows(rows, pool={}))
     return Dataset(actors, topics, statements, version=version)
+
+
+# More statement changes than this since the snapshot: load everything again.
+REFRESH_LIMIT = 2000
+
+
+def last_change(conn: sa.Connection, version: int) -> tuple | None:
+    """What identifies the change numbered `version`: if it is gone or
+    different, the log was rewritten (a restore) and only a full load is right."""
+    changes = tables.changes
+    row = conn.execute(
+        sa.select(changes.c.at, changes.c.entity, changes.c.entity_id).where(changes.c.seq == version)
+    ).first()
+    return tuple(row) if row else None
+
+
+def refresh_dataset(conn: sa.Connection, old: Dataset, marker: tuple | None) -> Dataset | None:
+    """`old` brought up to date by reading only the statements the change
+    log names since `old.version`; untouched statements are the very same
+    objects. None when only a full load will do: actors or topics changed,
+    too many statements changed, or the log is not the one `old` came from."""
+    changes = tables.changes
+    rows = conn.execute(
+        sa.select(changes.c.seq, changes.c.at, changes.c.entity, changes.c.entity_id)
+        .where(changes.c.seq >= old.version)
+        .order_by(changes.c.seq)
+        .limit(REFRESH_LIMIT + 2)
+    ).all()
+    if not rows or rows[0].seq != old.version or tuple(rows[0])[1:] != marker:
+        return None
+    news = rows[1:]
+    if not news or len(news) > REFRESH_LIMIT or any(r.entity != "statement" for r in news):
+        return None
+    revisions = tables.statement_revisions
+    ids = sorted({r.entity_id for r in news})
+    latest = (
+        sa.select(revisions.c.statement_id, sa.func.max(revisions.c.revision).label("revision"))
+        .where(revisions.c.statement_id.in_(ids))
+        .group_by(revisions.c.statement_id)
+        .subquery()
+    )
+    current = sa.select(revisions).join(
+        latest,
+        sa.and_(revisions.c.statement_id == latest.c.statement_id,
+                revisions.c.revision == latest.c.revision),
+    )
+    fresh = {s.id: s for s in codec.statements_from_rows(conn.execute(current))}
+    statements = [fresh.pop(s.id, s) for s in old.statements.values()]
+    statements.extend(fresh.values())
+    # Labelled with the last change read: if later writes' rows were read
+    # too, the data is newer than its label, never older, and the next
+    # request simply refreshes again.
+    return Dataset(old.actors.values(), old.topics.values(), statements, version=news[-1].seq)
 
 
 def statement_history(conn: sa.Connection, statement_id: str) -> list[Statement]:
