@@ -59,3 +59,11 @@ def post_worker_init(worker):
     threading.Thread(target=build, name="snapshot-warm-up", daemon=True).start()
     while not done.wait(1.0):
         worker.notify()
+
+# The longest request line gunicorn accepts (its maximum); longer ones, like gunicorn's
+# other refusals before the app runs, are answered in problem+json, not gunicorn's HTML.
+limit_request_line = 8190
+
+from service.gunicorn_errors import install as _answer_errors_as_problems  # noqa: E402
+
+_answer_errors_as_problems()

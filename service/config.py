@@ -36,6 +36,15 @@ class Config:
             # your own sites with e.g. "'self' https://news.example".
             "EMBED_FRAME_ANCESTORS": os.environ.get("STANDPOINT_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
             "MAX_CONTENT_LENGTH": int(os.environ.get("STANDPOINT_MAX_BODY_BYTES", str(64 * 1024))),
+            # Rate limits (flask-limiter notation). Generous: a dashboard polling every few
+            # seconds never meets them; a scraper hammering the API does.
+            "RATE_LIMIT_ENABLED": os.environ.get("STANDPOINT_RATE_LIMIT_ENABLED", "1") == "1",
+            "RATE_LIMIT_PER_IP": os.environ.get("STANDPOINT_RATE_LIMIT_PER_IP", "1200 per minute"),
+            "RATE_LIMIT_PER_KEY": os.environ.get("STANDPOINT_RATE_LIMIT_PER_KEY", "600 per minute"),
+            # How many reverse proxies in front set X-Forwarded-For: the client IP the
+            # per-IP limit and the access log use. 0 = trust none (direct exposure).
+            "TRUSTED_PROXIES": int(os.environ.get("STANDPOINT_TRUSTED_PROXIES", "0")),
+            "ACCESS_LOG": os.environ.get("STANDPOINT_ACCESS_LOG", "1") == "1",
             # Stable error identifiers live under this base (RFC 9457 `type`).
             "PROBLEM_TYPE_BASE": os.environ.get(
                 "STANDPOINT_PROBLEM_TYPE_BASE", "/problems/"

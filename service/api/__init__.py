@@ -10,7 +10,10 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
+from . import access_log, input_guards, links, preconditions, rate_limits, security_headers
 from .cors import init_app as init_cors
 from .http_cache import init_app as init_http_cache
 from .json_provider import OrjsonProvider
@@ -85,7 +88,13 @@ def init_app(app: Flask) -> None:
     app.json = OrjsonProvider(app)
     app.before_request(_assign_request_id)
     app.after_request(_return_request_id)
-    api = StandpointApi(app, spec_kwargs={"extra_plugins": [HttpCachingPlugin()]})
+    security_headers.init_app(app)
+    rate_limits.init_app(app)
+    input_guards.init_app(app)
+    api = StandpointApi(app, spec_kwargs={
+        "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin(), links.LinksPlugin(),
+                          preconditions.PreconditionPlugin()]})
+    rate_limits.register_spec_components(api.spec)
     auth.init_app(api)
     for module in (actors, topics, statements, positions, comparisons, changes, matrix, feed,
                    health):
@@ -93,3 +102,6 @@ def init_app(app: Flask) -> None:
     app.extensions["standpoint.api"] = api
     init_http_cache(app)
     init_cors(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+    access_log.init_app(app)  # outermost: times and logs everything, proxies resolved

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,9 +26,12 @@ from .auth import current_key
 from .problems import Problem
 
 MAX_KEY_LENGTH = 255
+# Visible ASCII, inner spaces allowed: what survives any HTTP hop unchanged. The spec
+# documents the same pattern, so what the schema allows is exactly what is accepted.
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$"
 
 IDEMPOTENCY_DOC = (
-    "Optional, up to 255 printable characters, scoped to your API key. Retrying "
+    "Optional, up to 255 visible ASCII characters, scoped to your API key. Retrying "
     "with the same key and the same body replays the first answer (same status, "
     "body and Location; header `Idempotent-Replayed: true`) and writes nothing. "
     "The same key with a different body is 422 `idempotency-key-reused`: the "
@@ -40,7 +44,8 @@ class IdempotencyHeaders(ma.Schema):
     """Documents the header; `write()` reads and checks it (with a 400)."""
 
     idempotency_key = ma.fields.String(data_key="Idempotency-Key", metadata={
-        "description": IDEMPOTENCY_DOC})
+        "description": IDEMPOTENCY_DOC, "pattern": IDEMPOTENCY_KEY_PATTERN,
+        "minLength": 1, "maxLength": MAX_KEY_LENGTH})
 
 
 class IfMatchHeaders(ma.Schema):
@@ -57,9 +62,10 @@ def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
-    if not (0 < len(key) <= MAX_KEY_LENGTH) or not key.isprintable():
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
         raise Problem(400, "invalid-idempotency-key",
-                      f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.")
+                      f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters "
+                      "(inner spaces allowed).")
     return key
 
 

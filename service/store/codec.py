@@ -87,7 +87,11 @@ def actor_to(actor: Actor) -> dict:
 
 
 def topic_from(data: dict) -> Topic:
+    # Only the words given: Topic's own defaults fill the rest. (Topic.up_word would
+    # not do: on a slots dataclass it is a descriptor, not the default string.)
     directions = data.get("directions") or {}
+    words = {field: directions[key] for field, key in (("up_word", "up"), ("down_word", "down"))
+             if key in directions}
     return Topic(
         id=data["id"],
         question=data["question"],
@@ -95,8 +99,7 @@ def topic_from(data: dict) -> Topic:
             StanceValue(s["value"], int(s["level"]), int(s["side"]), s["label"], s["definition"])
             for s in data["scale"]
         ),
-        up_word=directions.get("up", Topic.up_word),
-        down_word=directions.get("down", Topic.down_word),
+        **words,
     )
 
 

@@ -81,8 +81,10 @@ def make_engine(url: str) -> sa.Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
+    # pre_ping replaces connections a database restart broke; connect_timeout turns an
+    # unreachable host into a quick 503 instead of a worker stuck until gunicorn kills it.
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                            json_deserializer=orjson.loads)
+                            json_deserializer=orjson.loads, connect_args={"connect_timeout": 5})
 
 
 VERSION_SQL = "SELECT coalesce(max(seq), 0) FROM changes"
