@@ -32,13 +32,14 @@ def request(port, method, path, body=None, headers=None):
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, port: int, log_path: Path, key_scope: str, workers: int = 4):
-    """Migrate and seed `url` as a first start would, make a key, serve; yields the key."""
+def gunicorn(url: str, port: int, log_path: Path, key_scope: str, workers: int = 4, **settings):
+    """Migrate and seed `url` as a first start would, make a key, serve; yields the key.
+    `settings` are extra environment variables for the server."""
     app = create_app({"DATABASE_URL": url})
     key = keys.create_key(app.extensions["standpoint.store"].engine, "test-desk", key_scope)
     app.extensions["standpoint.store"].engine.dispose()
     env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}",
-           "WEB_CONCURRENCY": str(workers)}
+           "WEB_CONCURRENCY": str(workers), **settings}
     with open(log_path, "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
