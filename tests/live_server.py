@@ -1,21 +1,15 @@
-"""Start gunicorn (gunicorn.conf.py) on a database, for tests that need a real server."""
+"""A keyed gunicorn for the write-path tests, on the one server starter in tests/server.py."""
 
 from __future__ import annotations
 
 import contextlib
 import http.client
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from service import create_app
-from service.store import keys
+from .server import ROOT, live_server, make_key
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "gunicorn", "request"]
 
 
 def request(port, method, path, body=None, headers=None):
@@ -33,27 +27,9 @@ def request(port, method, path, body=None, headers=None):
 
 @contextlib.contextmanager
 def gunicorn(url: str, port: int, log_path: Path, key_scope: str, workers: int = 4, **settings):
-    """Migrate and seed `url` as a first start would, make a key, serve; yields the key.
-    `settings` are extra environment variables for the server."""
-    app = create_app({"DATABASE_URL": url})
-    key = keys.create_key(app.extensions["standpoint.store"].engine, "test-desk", key_scope)
-    app.extensions["standpoint.store"].engine.dispose()
-    env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}",
-           "WEB_CONCURRENCY": str(workers), **settings}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            for _ in range(150):
-                try:
-                    if request(port, "GET", "/readyz")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                time.sleep(0.1)
-            else:
-                raise RuntimeError("gunicorn did not start: " + log_path.read_text())
-            yield key
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+    """Migrate and seed `url` as a first start would, make a key, serve on `port`;
+    yields the key. `settings` are extra environment variables for the server;
+    the server's log goes beside `log_path`."""
+    key = make_key(url, key_scope)
+    with live_server(log_path.parent, url, workers=workers, port=port, **settings):
+        yield key

@@ -88,10 +88,10 @@ def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 60.0)
 
 @contextlib.contextmanager
 def live_server(tmp_path: Path, database_url: str | None = None, workers: int = 2,
-                wsgi_app: str | None = None, **env):
+                wsgi_app: str | None = None, port: int | None = None, **env):
     """gunicorn with gunicorn.conf.py, on `database_url` (default: a new SQLite file);
-    `wsgi_app` ("module:name") replaces the app the config names."""
-    port = free_port()
+    `wsgi_app` ("module:name") replaces the app the config names; `port` defaults to a free one."""
+    port = port or free_port()
     log_path = tmp_path / f"gunicorn-{port}.log"
     environment = {
         **os.environ,
