@@ -36,7 +36,7 @@ class Config:
             # your own sites with e.g. "'self' https://news.example".
             "EMBED_FRAME_ANCESTORS": os.environ.get("STANDPOINT_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
             "MAX_CONTENT_LENGTH": int(os.environ.get("STANDPOINT_MAX_BODY_BYTES", str(64 * 1024))),
-            # Rate limits (flask-limiter notation). Generous: a dashboard polling every few
+            # Rate limits (`limits` notation). Generous: a dashboard polling every few
             # seconds never meets them; a scraper hammering the API does.
             "RATE_LIMIT_ENABLED": os.environ.get("STANDPOINT_RATE_LIMIT_ENABLED", "1") == "1",
             "RATE_LIMIT_PER_IP": os.environ.get("STANDPOINT_RATE_LIMIT_PER_IP", "1200 per minute"),

@@ -50,6 +50,14 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")
 
+    def log_once_it_has(self, text: str, timeout: float = 5.0) -> str:
+        """The log, once `text` is in it: a worker writes a request's access
+        line after the answer is sent, so a client can read the log first."""
+        deadline = time.monotonic() + timeout
+        while text not in (log := self.log()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return log
+
     def worker_pids(self) -> list[int]:
         """The master's live child processes (its workers), from /proc."""
         pids = []

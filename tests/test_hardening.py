@@ -120,7 +120,7 @@ def test_gunicorn_refusals_are_problem_json_and_logs_are_json(tmp_path):
             problem = json.loads(body)
             assert problem["status"] == status and problem["type"].startswith("/problems/")
         assert server.get("/v1/actors/uk")[0] == 200
-        log = server.log()
+        log = server.log_once_it_has('"path":"/v1/actors/uk"')
     access = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     assert any(entry["path"] == "/v1/actors/uk" and entry["status"] == 200 for entry in access)
     assert all(set(entry) >= {"method", "path", "status", "duration_ms", "request_id", "remote"}

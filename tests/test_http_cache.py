@@ -117,6 +117,55 @@ def test_default_as_of_is_part_of_the_cache_key(app, client, monkeypatch):
     assert len(app.extensions["standpoint.http_cache"].responses) == 2
 
 
+PER_REQUEST = {"X-Request-ID", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+
+
+@pytest.mark.parametrize("path", [POSITIONS, "/v1/matrix?as_of=2025-03-20", "/embed/matrix?as_of=2025-03-20",
+                                  "/v1/statements?actor=uk", "/v1/compare?actors=uk,russia&format=csv"])
+@pytest.mark.parametrize("headers", [{}, {"Accept-Encoding": "br"}, {"Origin": "https://news.example"}])
+def test_a_cached_answer_is_what_the_app_answered_the_first_time(client, path, headers):
+    """The second answer comes from the response cache, outside Flask: same
+    bytes, same headers, but its own request id and rate-limit count."""
+    client.validate = False  # CSV and HTML: the contract client checks them elsewhere
+    first = client.get(path, headers=headers)
+    second = client.get(path, headers=headers)
+    assert first.status_code == second.status_code == 200
+    assert second.data == first.data
+    same = {k: v for k, v in first.headers.items() if k not in PER_REQUEST}
+    assert {k: v for k, v in second.headers.items() if k not in PER_REQUEST} == same
+    assert second.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+    assert int(second.headers["X-RateLimit-Remaining"]) == int(first.headers["X-RateLimit-Remaining"]) - 1
+
+
+def test_cors_headers_follow_the_origin_header_not_the_cache(client):
+    """A dashboard's cross-origin read and a server's plain read of one URL
+    are cached apart: only the first carries CORS headers."""
+    browser = client.get(POSITIONS, headers={"Origin": "https://news.example"})
+    plain = client.get(POSITIONS)
+    browser_again = client.get(POSITIONS, headers={"Origin": "https://other.example"})
+    assert browser.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in plain.headers
+    assert browser_again.headers["Access-Control-Allow-Origin"] == "*"
+    assert plain.headers["ETag"] == browser.headers["ETag"]  # one representation
+
+
+def test_a_304_from_the_cache_still_has_cors_and_security_headers(client):
+    etag = client.get(POSITIONS).headers["ETag"]
+    again = client.get(POSITIONS, headers={"If-None-Match": etag, "Origin": "https://news.example"})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert again.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Type" not in again.headers and "Content-Length" not in again.headers
+
+
+def test_a_write_is_seen_by_the_next_read_despite_the_cache(app, client):
+    before = client.get(POSITIONS)
+    record_statement(app, id="uk-backstop-2025-03-28", stance="supports", stated_on="2025-03-28")
+    after = client.get(POSITIONS)
+    assert before.get_json()["positions"][0]["stance"] == "requires"
+    assert after.get_json()["positions"][0]["stance"] == "supports"
+
+
 def test_credentialed_reads_are_private(client):
     response = client.get(POSITIONS, headers={"Authorization": "Bearer something"})
     assert response.headers["Cache-Control"] == "private, no-cache"
@@ -136,6 +185,17 @@ def test_head_answers_headers_only(client):
     head = client.head(POSITIONS)
     assert head.status_code == 200 and head.data == b""
     assert head.headers["ETag"] == get.headers["ETag"]
+    assert head.headers["Content-Length"] == get.headers["Content-Length"]
+    revalidated = client.head(POSITIONS, headers={"If-None-Match": get.headers["ETag"]})
+    assert revalidated.status_code == 304
+
+
+def test_head_before_any_get_is_not_cached_as_an_empty_answer(client):
+    client.validate = False
+    head = client.head(POSITIONS)
+    get = client.get(POSITIONS)
+    assert head.status_code == 200 and head.data == b""
+    assert get.data and get.headers["Content-Length"] == str(len(get.data))
 
 
 def test_errors_are_not_cached_as_successes(client):
@@ -148,7 +208,7 @@ def test_response_cache_is_bounded_in_bytes():
     from service.api.http_cache import CachedResponse, ResponseCache
 
     cache = ResponseCache(max_bytes=10_000)
-    entry = CachedResponse(b"x" * 1000, (), "e", ())
+    entry = CachedResponse("200 OK", (), b"x" * 1000, "e", ())
     assert cache.get(1, ("a",)) is None  # first sight of version 1
     for i in range(50):
         cache.put(1, (i,), entry)

@@ -41,6 +41,19 @@ def test_a_client_over_its_limit_gets_429_problem_with_retry_after(tmp_path):
     assert "Retry-After" not in answers[0].headers  # only a refusal says when to come back
 
 
+def test_answers_from_the_response_cache_are_limited_too(tmp_path):
+    """The same URL again and again is answered from the cache, outside Flask:
+    it must still spend the client's budget."""
+    client = make_app(tmp_path, RATE_LIMIT_PER_IP="3 per hour").test_client()
+    path = "/v1/positions?as_of=2025-03-20&actors=uk"
+    answers = [get(client, path) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].mimetype == "application/problem+json"
+    etag = answers[0].headers["ETag"]
+    refused = client.get(path, headers={"If-None-Match": etag}, environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert refused.status_code == 429  # not a 304: the budget is spent
+
+
 def test_each_ip_has_its_own_budget(tmp_path):
     client = make_app(tmp_path, RATE_LIMIT_PER_IP="2 per hour").test_client()
     assert [get(client, ip="198.51.100.1").status_code for _ in range(3)] == [200, 200, 429]

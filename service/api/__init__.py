@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import http
-import os
 
-from flask import Flask, g, request
+from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -13,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
-from . import access_log, input_guards, links, preconditions, rate_limits, security_headers
+from . import access_log, input_guards, links, preconditions, rate_limits, request_id, security_headers
 from .cors import init_app as init_cors
 from .http_cache import init_app as init_http_cache
 from .json_provider import OrjsonProvider
@@ -54,20 +53,6 @@ class StandpointApi(Api):
         self._app.register_error_handler(Exception, handle_exception)
 
 
-def _assign_request_id():
-    incoming = request.headers.get("X-Request-ID", "")
-    # Accept a caller's id only if it is short and plain, else make our own.
-    if 0 < len(incoming) <= 128 and incoming.replace("-", "").replace("_", "").isalnum():
-        g.request_id = incoming
-    else:
-        g.request_id = os.urandom(16).hex()  # as random as uuid4().hex, and cheaper
-
-
-def _return_request_id(response):
-    response.headers["X-Request-ID"] = getattr(g, "request_id", "")
-    return response
-
-
 def init_app(app: Flask) -> None:
     app.config.setdefault("API_TITLE", "Standpoint")
     app.config.setdefault("API_VERSION", "1.0.0")
@@ -86,10 +71,7 @@ def init_app(app: Flask) -> None:
         "servers": [{"url": "/", "description": "This server"}],
     })
     app.json = OrjsonProvider(app)
-    app.before_request(_assign_request_id)
-    app.after_request(_return_request_id)
     security_headers.init_app(app)
-    rate_limits.init_app(app)
     input_guards.init_app(app)
     api = StandpointApi(app, spec_kwargs={
         "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin(), links.LinksPlugin(),
@@ -100,8 +82,13 @@ def init_app(app: Flask) -> None:
                    health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
-    init_http_cache(app)
     init_cors(app)
+    # WSGI middlewares, innermost first. A request meets them in the reverse
+    # order: access log, proxy headers, request id, rate limit, response cache,
+    # then Flask (docs/PERFORMANCE.md shows why the cache sits outside Flask).
+    init_http_cache(app)
+    rate_limits.init_app(app)  # outside the cache: cached answers are limited too
+    request_id.init_app(app)  # outside both: every answer carries its id
     if app.config.get("TRUSTED_PROXIES"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     access_log.init_app(app)  # outermost: times and logs everything, proxies resolved

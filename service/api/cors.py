@@ -21,7 +21,7 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # CORS-safelisted headers (Cache-Control, Content-Type, Last-Modified, ...).
 EXPOSE_HEADERS = [
     "ETag", "Link", "Location", "X-Total-Count", "X-Request-ID", "Retry-After",
-    # IETF draft RateLimit fields and the X-RateLimit-* ones flask-limiter sends.
+    # IETF draft RateLimit fields and the X-RateLimit-* ones Standpoint sends.
     "RateLimit", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
     "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
 ]

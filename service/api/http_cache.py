@@ -1,20 +1,25 @@
 """HTTP caching for every GET: strong ETags, 304s, Cache-Control, compression,
 and a per-worker cache of finished responses.
 
-How a GET is answered
----------------------
-1. Routing and every `before_request` hook (request id, rate limits...) run as usual.
-2. The data version is read: one `SELECT max(seq)` per request, never cached
-   in time, so a write through any instance is seen by the very next read
-   through any other (read-your-writes across instances; see docs/PERFORMANCE.md).
-3. The finished response is looked up in a bounded LRU keyed by
-   (data version, UTC date, root URL, path, raw query, Accept, Accept-Encoding).
-   A hit skips the view, marshmallow, JSON and compression entirely; a
-   matching If-None-Match becomes a 304 without even copying the body.
-4. On a miss the view runs; the body gets a strong ETag (a hash of the exact
-   bytes), Cache-Control and Vary, is compressed by flask-compress when the
-   client accepts br or gzip (the compressed variant gets its own strong ETag,
-   `"<hash>:br"`), and is stored.
+Two halves:
+
+- In Flask (`HttpCache.dispatch_request`), a fresh 200 to a GET is *finished*:
+  a strong ETag (a hash of the exact bytes), Cache-Control and Vary, and
+  compression by flask-compress when the client accepts br or gzip (the
+  compressed variant gets its own strong ETag, `"<hash>:br"`). Then every
+  after_request hook (CORS, security headers...) runs as for any answer.
+- Around Flask, `ResponseCacheMiddleware` keeps those finished answers, as
+  sent, in a bounded LRU keyed by (data version, UTC date, scheme, host, path,
+  raw query, Accept, Accept-Encoding, whether an Origin was sent), and answers
+  a repeated GET from it without entering Flask at all: no request context, no
+  routing, no hooks, no view. It also turns a finished 200 into a 304 when
+  If-None-Match matches, hit or miss. This is the design of Django's cache
+  middleware; the reason is cost: Flask's own request handling was most of a
+  cached answer's CPU (docs/PERFORMANCE.md).
+
+The data version is read on every request: one `SELECT max(seq)`, never
+cached in time, so a write through any instance is seen by the very next read
+through any other (read-your-writes across instances; see docs/PERFORMANCE.md).
 
 So an ETag changes exactly when the bytes it validates change: a write that
 does not alter what a URL shows leaves that URL's ETag as it was (only the
@@ -22,9 +27,10 @@ server-side entry is recomputed), and two instances on one database answer
 the same ETag for the same data. The UTC date is in the key because a
 missing `as_of` means "today".
 
-Responses keep the live per-request headers (X-Request-ID, rate limits,
-CORS, security headers): those are added by `after_request` hooks, which run
-on hits too. The cache stores only what the view produced.
+Per-request headers (X-Request-ID, the rate-limit headers) are added by the
+middlewares outside this one, so they are never stored and every answer,
+cached or not, carries its own. Everything else a cached answer carries is
+exactly what Flask produced for the first request of its key.
 """
 
 from __future__ import annotations
@@ -34,24 +40,40 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask_compress import Compress
-from werkzeug.datastructures import Headers
+from werkzeug.http import parse_etags, remove_entity_headers, unquote_etag
 
+from ..store.db import DATA_VERSION  # read once per request, before Flask
 from .args import today
 
 # Probes must see the live state, never a cached one.
 NO_STORE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-# What a 304 repeats of the 200 it stands for (RFC 9110, 15.4.5).
-REVALIDATION_HEADERS = ("ETag", "Cache-Control", "Vary", "Content-Location", "Expires")
+# environ keys shared by the two halves
+FINISHED = "standpoint.finished"  # Flask produced a finished, cacheable 200
+# Set by the rate limiter (rate_limits.REFUSED): a refused request is never answered from cache.
+RATE_LIMIT_REFUSED = "standpoint.rate_limit_refused"
 
 
 @dataclass(frozen=True, slots=True)
 class CachedResponse:
-    body: bytes
+    """A finished 200 as Flask sent it, and the 304 that stands for it."""
+
+    status: str
     headers: tuple[tuple[str, str], ...]
+    body: bytes
     etag: str  # unquoted, as werkzeug's ETags set compares them
     not_modified_headers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def from_wsgi(cls, status: str, headers: list[tuple[str, str]], body: bytes) -> CachedResponse:
+        etag = next((v for k, v in headers if k.lower() == "etag"), "")
+        # A 304 repeats the 200's headers but its representation metadata
+        # (Content-Type, Content-Length, Content-Encoding...; RFC 9110 15.4.5),
+        # as werkzeug itself does for its 304s.
+        not_modified = list(headers)
+        remove_entity_headers(not_modified)
+        return cls(status, tuple(headers), body, unquote_etag(etag)[0] or "", tuple(not_modified))
 
     @property
     def quoted_etag(self) -> str:
@@ -60,7 +82,7 @@ class CachedResponse:
     @property
     def size(self) -> int:
         # Bodies dominate; a flat allowance covers keys and headers.
-        return len(self.body) + 512
+        return len(self.body) + 1024
 
 
 class ResponseCache:
@@ -109,6 +131,8 @@ class ResponseCache:
         return len(self._entries)
 
 
+# --------------------------------------------------------------------------- in Flask
+
 def _cache_control(config) -> str:
     return (f"public, max-age={config['CACHE_MAX_AGE']}, "
             f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}")
@@ -116,6 +140,11 @@ def _cache_control(config) -> str:
 
 def _strong_etag(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _shared(environ) -> bool:
+    """Answers to credentialed requests are nobody else's business."""
+    return "HTTP_AUTHORIZATION" not in environ and "HTTP_COOKIE" not in environ
 
 
 def _cacheable(response) -> bool:
@@ -128,7 +157,7 @@ def _cacheable(response) -> bool:
     )
 
 
-def _finish(response, compress: Compress, shared: bool) -> CachedResponse:
+def _finish(response, compress: Compress, shared: bool):
     """Validators, caching headers and compression for a fresh 200."""
     if "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = (
@@ -139,80 +168,102 @@ def _finish(response, compress: Compress, shared: bool) -> CachedResponse:
         response.set_etag(_strong_etag(response.get_data()))
     # flask-compress picks br or gzip from Accept-Encoding, and turns the
     # ETag "h" into "h:br": each encoding is its own strong validator.
-    response = compress.after_request(response)
-    etag, _weak = response.get_etag()
-    headers = tuple((k, v) for k, v in response.headers.items() if k != "Content-Length")
-    not_modified = tuple(
-        (name, response.headers[name]) for name in REVALIDATION_HEADERS if name in response.headers
-    )
-    return CachedResponse(response.get_data(), headers, etag, not_modified)
+    return compress.after_request(response)
 
 
-def _headers(items: tuple[tuple[str, str], ...]) -> Headers:
-    """A Headers object from pairs that were validated when the entry was
-    made: filled directly, because Headers(items) re-checks every value and
-    that is a tenth of a cached answer's cost."""
-    headers = Headers()
-    if isinstance(getattr(headers, "_list", None), list):
-        headers._list = list(items)
-        return headers
-    return Headers(items)  # werkzeug changed its insides: the slow, public way
+class HttpCache:
+    """The Flask half: finishes every fresh 200 to a GET."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.compress = Compress(app)  # not registered globally: used below, once per answer
+        self._dispatch = app.dispatch_request
+        # Wrapping dispatch (not an after_request hook) finishes the view's
+        # own answer, before the hooks add what every answer carries.
+        app.dispatch_request = self.dispatch_request
+
+    def dispatch_request(self):
+        result = self._dispatch()
+        environ = request.environ
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or environ.get("PATH_INFO") in NO_STORE_PATHS:
+            return result
+        response = self.app.make_response(result)
+        if not _cacheable(response):
+            return response
+        environ[FINISHED] = True
+        return _finish(response, self.compress, _shared(environ))
 
 
-def _not_modified(req, entry: CachedResponse) -> bool:
-    sent = req.environ.get("HTTP_IF_NONE_MATCH")
+# --------------------------------------------------------------------------- around Flask
+
+def _no_write(_data: bytes) -> None:
+    raise RuntimeError("the response cache does not support WSGI write()")
+
+
+def _not_modified(environ, entry: CachedResponse) -> bool:
+    sent = environ.get("HTTP_IF_NONE_MATCH")
     if not sent:
         return False
     if sent == entry.quoted_etag:  # what a revalidating client nearly always sends
         return True
-    return req.if_none_match.contains_weak(entry.etag)  # lists, W/ and *
+    return parse_etags(sent).contains_weak(entry.etag)  # lists, W/ and *
 
 
-def _respond(response_class, req, entry: CachedResponse):
-    if _not_modified(req, entry):
-        # Content-Type is set so the Response does not add its default one.
-        response = response_class(status=304, headers=_headers(entry.not_modified_headers),
-                                  content_type="")
-        del response.headers["Content-Type"]
-        return response
-    return response_class(entry.body, status=200, headers=_headers(entry.headers))
+def _answer(environ, start_response, entry: CachedResponse):
+    if _not_modified(environ, entry):
+        start_response("304 Not Modified", list(entry.not_modified_headers))
+        return []
+    start_response(entry.status, list(entry.headers))
+    return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
 
 
-class HttpCache:
-    def __init__(self, app: Flask):
-        self.app = app
-        self.compress = Compress(app)  # not registered globally: used below, once per entry
-        self.responses = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])
-        self._dispatch = app.dispatch_request
-        # Wrapping dispatch (not a before_request hook) keeps every other
-        # hook, rate limits included, in front of the cache.
-        app.dispatch_request = self.dispatch_request
+class ResponseCacheMiddleware:
+    """The WSGI half: repeated GETs answered from finished responses, and 304s."""
 
-    def dispatch_request(self):
-        # This runs on every request: the request is looked up once (each
-        # proxy access costs), and the key is read straight from the environ.
-        req = request._get_current_object()
-        environ = req.environ
-        if (environ["REQUEST_METHOD"] not in ("GET", "HEAD") or req.routing_exception is not None
-                or environ.get("PATH_INFO") in NO_STORE_PATHS):
-            return self._dispatch()
-        app = self.app
-        g.data_version = version = app.extensions["standpoint.store"].version()
-        # Answers to credentialed requests are nobody else's business.
-        shared = "HTTP_AUTHORIZATION" not in environ and "HTTP_COOKIE" not in environ
-        key = (today(), environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
-               environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-               environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""),
-               environ.get("HTTP_ACCEPT_ENCODING", ""))
-        entry = self.responses.get(version, key) if shared else None
-        if entry is None:
-            response = app.make_response(self._dispatch())
-            if not _cacheable(response):
-                return response
-            entry = _finish(response, self.compress, shared)
-            if shared:
-                self.responses.put(version, key, entry)
-        return _respond(app.response_class, req, entry)
+    def __init__(self, wsgi_app, store, max_bytes: int):
+        self.wsgi_app = wsgi_app
+        self.store = store
+        self.responses = ResponseCache(max_bytes)
+
+    def __call__(self, environ, start_response):
+        method = environ["REQUEST_METHOD"]
+        if (method not in ("GET", "HEAD") or environ.get("PATH_INFO") in NO_STORE_PATHS
+                or RATE_LIMIT_REFUSED in environ):
+            return self.wsgi_app(environ, start_response)
+        try:
+            environ[DATA_VERSION] = version = self.store.version()
+        except Exception:
+            # The database is down: let the app answer, as it does every error (503).
+            return self.wsgi_app(environ, start_response)
+        key = None
+        if _shared(environ):
+            key = (today(), environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
+                   environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+                   environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""),
+                   environ.get("HTTP_ACCEPT_ENCODING", ""), "HTTP_ORIGIN" in environ)
+            entry = self.responses.get(version, key)
+            if entry is not None:
+                return _answer(environ, start_response, entry)
+
+        sent: list = []
+
+        def hold(status, headers, exc_info=None):
+            sent[:] = (status, headers, exc_info)
+            return _no_write
+
+        body = self.wsgi_app(environ, hold)
+        if not environ.get(FINISHED) or not sent[0].startswith("200"):
+            start_response(*sent)
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        entry = CachedResponse.from_wsgi(sent[0], sent[1], data)
+        if key is not None and method == "GET":  # a HEAD's body is empty: nothing to keep
+            self.responses.put(version, key, entry)
+        return _answer(environ, start_response, entry)
 
 
 def if_match_contains(etag: str) -> bool:
@@ -231,13 +282,19 @@ def _no_store(response):
 
 
 def init_app(app: Flask) -> None:
+    """Installs both halves; call before the rate limiter and request-id
+    middlewares, which must sit outside the cache."""
     app.config.setdefault("COMPRESS_REGISTER", False)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)  # done in _respond
+    app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)  # the middleware does it
     app.config.setdefault("COMPRESS_MIMETYPES", [
         "application/json", "text/csv", "text/html", "text/css", "text/javascript",
         "application/javascript", "application/yaml", "image/svg+xml", "text/plain",
     ])
     app.config.setdefault("RESPONSE_CACHE_BYTES", 16 * 1024 * 1024)
-    app.extensions["standpoint.http_cache"] = HttpCache(app)
+    HttpCache(app)
     app.after_request(_no_store)
+    middleware = ResponseCacheMiddleware(app.wsgi_app, app.extensions["standpoint.store"],
+                                         app.config["RESPONSE_CACHE_BYTES"])
+    app.wsgi_app = middleware
+    app.extensions["standpoint.http_cache"] = middleware

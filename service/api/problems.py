@@ -12,8 +12,10 @@ import logging
 
 import marshmallow as ma
 import sqlalchemy.exc
-from flask import current_app, g, request
+from flask import current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from .request_id import current_request_id
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("standpoint")
@@ -110,7 +112,7 @@ def problem_body(status: int, slug: str, detail: str, **extensions) -> dict:
         "status": status,
         "detail": detail,
         "instance": request.path,
-        "request_id": getattr(g, "request_id", ""),
+        "request_id": current_request_id(),
     }
     body.update({k: v for k, v in extensions.items() if v is not None})
     return body

@@ -1,31 +1,53 @@
-"""Rate limits (flask-limiter): per client IP always, and per API key when a Bearer key is sent.
+"""Rate limits: per client IP always, and per API key when a Bearer key is sent.
 
-Limits apply across the whole API (one budget per client, not per route), in
-memory by default and in Redis when REDIS_URL is set, so that every instance
-behind a load balancer shares one count. If Redis stops answering, the limiter
-falls back to in-memory counts rather than failing requests.
+Limits apply across the whole API (one budget per client, not per route):
+fixed windows, counted in memory by default and in Redis (the `limits`
+library's storage) when REDIS_URL is set, so that every instance behind a load
+balancer shares one count. If Redis stops answering, counting falls back to
+memory for a few seconds at a time rather than failing requests.
 
-Headers follow the X-RateLimit-* convention (as GitHub and flask-limiter use it):
-X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (Unix time, seconds)
-on every limited answer, and Retry-After (delta-seconds) on a 429.
+Why not flask-limiter, which is built on the same `limits` library: it resolves
+and re-parses every limit on every request (route, blueprint and application
+limits, exemptions), which measured at half the CPU of a cached read
+(docs/PERFORMANCE.md). Standpoint has two application-wide limits; they are
+parsed once here, and a request costs two storage calls per limit.
+
+The check is a WSGI middleware, in front of the response cache, so cached
+answers are limited like any other. A refused request goes on into the app
+marked as refused, and the app's one error handler answers the 429 problem,
+so a refusal looks like every other error.
+
+Headers follow the X-RateLimit-* convention (as GitHub uses it):
+X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (Unix time,
+seconds) on every limited answer, and Retry-After (delta-seconds) on a 429.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import math
+import threading
 import time
+from dataclasses import dataclass
 
+import limits
 from apispec import BasePlugin
 from flask import Flask, request
-from flask_limiter import ApplicationLimit, Limiter
+from limits.storage import storage_from_string
 
-from .http_cache import NO_STORE_PATHS
+from .http_cache import NO_STORE_PATHS, RATE_LIMIT_REFUSED as REFUSED
+from .problems import Problem
+
+log = logging.getLogger("standpoint")
 
 # Probes and the contract are never limited: an orchestrator must always get through.
 EXEMPT_PATHS = NO_STORE_PATHS | {"/openapi.yaml", "/openapi.json"}
 EXEMPT_PREFIXES = ("/docs",)
+NAMESPACE = "standpoint"
+# After Redis fails, count in memory this long before trying it again.
+STORAGE_RETRY_SECONDS = 5.0
 
 RATE_LIMIT_HEADERS = {
     "X-RateLimit-Limit": {"description": "Requests allowed in the current window.",
@@ -39,65 +61,158 @@ RETRY_AFTER = {"description": "Seconds to wait before retrying.", "required": Tr
                "schema": {"type": "integer", "minimum": 0}}
 
 
-def client_ip() -> str:
-    return request.remote_addr or "unknown"
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One limit's count for this request."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_at: float  # Unix time the window ends
+    message: str
+
+    def headers(self, refused: bool) -> list[tuple[str, str]]:
+        headers = [("X-RateLimit-Limit", str(self.limit)),
+                   ("X-RateLimit-Remaining", str(self.remaining)),
+                   ("X-RateLimit-Reset", str(math.ceil(self.reset_at)))]
+        if refused:
+            headers.append(("Retry-After", str(max(1, math.ceil(self.reset_at - time.time())))))
+        return headers
 
 
-def api_key_identity() -> str:
+class MemoryCounts:
+    """Fixed-window counts in this process: the two calls of `limits`' storage
+    API that Budget uses, with expired windows dropped as they are met.
+
+    Not `limits.storage.MemoryStorage`, because that one starts a timer thread
+    on every count once the previous timer has fired (every 10 ms under load),
+    and `Thread.start()` waits until the new thread has run: on a busy core
+    shared by several workers that wait is a scheduler slice, measured at a
+    fifth of the throughput of cached reads (docs/PERFORMANCE.md).
+    """
+
+    SWEEP_EVERY = 60.0  # seconds between drops of windows no client came back to
+
+    def __init__(self):
+        self._counts: dict[str, list] = {}  # key -> [count, window end (Unix time)]
+        self._lock = threading.Lock()
+        self._next_sweep = time.time() + self.SWEEP_EVERY
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        now = time.time()
+        with self._lock:
+            if now >= self._next_sweep:
+                self._sweep(now)
+            window = self._counts.get(key)
+            if window is None or window[1] <= now:
+                window = self._counts[key] = [0, now + expiry]
+            window[0] += amount
+            return window[0]
+
+    def get_expiry(self, key: str) -> float:
+        window = self._counts.get(key)
+        return window[1] if window is not None else time.time()
+
+    def _sweep(self, now: float) -> None:
+        self._counts = {k: w for k, w in self._counts.items() if w[1] > now}
+        self._next_sweep = now + self.SWEEP_EVERY
+
+
+class Budget:
+    """One fixed-window limit (`limits` notation, e.g. "1200 per minute") on one kind of client."""
+
+    def __init__(self, notation: str, scope: str, message: str):
+        self.item = limits.parse(notation)
+        self.scope = scope
+        self.message = message
+
+    def count(self, storage, identity: str) -> Verdict:
+        key = self.item.key_for(NAMESPACE, self.scope, identity)
+        used = storage.incr(key, self.item.get_expiry())
+        return Verdict(used <= self.item.amount, self.item.amount, max(0, self.item.amount - used),
+                       storage.get_expiry(key), self.message)
+
+
+class RateLimiter:
+    def __init__(self, per_ip: str, per_key: str, storage_uri: str | None):
+        self.per_ip = Budget(per_ip, "ip", f"Rate limit of {per_ip} per client IP spent; "
+                                           "retry after Retry-After seconds.")
+        self.per_key = Budget(per_key, "key", f"Rate limit of {per_key} per API key spent; "
+                                              "retry after Retry-After seconds.")
+        self.memory = MemoryCounts()
+        self.shared = storage_from_string(storage_uri, wrap_exceptions=True) if storage_uri else None
+        self._shared_down_until = 0.0
+
+    def check(self, environ) -> Verdict:
+        """Count this request against its budgets; the verdict that refuses it,
+        else the one with the fewest requests left (what a client should pace by)."""
+        storage = self._storage()
+        try:
+            return self._count(storage, environ)
+        except Exception:
+            if storage is self.memory:
+                raise
+            log.warning("rate-limit storage unavailable; counting in memory for %ss",
+                        STORAGE_RETRY_SECONDS)
+            self._shared_down_until = time.monotonic() + STORAGE_RETRY_SECONDS
+            return self._count(self.memory, environ)
+
+    def _storage(self):
+        if self.shared is None or time.monotonic() < self._shared_down_until:
+            return self.memory
+        return self.shared
+
+    def _count(self, storage, environ) -> Verdict:
+        verdict = self.per_ip.count(storage, environ.get("REMOTE_ADDR") or "unknown")
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        if verdict.allowed and authorization.startswith("Bearer "):
+            by_key = self.per_key.count(storage, api_key_identity(authorization))
+            if not by_key.allowed or by_key.remaining < verdict.remaining:
+                verdict = by_key
+        return verdict
+
+
+def api_key_identity(authorization: str) -> str:
     """A digest of the Bearer key, so the raw secret never reaches the limiter's storage."""
-    token = request.headers.get("Authorization", "")[len("Bearer "):].strip()
+    token = authorization[len("Bearer "):].strip()
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()[:32]
 
 
-def _no_bearer() -> bool:
-    return not request.headers.get("Authorization", "").startswith("Bearer ")
+class RateLimitMiddleware:
+    def __init__(self, wsgi_app, limiter: RateLimiter):
+        self.wsgi_app = wsgi_app
+        self.limiter = limiter
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
+            return self.wsgi_app(environ, start_response)
+        verdict = self.limiter.check(environ)
+        if not verdict.allowed:
+            environ[REFUSED] = verdict
+
+        def start_with_limits(status, headers, exc_info=None):
+            headers.extend(verdict.headers(refused=status.startswith("429")))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_limits)
 
 
-def _exempt() -> bool:
-    return request.path in EXEMPT_PATHS or request.path.startswith(EXEMPT_PREFIXES)
+def _refuse_if_over_limit() -> None:
+    verdict = request.environ.get(REFUSED)
+    if verdict is not None:
+        raise Problem(429, "rate-limited", verdict.message)
 
 
-def _add_headers(limiter: Limiter, response):
-    current = limiter.current_limit
-    if current is None:
-        return response
-    try:
-        reset_at = current.window[0]  # when the window ends, Unix time
-        response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
-        response.headers["X-RateLimit-Remaining"] = str(max(0, current.remaining))
-        response.headers["X-RateLimit-Reset"] = str(math.ceil(reset_at))
-        if response.status_code == 429:
-            response.headers["Retry-After"] = str(max(1, math.ceil(reset_at - time.time())))
-    except Exception:  # storage gone mid-request: the answer matters more than its headers
-        if response.status_code == 429:
-            response.headers["Retry-After"] = "1"
-    return response
-
-
-def init_app(app: Flask) -> Limiter:
+def init_app(app: Flask) -> RateLimiter | None:
+    """Call after the response cache is installed: the limit must come first."""
     config = app.config
-    limiter = Limiter(
-        key_func=client_ip,
-        application_limits=[
-            ApplicationLimit(limit_provider=config["RATE_LIMIT_PER_IP"], key_function=client_ip, scope="ip",
-                             error_message=f"Rate limit of {config['RATE_LIMIT_PER_IP']} per client IP "
-                                           "spent; retry after Retry-After seconds."),
-            ApplicationLimit(limit_provider=config["RATE_LIMIT_PER_KEY"], key_function=api_key_identity,
-                             scope="key", exempt_when=_no_bearer,
-                             error_message=f"Rate limit of {config['RATE_LIMIT_PER_KEY']} per API key "
-                                           "spent; retry after Retry-After seconds."),
-        ],
-        storage_uri=config.get("REDIS_URL") or "memory://",
-        strategy="fixed-window",
-        key_prefix="standpoint",
-        headers_enabled=False,  # _add_headers writes them, Retry-After on 429 only
-        swallow_errors=True,
-        in_memory_fallback_enabled=True,
-        enabled=config["RATE_LIMIT_ENABLED"],
-    )
-    limiter.request_filter(_exempt)
-    limiter.init_app(app)
-    app.after_request(lambda response: _add_headers(limiter, response))
+    if not config["RATE_LIMIT_ENABLED"]:
+        return None
+    limiter = RateLimiter(config["RATE_LIMIT_PER_IP"], config["RATE_LIMIT_PER_KEY"],
+                          config.get("REDIS_URL"))
+    app.before_request(_refuse_if_over_limit)
+    app.wsgi_app = RateLimitMiddleware(app.wsgi_app, limiter)
     app.extensions["standpoint.limiter"] = limiter
     return limiter
 

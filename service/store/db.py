@@ -10,7 +10,7 @@ from pathlib import Path
 
 import orjson
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, has_request_context, request
 
 from ..domain.dataset import Dataset
 from . import tables
@@ -88,6 +88,9 @@ def make_engine(url: str) -> sa.Engine:
 
 
 VERSION_SQL = "SELECT coalesce(max(seq), 0) FROM changes"
+# The WSGI environ key under which the response cache leaves the data version
+# it read for this request, so the view reads the same one (and no second time).
+DATA_VERSION = "standpoint.data_version"
 
 
 class VersionProbe:
@@ -213,8 +216,9 @@ def engine() -> sa.Engine:
 
 
 def snapshot() -> Dataset:
-    # The HTTP cache has already read this request's data version: reuse it.
-    return current_app.extensions["standpoint.store"].snapshot(g.get("data_version"))
+    # The response cache has already read this request's data version: reuse it.
+    version = request.environ.get(DATA_VERSION) if has_request_context() else None
+    return current_app.extensions["standpoint.store"].snapshot(version)
 
 
 def migrate(engine_: sa.Engine) -> None:
