@@ -1,60 +1,92 @@
-"""Profile the read path in-process with pyinstrument (`pip install pyinstrument`).
+"""Profile the read path in-process with pyinstrument (in the `dev` extra).
 
-Sends the same GET many times through the WSGI app (no network, no gunicorn)
-and prints where the time goes, so a change's effect can be seen without the
-noise of a load test.
+Sends the same GET many times straight to the WSGI app (no network, no
+gunicorn, no test client: environs are built before the clock starts) and
+prints the CPU per request and where the time goes, so a change's effect can
+be seen without the noise of a load test.
 
     python -m bench.profile                                   # bundled data
     python -m bench.profile --database sqlite:///instance/bench/synthetic-100000-g1.db \\
-        --path '/v1/positions?as_of=2024-06-30&actors=actor-01,actor-02'
+        --path '/v1/positions?as_of={date}&actors=actor-01,actor-02'
     python -m bench.profile --uncached                        # a new as_of each time
+    python -m bench.profile --baseline                        # the bare Flask app, for scale
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import logging
 import tempfile
 import time
+
+from werkzeug.test import EnvironBuilder
+
+
+def _start_response(status, headers, exc_info=None):
+    return None
+
+
+def call(app, environ: dict) -> int:
+    """One request through the whole WSGI stack, body read and closed."""
+    body = app(dict(environ), _start_response)
+    size = sum(len(chunk) for chunk in body)
+    if hasattr(body, "close"):
+        body.close()
+    return size
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", help="SQLAlchemy URL (default: a fresh SQLite with the bundled data)")
     parser.add_argument("--path", default="/v1/positions?as_of={date}&actors=uk,france,russia,us,ukraine,germany")
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--uncached", action="store_true", help="a different as_of on every request")
     parser.add_argument("--if-none-match", action="store_true", help="revalidate with the ETag")
+    parser.add_argument("--baseline", action="store_true", help="profile bench/baseline_app.py instead")
     args = parser.parse_args()
 
     from pyinstrument import Profiler
 
-    from service import create_app
+    if args.baseline:
+        from bench.baseline_app import app
+        args.path, args.uncached, args.if_none_match = "/", False, False
+    else:
+        from service import create_app
 
-    url = args.database or f"sqlite:///{tempfile.mkdtemp()}/profile.db"
-    app = create_app({"DATABASE_URL": url})
-    client = app.test_client()
+        url = args.database or f"sqlite:///{tempfile.mkdtemp()}/profile.db"
+        # Limits far above this loop, as in the load benchmark: counted, never refused.
+        app = create_app({"DATABASE_URL": url, "RATE_LIMIT_PER_IP": "1000000000 per minute"})
+        # The access log is part of the cost, but its lines are not wanted on the terminal.
+        for handler in logging.getLogger("standpoint.access").handlers:
+            handler.setStream(io.StringIO())
 
-    def path(i: int) -> str:
+    def environ(i: int, headers: dict) -> dict:
         day = dt.date(2025, 3, 20) - dt.timedelta(days=i if args.uncached else 0)
-        return args.path.format(date=day.isoformat())
+        path = args.path.format(date=day.isoformat())
+        return EnvironBuilder(path=path, headers={"Accept-Encoding": "gzip, deflate, br", **headers},
+                              environ_base={"REMOTE_ADDR": "192.0.2.1"}).get_environ()
 
-    first = client.get(path(0))
+    client = app.test_client()
+    first = client.get(args.path.format(date="2025-03-20"), headers={"Accept-Encoding": "gzip, deflate, br"})
     assert first.status_code == 200, first.data[:300]
+    headers = {"If-None-Match": first.headers["ETag"]} if args.if_none_match else {}
     if args.uncached:
         print("uncached: a new as_of on every request")
-    headers = {"If-None-Match": first.headers["ETag"]} if args.if_none_match else {}
     for i in range(50):  # warm: snapshot and caches
-        client.get(path(0), headers=headers)
+        call(app, environ(0, headers))
+    timed = [environ(i + 1, headers) for i in range(args.requests)]
     start = time.process_time()
-    for i in range(args.requests):
-        client.get(path(i + 1), headers=headers)
+    for env in timed:
+        call(app, env)
     cpu = time.process_time() - start
-    print(f"{args.requests} requests: {cpu / args.requests * 1e6:.0f} us of CPU each (unprofiled)")
-    profiler = Profiler(interval=0.001)
+    print(f"{args.requests} requests: {cpu / args.requests * 1e6:.1f} us of CPU each (unprofiled)")
+    profiled = [environ(args.requests + i + 1, headers) for i in range(args.requests)]
+    profiler = Profiler(interval=0.0002)
     with profiler:
-        for i in range(args.requests):
-            client.get(path(args.requests + i + 1), headers=headers)
+        for env in profiled:
+            call(app, env)
     print(profiler.output_text(unicode=False, color=False, show_all=False))
 
 
