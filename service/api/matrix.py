@@ -22,8 +22,8 @@ blp = Blueprint("matrix", __name__, url_prefix="/v1",
 def source_line(statement: Statement) -> str:
     """`Associated Press, 2025-03-20, ¶28`: enough to cite under a cell."""
     source = statement.source
-    parts = [source.publisher, str(source.published_on), source.location]
-    return ", ".join(p for p in parts if p)
+    parts = (source.publisher, iso_date(source.published_on), source.location)
+    return ", ".join([p for p in parts if p])  # a list, not a generator: once per cell
 
 
 class CellStatementSchema(ma.Schema):
