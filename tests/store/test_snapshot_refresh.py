@@ -100,3 +100,13 @@ def test_snapshots_are_kept_out_of_garbage_collections(app):
     write(app, add_and_revise)  # a refresh: the new statements are frozen too
     refreshed = store.snapshot().statements["uk-backstop-2025-03-28"]
     assert not _tracked(refreshed)
+
+
+def test_the_free_heap_is_handed_back_every_so_many_requests(app, monkeypatch):
+    app.extensions["standpoint.store"].snapshot()  # a full load trims too: not counted here
+    trims = []
+    monkeypatch.setattr(store_db, "release_free_memory", lambda: trims.append(1))
+    client = app.test_client()
+    for n in range(store_db.TRIM_EVERY * 2 + 1):
+        client.get(f"/v1/positions?as_of=2025-03-{1 + n % 28:02d}")
+    assert len(trims) == 2
