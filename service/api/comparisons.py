@@ -14,6 +14,7 @@ from .. import store
 from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot
 from .args import MAX_LIST_ITEMS, Blueprint, IdList, as_of_field
 from .csv_format import FormatArgs, csv_alternative, respond
+from .dumping import HandWrittenSchema
 from .lookups import actor_or_404, actors_or_404, topics_or_404
 from .positions import PositionSchema
 from .problems import Problem
@@ -24,7 +25,7 @@ blp = Blueprint("comparisons", __name__, url_prefix="/v1",
 TOPICS_ARG = IdList(metadata={"description": "Comma-separated topic ids; default all."})
 
 
-class TopicDiffSchema(ma.Schema):
+class TopicDiffSchema(HandWrittenSchema):
     """One topic of a diff: where the right side stands relative to the left."""
 
     class Meta:
@@ -57,6 +58,27 @@ class TopicDiffSchema(ma.Schema):
     summary = ma.fields.String(required=True, metadata={
         "example": "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only "
                    "(2 steps)"})
+
+    @staticmethod
+    def dump_one(d: TopicDiff) -> dict:
+        return topic_diff_json(d)
+
+
+def topic_diff_json(d: TopicDiff) -> dict:
+    """TopicDiffSchema's dump, by hand (see dumping.py): the same keys in the same order."""
+    position = PositionSchema.dump_one
+    return {
+        "topic": d.topic.id,
+        "kind": d.kind,
+        "left": position(d.left),
+        "right": position(d.right),
+        "verdict": d.verdict,
+        "distance": d.distance,
+        "direction": d.direction,
+        "conditions_added": list(d.conditions_added),
+        "conditions_removed": list(d.conditions_removed),
+        "summary": d.summary,
+    }
 
 
 class SideSchema(ma.Schema):
@@ -142,7 +164,7 @@ class Diff(MethodView):
 
 # --- /v1/compare ----------------------------------------------------------
 
-class PairSchema(ma.Schema):
+class PairSchema(HandWrittenSchema):
     class Meta:
         ordered = True
 
@@ -163,6 +185,14 @@ class PairSchema(ma.Schema):
     direction = ma.fields.String(allow_none=True, required=True,
                                  metadata={"example": "more willing"})
     summary = ma.fields.String(required=True)
+
+    @staticmethod
+    def dump_one(d: TopicDiff) -> dict:
+        """By hand (see dumping.py): the same keys in the same order."""
+        return {"topic": d.topic.id, "left": d.left_actor.id, "right": d.right_actor.id,
+                "left_stance": d.left.stance, "right_stance": d.right.stance,
+                "verdict": d.verdict, "distance": d.distance, "direction": d.direction,
+                "summary": d.summary}
 
 
 class CompareTopicSchema(ma.Schema):

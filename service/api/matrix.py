@@ -10,7 +10,9 @@ from ..domain.model import Position, Statement
 from .actors import SpeakerSchema
 from .args import Blueprint, IdList, as_of_field
 from .csv_format import FormatArgs, csv_alternative, respond
+from .dumping import HandWrittenSchema, iso_date
 from .lookups import actors_or_404, topics_or_404
+from .statements import speaker_json
 from .topics import TopicSchema
 
 blp = Blueprint("matrix", __name__, url_prefix="/v1",
@@ -20,8 +22,8 @@ blp = Blueprint("matrix", __name__, url_prefix="/v1",
 def source_line(statement: Statement) -> str:
     """`Associated Press, 2025-03-20, ¶28`: enough to cite under a cell."""
     source = statement.source
-    parts = [source.publisher, str(source.published_on), source.location]
-    return ", ".join(p for p in parts if p)
+    parts = (source.publisher, iso_date(source.published_on), source.location)
+    return ", ".join([p for p in parts if p])  # a list, not a generator: once per cell
 
 
 class CellStatementSchema(ma.Schema):
@@ -41,7 +43,7 @@ class CellStatementSchema(ma.Schema):
         "type": "string", "example": "Associated Press, 2025-03-20, ¶28"})
 
 
-class CellSchema(ma.Schema):
+class CellSchema(HandWrittenSchema):
     class Meta:
         ordered = True
 
@@ -52,6 +54,29 @@ class CellSchema(ma.Schema):
     side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
     statement = ma.fields.Nested(CellStatementSchema, allow_none=True, required=True, metadata={
         "description": "What the cell rests on; null for no_position."})
+
+    @staticmethod
+    def dump_one(cell: Position) -> dict:
+        """By hand (see dumping.py), CellStatementSchema included: the same keys in the same order."""
+        value, s = cell.stance_value, cell.statement
+        return {
+            "topic": cell.topic,
+            "stance": cell.stance,
+            "label": cell.label,
+            "level": value.level if value is not None else None,
+            "side": value.side if value is not None else None,
+            "statement": None if s is None else {
+                "id": s.id,
+                "summary": s.summary,
+                "quote": s.quote,
+                "quote_kind": s.quote_kind,
+                "speaker": speaker_json(s.speaker),
+                "stated_on": iso_date(s.stated_on),
+                "date_precision": s.date_precision,
+                "conditions": list(s.conditions),
+                "source": source_line(s),
+            },
+        }
 
 
 class MatrixRowSchema(ma.Schema):

@@ -7,15 +7,17 @@ from flask.views import MethodView
 
 from .. import store
 from ..domain.dataset import Dataset
+from ..domain.model import Position
 from .args import Blueprint, IdList, QueryArgs, as_of_field
+from .dumping import HandWrittenSchema
 from .lookups import actor_or_404, actors_or_404, topics_or_404
-from .statements import StatementSchema
+from .statements import StatementSchema, statement_json
 
 blp = Blueprint("positions", __name__, url_prefix="/v1",
                 description="Positions of actors on topics as of a date.")
 
 
-class PositionSchema(ma.Schema):
+class PositionSchema(HandWrittenSchema):
     class Meta:
         ordered = True
 
@@ -31,6 +33,20 @@ class PositionSchema(ma.Schema):
     side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
     statement = ma.fields.Nested(StatementSchema, allow_none=True, required=True, metadata={
         "description": "The statement the position rests on; null for no_position."})
+
+    @staticmethod
+    def dump_one(position: Position) -> dict:
+        """By hand (see dumping.py): the same keys in the same order."""
+        value, statement = position.stance_value, position.statement
+        return {
+            "actor": position.actor,
+            "topic": position.topic,
+            "stance": position.stance,
+            "label": position.label,
+            "level": value.level if value is not None else None,
+            "side": value.side if value is not None else None,
+            "statement": statement_json(statement) if statement is not None else None,
+        }
 
 
 class PositionsSchema(ma.Schema):

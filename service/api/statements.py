@@ -10,12 +10,13 @@ from flask.views import MethodView
 from werkzeug.http import quote_etag
 
 from .. import store
-from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Statement
+from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Source, Speaker, Statement
 from ..store import read
 from ..store import write as w
 from .actors import SpeakerInSchema, SpeakerSchema
 from .args import Blueprint, today
 from .auth import current_key, requires
+from .dumping import HandWrittenSchema, iso_date, iso_datetime
 from .http_cache import if_match_contains
 from .lookups import actor_or_404, topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
@@ -39,7 +40,7 @@ class SourceSchema(ma.Schema):
         "description": "Where in the source: paragraph, page, timestamp.", "example": "¶28"})
 
 
-class StatementSchema(ma.Schema):
+class StatementSchema(HandWrittenSchema):
     class Meta:
         ordered = True
 
@@ -62,6 +63,44 @@ class StatementSchema(ma.Schema):
     status = ma.fields.String(required=True, metadata={"enum": ["current", "retracted"]})
     revision = ma.fields.Integer(required=True)
     recorded_at = ma.fields.AwareDateTime(required=True)
+
+    @staticmethod
+    def dump_one(statement: Statement) -> dict:
+        return statement_json(statement)
+
+
+def speaker_json(speaker: Speaker | None) -> dict | None:
+    """SpeakerSchema's dump."""
+    return {"name": speaker.name, "role": speaker.role} if speaker is not None else None
+
+
+def source_json(source: Source) -> dict:
+    """SourceSchema's dump."""
+    return {"publisher": source.publisher, "title": source.title, "byline": source.byline,
+            "url": source.url, "published_on": iso_date(source.published_on),
+            "location": source.location}
+
+
+def statement_json(statement: Statement) -> dict:
+    """StatementSchema's dump, by hand (see dumping.py): the same keys in the same order."""
+    recorded_at = statement.recorded_at
+    return {
+        "id": statement.id,
+        "actor": statement.actor,
+        "topic": statement.topic,
+        "stance": statement.stance,
+        "conditions": list(statement.conditions),
+        "summary": statement.summary,
+        "quote": statement.quote,
+        "quote_kind": statement.quote_kind,
+        "speaker": speaker_json(statement.speaker),
+        "stated_on": iso_date(statement.stated_on),
+        "date_precision": statement.date_precision,
+        "source": source_json(statement.source),
+        "status": statement.status,
+        "revision": statement.revision,
+        "recorded_at": iso_datetime(recorded_at) if recorded_at is not None else None,
+    }
 
 
 StatementPageSchema = page_schema(StatementSchema, "StatementPage")

@@ -58,6 +58,8 @@ class Dataset:
         for key, trail in self._trail.items():
             self._trail_dates[key] = [s.stated_on for s in trail]
         self._by_actor_dates = {a: [s.stated_on for s in ss] for a, ss in self._by_actor.items()}
+        # (topic, stance) -> its point on the topic's scale, looked up once per cell.
+        self._scale_points = {(t.id, v.value): v for t in self.topics.values() for v in t.scale}
 
     def resolve_actor(self, actor_id: str) -> Actor | None:
         canonical = self.aliases.get(actor_id.lower())
@@ -72,10 +74,9 @@ class Dataset:
             index = bisect.bisect_right(dates, as_of)
             if index:
                 statement = self._trail[key][index - 1]
-                return Position(
-                    actor, topic, as_of, statement.stance, statement,
-                    self.topics[topic].stance(statement.stance),
-                )
+                stance = statement.stance
+                return Position(actor, topic, as_of, stance, statement,
+                                self._scale_points.get((topic, stance)))
         return Position(actor, topic, as_of, NO_POSITION)
 
     def trail(self, actor: str, topic: str, after: dt.date, until: dt.date) -> list[Statement]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 
 from ..domain.dataset import Dataset
@@ -23,7 +24,8 @@ class Cell:
     topic: Topic
     position: Position
 
-    @property
+    # Read twice per cell by the templates (border and badge); worked out once.
+    @cached_property
     def css(self) -> str:
         return stance_class(self.topic, self.position.stance)
 

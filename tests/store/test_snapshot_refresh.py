@@ -83,3 +83,30 @@ def test_refresh_after_several_writes_matches_a_full_load(app, writes):
                                            "stated_on": f"2025-04-0{n + 1}"})
         write(app, one_more)
     assert same_dataset(store.snapshot(), full_load(app))
+
+
+def _tracked(obj) -> bool:
+    """Whether the cyclic garbage collector would walk `obj` in a collection."""
+    import gc
+
+    return any(o is obj for o in gc.get_objects())  # every generation, not the frozen objects
+
+
+def test_snapshots_are_kept_out_of_garbage_collections(app):
+    # Full collections would otherwise walk every statement of the snapshot.
+    store = app.extensions["standpoint.store"]
+    statement = store.snapshot().statements["uk-backstop-2025-03-20"]
+    assert not _tracked(statement)
+    write(app, add_and_revise)  # a refresh: the new statements are frozen too
+    refreshed = store.snapshot().statements["uk-backstop-2025-03-28"]
+    assert not _tracked(refreshed)
+
+
+def test_the_free_heap_is_handed_back_every_so_many_requests(app, monkeypatch):
+    app.extensions["standpoint.store"].snapshot()  # a full load trims too: not counted here
+    trims = []
+    monkeypatch.setattr(store_db, "release_free_memory", lambda: trims.append(1))
+    client = app.test_client()
+    for n in range(store_db.TRIM_EVERY * 2 + 1):
+        client.get(f"/v1/positions?as_of=2025-03-{1 + n % 28:02d}")
+    assert len(trims) == 2
