@@ -239,11 +239,16 @@ def _ms(text: str) -> float:
 
 ROTATE_AS_OF = """
 -- A different as_of on every request: every answer is computed, none cached.
-local day = 0
+-- Days are visited in a stride of 997 (prime to 4000), so whatever number of
+-- requests a run gets through, its dates spread over the whole eleven years:
+-- one day at a time, a run saw only the first year or so, where a small
+-- record is nearly empty and a large one full.
+local step = 0
 local template = "%s"
 request = function()
-  day = day + 1
-  local date = os.date("!%%Y-%%m-%%d", 1420070400 + (day %% 4000) * 86400)
+  step = step + 1
+  local day = (step * 997) %% 4000
+  local date = os.date("!%%Y-%%m-%%d", 1420070400 + day * 86400)
   return wrk.format(nil, (template:gsub("{date}", date)))
 end
 """
