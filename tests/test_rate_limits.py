@@ -116,6 +116,24 @@ def test_instances_sharing_redis_share_one_budget(tmp_path):
 
 
 @pytest.mark.redis
+@pytest.mark.skipif(not REDIS_URL, reason="Redis run skipped: set STANDPOINT_TEST_REDIS_URL "
+                    "(e.g. redis://127.0.0.1:6379/15) to a Redis database the tests may flush")
+def test_with_redis_the_reset_time_is_redis_own_and_steady_within_a_window(tmp_path):
+    import redis
+
+    client_redis = redis.Redis.from_url(REDIS_URL)
+    client_redis.flushdb()
+    first = make_app(tmp_path, REDIS_URL=REDIS_URL, RATE_LIMIT_PER_IP="100 per hour").test_client()
+    second = make_app(tmp_path, REDIS_URL=REDIS_URL, RATE_LIMIT_PER_IP="100 per hour").test_client()
+    answers = [get(first), get(second), get(first), get(second)]
+    resets = {int(a.headers["X-RateLimit-Reset"]) for a in answers}
+    [key] = client_redis.keys("*standpoint*")
+    expected = time.time() + client_redis.ttl(key)
+    assert len(resets) <= 2 and all(abs(reset - expected) <= 2 for reset in resets), (resets, expected)
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["99", "98", "97", "96"]
+
+
+@pytest.mark.redis
 def test_an_unreachable_redis_degrades_to_memory_not_to_errors(tmp_path):
     # Nothing listens on port 1: the limiter must fall back, never fail the request.
     client = make_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0",

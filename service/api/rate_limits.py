@@ -118,6 +118,37 @@ class MemoryCounts:
         self._next_sweep = now + self.SWEEP_EVERY
 
 
+class RememberedWindowEnds:
+    """A shared storage (Redis) that is asked for a window's end once per
+    window, not on every request: two round trips a request become one.
+
+    A fixed window's end never moves once the window is open, and a new window
+    can only open after it has passed, so an end remembered from this window
+    (or set when this request opened it) is the storage's own until then.
+    """
+
+    def __init__(self, storage):
+        self.storage = storage
+        self._ends: dict[str, float] = {}
+        self._next_sweep = time.time() + MemoryCounts.SWEEP_EVERY
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        used = self.storage.incr(key, expiry, amount)
+        now = time.time()
+        if used == amount:  # this request opened the window, and set its expiry
+            self._ends[key] = now + expiry
+        if now >= self._next_sweep:
+            self._ends = {k: end for k, end in self._ends.items() if end > now}
+            self._next_sweep = now + MemoryCounts.SWEEP_EVERY
+        return used
+
+    def get_expiry(self, key: str) -> float:
+        end = self._ends.get(key)
+        if end is None or end <= time.time():
+            end = self._ends[key] = self.storage.get_expiry(key)
+        return end
+
+
 class Budget:
     """One fixed-window limit (`limits` notation, e.g. "1200 per minute") on one kind of client."""
 
@@ -140,7 +171,8 @@ class RateLimiter:
         self.per_key = Budget(per_key, "key", f"Rate limit of {per_key} per API key spent; "
                                               "retry after Retry-After seconds.")
         self.memory = MemoryCounts()
-        self.shared = storage_from_string(storage_uri, wrap_exceptions=True) if storage_uri else None
+        self.shared = (RememberedWindowEnds(storage_from_string(storage_uri, wrap_exceptions=True))
+                       if storage_uri else None)
         self._shared_down_until = 0.0
 
     def check(self, environ) -> Verdict:
