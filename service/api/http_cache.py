@@ -142,6 +142,12 @@ def _strong_etag(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
+def _cacheable_request(environ) -> bool:
+    """GETs and HEADs, but never the probes: the one rule both halves follow,
+    so Flask finishes exactly the answers the middleware will keep or revalidate."""
+    return environ["REQUEST_METHOD"] in ("GET", "HEAD") and environ.get("PATH_INFO") not in NO_STORE_PATHS
+
+
 def _shared(environ) -> bool:
     """Answers to credentialed requests are nobody else's business."""
     return "HTTP_AUTHORIZATION" not in environ and "HTTP_COOKIE" not in environ
@@ -185,7 +191,7 @@ class HttpCache:
     def dispatch_request(self):
         result = self._dispatch()
         environ = request.environ
-        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or environ.get("PATH_INFO") in NO_STORE_PATHS:
+        if not _cacheable_request(environ):
             return result
         response = self.app.make_response(result)
         if not _cacheable(response):
@@ -226,9 +232,7 @@ class ResponseCacheMiddleware:
         self.responses = ResponseCache(max_bytes)
 
     def __call__(self, environ, start_response):
-        method = environ["REQUEST_METHOD"]
-        if (method not in ("GET", "HEAD") or environ.get("PATH_INFO") in NO_STORE_PATHS
-                or RATE_LIMIT_REFUSED in environ):
+        if not _cacheable_request(environ) or RATE_LIMIT_REFUSED in environ:
             return self.wsgi_app(environ, start_response)
         try:
             environ[DATA_VERSION] = version = self.store.version()
@@ -261,7 +265,7 @@ class ResponseCacheMiddleware:
             if hasattr(body, "close"):
                 body.close()
         entry = CachedResponse.from_wsgi(sent[0], sent[1], data)
-        if key is not None and method == "GET":  # a HEAD's body is empty: nothing to keep
+        if key is not None and environ["REQUEST_METHOD"] == "GET":  # a HEAD's body is empty: nothing to keep
             self.responses.put(version, key, entry)
         return _answer(environ, start_response, entry)
 

@@ -80,9 +80,34 @@ class Verdict:
         return headers
 
 
+class OpenWindows:
+    """The fixed windows this process knows of: key -> [window end (Unix time), count].
+
+    A window that has ended is as good as absent. Every SWEEP_EVERY seconds
+    the ended ones are dropped, so keys no client came back to do not pile up.
+    """
+
+    SWEEP_EVERY = 60.0
+
+    def __init__(self):
+        self._windows: dict[str, list] = {}
+        self._next_sweep = time.time() + self.SWEEP_EVERY
+
+    def get(self, key: str, now: float) -> list | None:
+        window = self._windows.get(key)
+        return window if window is not None and window[0] > now else None
+
+    def open(self, key: str, end: float, now: float) -> list:
+        if now >= self._next_sweep:
+            self._windows = {k: w for k, w in self._windows.items() if w[0] > now}
+            self._next_sweep = now + self.SWEEP_EVERY
+        window = self._windows[key] = [end, 0]
+        return window
+
+
 class MemoryCounts:
     """Fixed-window counts in this process: the two calls of `limits`' storage
-    API that Budget uses, with expired windows dropped as they are met.
+    API that Budget uses.
 
     Not `limits.storage.MemoryStorage`, because that one starts a timer thread
     on every count once the previous timer has fired (every 10 ms under load),
@@ -91,31 +116,21 @@ class MemoryCounts:
     fifth of the throughput of cached reads (docs/PERFORMANCE.md).
     """
 
-    SWEEP_EVERY = 60.0  # seconds between drops of windows no client came back to
-
     def __init__(self):
-        self._counts: dict[str, list] = {}  # key -> [count, window end (Unix time)]
+        self._windows = OpenWindows()
         self._lock = threading.Lock()
-        self._next_sweep = time.time() + self.SWEEP_EVERY
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         now = time.time()
         with self._lock:
-            if now >= self._next_sweep:
-                self._sweep(now)
-            window = self._counts.get(key)
-            if window is None or window[1] <= now:
-                window = self._counts[key] = [0, now + expiry]
-            window[0] += amount
-            return window[0]
+            window = self._windows.get(key, now) or self._windows.open(key, now + expiry, now)
+            window[1] += amount
+            return window[1]
 
     def get_expiry(self, key: str) -> float:
-        window = self._counts.get(key)
-        return window[1] if window is not None else time.time()
-
-    def _sweep(self, now: float) -> None:
-        self._counts = {k: w for k, w in self._counts.items() if w[1] > now}
-        self._next_sweep = now + self.SWEEP_EVERY
+        now = time.time()
+        window = self._windows.get(key, now)
+        return window[0] if window is not None else now
 
 
 class RememberedWindowEnds:
@@ -129,24 +144,19 @@ class RememberedWindowEnds:
 
     def __init__(self, storage):
         self.storage = storage
-        self._ends: dict[str, float] = {}
-        self._next_sweep = time.time() + MemoryCounts.SWEEP_EVERY
+        self._ends = OpenWindows()  # their counts stay in the storage
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         used = self.storage.incr(key, expiry, amount)
-        now = time.time()
         if used == amount:  # this request opened the window, and set its expiry
-            self._ends[key] = now + expiry
-        if now >= self._next_sweep:
-            self._ends = {k: end for k, end in self._ends.items() if end > now}
-            self._next_sweep = now + MemoryCounts.SWEEP_EVERY
+            now = time.time()
+            self._ends.open(key, now + expiry, now)
         return used
 
     def get_expiry(self, key: str) -> float:
-        end = self._ends.get(key)
-        if end is None or end <= time.time():
-            end = self._ends[key] = self.storage.get_expiry(key)
-        return end
+        now = time.time()
+        window = self._ends.get(key, now) or self._ends.open(key, self.storage.get_expiry(key), now)
+        return window[0]
 
 
 class Budget:
