@@ -3,7 +3,11 @@ timeline across actors. Both are views of service.domain.diff."""
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import quote, urlencode
+
 import marshmallow as ma
+from flask import url_for
 from flask.views import MethodView
 
 from .. import store
@@ -14,6 +18,9 @@ from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row, to
 from .csv_format import FormatArgs, csv_alternative, respond
 from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
 from .statements import StatementSchema, statement_json
+
+TRAIL_LIMIT_DEFAULT = 5
+TRAIL_LIMIT_MAX = 100
 
 blp = Blueprint("changes", __name__, url_prefix="/v1",
                 description="How an actor's positions, or a topic's, moved over time.")
@@ -34,17 +41,33 @@ class ChangesArgs(DateRangeArgs):
         "description": "Start date: the position held on this day is the `left` side.",
         "example": "2025-03-01"})
     topics = TOPICS_ARG
+    # A bound on the answer's size whatever the size of the record: an actor
+    # with years of statements would otherwise send them all, in every topic.
+    trail_limit = ma.fields.Integer(
+        load_default=TRAIL_LIMIT_DEFAULT, validate=ma.validate.Range(min=0, max=TRAIL_LIMIT_MAX),
+        metadata={"description": f"How many of each topic's trail statements to include, the "
+                                 f"most recent ones, 0 to {TRAIL_LIMIT_MAX}. `trail_total` counts "
+                                 f"them all and `trail_more` lists them all."})
 
 
 class ChangeSchema(TopicDiffSchema):
     trail = ma.fields.List(ma.fields.Nested(StatementSchema), required=True, metadata={
         "description": "Statements stated after `from` up to `to` that count for positions, "
-                       "oldest first."})
+                       "oldest first: the last `trail_limit` of them."})
+    trail_total = ma.fields.Integer(required=True, metadata={
+        "description": "How many statements the whole trail holds.", "example": 2})
+    trail_more = ma.fields.String(required=True, allow_none=True, metadata={
+        "description": "The whole trail, page by page, as a `listStatements` URL; null when "
+                       "`trail` already holds all of it.",
+        "example": "/v1/statements?actor=ukraine&from=2025-03-12&to=2025-03-20"
+                   "&topic=ceasefire_scope"})
 
     @staticmethod
     def dump_one(change: _Change) -> dict:
         """By hand (see dumping.py): the same keys in the same order."""
-        return {**topic_diff_json(change.diff), "trail": [statement_json(s) for s in change.trail]}
+        return {**topic_diff_json(change.diff),
+                "trail": [statement_json(s) for s in change.trail],
+                "trail_total": change.trail_total, "trail_more": change.trail_more}
 
 
 class ChangesSchema(ma.Schema):
@@ -58,21 +81,44 @@ class ChangesSchema(ma.Schema):
         "description": "Per topic: `left` is the position at `from`, `right` at `to`."})
 
 
-CHANGE_COLUMNS = DIFF_COLUMNS + ("statements_between",)
+CHANGE_COLUMNS = DIFF_COLUMNS + ("statements_between", "statements_between_total")
 
 
 def changes_table(result: dict):
-    return CHANGE_COLUMNS, (diff_row(c) + ([s.id for s in c.trail],) for c in result["topics"])
+    return CHANGE_COLUMNS, (diff_row(c) + ([s.id for s in c.trail], c.trail_total)
+                            for c in result["topics"])
 
 
 class _Change:
-    """A TopicDiff with the trail of statements behind it, for serialising."""
+    """A TopicDiff with the last `limit` statements of its trail, for serialising."""
 
-    def __init__(self, change, trail):
-        self.diff, self.trail = change, trail
+    def __init__(self, change, trail: list, limit: int, listing: TrailListing):
+        self.diff = change
+        self.trail = trail[len(trail) - limit:] if limit else []
+        self.trail_total = len(trail)
+        self.trail_more = None if len(self.trail) == len(trail) else listing(change.topic.id)
 
     def __getattr__(self, name):
         return getattr(self.diff, name)
+
+
+class TrailListing:
+    """The listStatements URL of a topic's whole trail. The trail is (start,
+    end]; listStatements takes inclusive dates and, by default, only the
+    statements that count for positions, in the same order. Asked for only
+    when a trail is cut short, so there is a statement after `start` and the
+    day after it exists."""
+
+    def __init__(self, actor: str, start: dt.date, end: dt.date):
+        self.actor, self.start, self.end = actor, start, end
+        self._query: str | None = None
+
+    def __call__(self, topic: str) -> str:
+        if self._query is None:  # url_for once, not per topic: it costs ~50 µs
+            self._query = url_for("statements.Statements") + "?" + urlencode({
+                "actor": self.actor, "from": (self.start + dt.timedelta(days=1)).isoformat(),
+                "to": self.end.isoformat()})
+        return f"{self._query}&topic={quote(topic, safe='')}"
 
 
 @blp.route("/actors/<string:actor_id>/changes")
@@ -80,14 +126,15 @@ class ActorChanges(MethodView):
     @blp.doc(operationId="getActorChanges")
     @blp.arguments(ChangesArgs, location="query")
     @csv_alternative(blp, "One row per topic, columns: " + ", ".join(CHANGE_COLUMNS)
-                     + " (statement ids separated by '; ').")
+                     + " (statements_between: the ids of the trail shown, separated by '; '; "
+                       "statements_between_total: how many the whole trail holds).")
     @blp.response(200, ChangesSchema)
     def get(self, args, actor_id):
         """How an actor's positions changed between two dates
 
         Per topic: the position at `from`, the position at `to`, the verdict (unchanged,
         shifted, reversed, first_stated, withdrawn, unknown), distance and direction, and the
-        statements in between.
+        most recent statements in between (`trail_limit`; `trail_more` lists them all).
         """
         dataset = store.snapshot()
         actor = actor_or_404(dataset, actor_id)
@@ -95,8 +142,10 @@ class ActorChanges(MethodView):
         start, end = args["from_"], args["to"]
         diffs = diff(take_snapshot(dataset, actor, start, topics),
                      take_snapshot(dataset, actor, end, topics), topics)
+        listing = TrailListing(actor.id, start, end)
         result = {"actor": actor.id, "from": start, "to": end, "topics": [
-            _Change(d, dataset.trail(actor.id, d.topic.id, start, end)) for d in diffs]}
+            _Change(d, dataset.trail(actor.id, d.topic.id, start, end), args["trail_limit"],
+                    listing) for d in diffs]}
         return respond(args, result, changes_table)
 
 

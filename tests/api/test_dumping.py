@@ -37,6 +37,8 @@ def read_paths(six: str, actor: str, topic: str, start: str, dates: list[str]) -
                   f"/v1/actors/{actor}/positions?as_of={day}", f"/v1/matrix?as_of={day}",
                   f"/v1/compare?actors={six}&as_of={day}",
                   f"/v1/actors/{actor}/changes?from={start}&to={day}",
+                  f"/v1/actors/{actor}/changes?from={start}&to={day}&trail_limit=1",
+                  f"/v1/actors/{actor}/changes?from={start}&to={day}&trail_limit=0",
                   f"/v1/diff?left={actor}@{start}&right={other}@{day}",
                   f"/v1/topics/{topic}/timeline?to={day}",
                   f"/v1/statements?to={day}&per_page=100&include_retracted=true",
