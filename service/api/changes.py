@@ -19,7 +19,7 @@ from .csv_format import FormatArgs, csv_alternative, respond
 from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
 from .statements import StatementSchema, statement_json
 
-TRAIL_LIMIT_DEFAULT = 5
+TRAIL_LIMIT_DEFAULT = 3
 TRAIL_LIMIT_MAX = 100
 
 blp = Blueprint("changes", __name__, url_prefix="/v1",
@@ -94,7 +94,7 @@ class _Change:
 
     def __init__(self, change, trail: list, limit: int, listing: TrailListing):
         self.diff = change
-        self.trail = trail[len(trail) - limit:] if limit else []
+        self.trail = trail[max(0, len(trail) - limit):] if limit else []
         self.trail_total = len(trail)
         self.trail_more = None if len(self.trail) == len(trail) else listing(change.topic.id)
 
