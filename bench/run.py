@@ -7,13 +7,14 @@ One run measures, on loopback, with the production gunicorn.conf.py:
      revalidation: requests/s, p50/p99 latency and the ratio to the baseline;
   3. growth: the same endpoints on synthetic datasets of 1k, 10k and 100k
      statements, hot (answers cached per worker) and uncached (a different
-     `as_of` on every request), and each worker's RSS after the load.
+     `as_of` on every request, rounds alternating between the sizes), and each
+     worker's RSS after the load.
 
 The server is pinned to CPU 0 and wrk to CPU 1 when the machine has two or
 more CPUs. Databases are SQLite files under instance/bench/ (the synthetic
 ones are kept and reused between runs).
 
-    python -m bench.run                      # everything (about 5 minutes)
+    python -m bench.run                      # everything (about 7 minutes)
     python -m bench.run --quick              # short runs, for trying the harness
     python -m bench.run --sizes 1000 --skip-main
 """
@@ -21,7 +22,9 @@ ones are kept and reused between runs).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import math
 import os
 import platform
 import re
@@ -239,19 +242,29 @@ def _ms(text: str) -> float:
 
 ROTATE_AS_OF = """
 -- A different as_of on every request: every answer is computed, none cached.
--- Days are visited in a stride of 997 (prime to 4000), so whatever number of
--- requests a run gets through, its dates spread over the whole eleven years:
--- one day at a time, a run saw only the first year or so, where a small
--- record is nearly empty and a large one full.
+-- Days are visited in a stride of 997 (prime to the number of days), so
+-- whatever number of requests a run gets through, its dates spread over the
+-- whole eleven years: one day at a time, a run saw only the first year or so,
+-- where a small record is nearly empty and a large one full. Round r of R only
+-- visits days r, r + R, r + 2R...: a later round never asks for a date an
+-- earlier one did, which the worker's response cache would answer.
 local step = 0
-local template = "%s"
+local template = "%(template)s"
+local rounds, round = %(rounds)d, %(round)d
+local days = math.floor(4000 / rounds)
 request = function()
   step = step + 1
-  local day = (step * 997) %% 4000
+  local day = ((step * 997) %% days) * rounds + round
   local date = os.date("!%%Y-%%m-%%d", 1420070400 + day * 86400)
   return wrk.format(nil, (template:gsub("{date}", date)))
 end
 """
+ROTATION_DAYS = 4000
+
+
+def rotate_as_of(template: str, round_: int, rounds: int) -> str:
+    assert math.gcd(997, ROTATION_DAYS // rounds) == 1, "the stride must visit every day"
+    return ROTATE_AS_OF % {"template": template, "round": round_, "rounds": rounds}
 
 
 def wrk(url: str, seconds: float, cpu: int | None, headers: dict | None = None,
@@ -386,39 +399,68 @@ class GrowthPoint:
     size: int
     hot: dict = field(default_factory=dict)    # endpoint name -> Load
     cold: dict = field(default_factory=dict)   # endpoint name -> Load (uncached)
+    cold_rounds: dict = field(default_factory=dict)  # endpoint name -> [Load], in order
     rss_mb: list = field(default_factory=list)
     notes: dict = field(default_factory=dict)
 
 
-def growth_run(sizes, seconds: float, cpus) -> list[GrowthPoint]:
+def paired_growth(small: list[Load], large: list[Load]) -> float:
+    """The median over rounds of large/small p50, each pair run back to back:
+    a machine that drifts over a minute moves both sides of a pair alike."""
+    return statistics.median(b.p50_ms / a.p50_ms for a, b in zip(small, large))
+
+
+def growth_run(sizes, seconds: float, rounds: int, cpus) -> list[GrowthPoint]:
+    """One server per size, all up at once (pinned to the server CPU, only one
+    loaded at a time), and each endpoint's uncached rounds alternate between
+    the sizes, as the main run alternates with the baseline. Run one size
+    after another, the ratio of two medians taken minutes apart moved by up
+    to 1.8x between two runs on a quiet machine."""
     from bench.synthetic import placeholders
 
     values = placeholders()
-    points = []
-    for size in sizes:
-        print(f"growth: {size:,} statements", flush=True)
-        point = GrowthPoint(size)
-        with Server("service.wsgi:app", synthetic_database(size), cpus[0],
-                    f"standpoint-{size}") as server:
+    points = {size: GrowthPoint(size) for size in sizes}
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        for offset, size in enumerate(sizes, start=2):  # PORT + 1 is the baseline's
+            print(f"growth: serving {size:,} statements", flush=True)
+            server = stack.enter_context(Server("service.wsgi:app", synthetic_database(size),
+                                                cpus[0], f"standpoint-{size}", port=PORT + offset))
             server.warm_workers(ENDPOINTS[0].path(values))
-            for endpoint in ENDPOINTS:
+            servers[size] = server
+        for endpoint in ENDPOINTS:
+            path, loaded = endpoint.path(values), {}
+            for size, server in servers.items():
                 headers, note = available(server, endpoint, values)
                 if note:
-                    point.notes[endpoint.name] = note
+                    points[size].notes[endpoint.name] = note
                     continue
-                path = endpoint.path(values)
+                loaded[size] = headers
                 wrk(server.base + path, 1, cpus[1], headers)
-                point.hot[endpoint.name] = wrk(server.base + path, seconds, cpus[1], headers,
-                                               connections=GROWTH_CONNECTIONS)
-                if not endpoint.revalidate:
-                    template = endpoint.template.format(**{**values, "date": "{date}"})
-                    point.cold[endpoint.name] = wrk(
-                        server.base + path, seconds, cpus[1], headers,
-                        connections=GROWTH_CONNECTIONS, script=ROTATE_AS_OF % template)
-            point.rss_mb = server.worker_rss_mb()
-        print(f"  worker RSS: {', '.join(f'{m:.0f} MB' for m in point.rss_mb)}", flush=True)
-        points.append(point)
-    return points
+                points[size].hot[endpoint.name] = wrk(server.base + path, seconds, cpus[1],
+                                                      headers, connections=GROWTH_CONNECTIONS)
+            if endpoint.revalidate:
+                continue
+            template = endpoint.template.format(**{**values, "date": "{date}"})
+            cold: dict[int, list[Load]] = {size: [] for size in loaded}
+            for round_ in range(rounds):
+                for size, headers in loaded.items():
+                    cold[size].append(wrk(servers[size].base + path, seconds, cpus[1], headers,
+                                          connections=GROWTH_CONNECTIONS,
+                                          script=rotate_as_of(template, round_, rounds)))
+            for size, loads in cold.items():
+                if max(load.requests for load in loads) > ROTATION_DAYS // rounds:
+                    points[size].notes[endpoint.name] = (
+                        "some uncached requests repeated a date (a round outran its dates)")
+                points[size].cold[endpoint.name] = combine(loads)
+                points[size].cold_rounds[endpoint.name] = loads
+            print(f"  {endpoint.name}: uncached p50 " + ", ".join(
+                f"{points[size].cold[endpoint.name].p50_ms:.2f} ms" for size in cold), flush=True)
+        for size, server in servers.items():
+            points[size].rss_mb = server.worker_rss_mb()
+            print(f"  worker RSS at {size:,}: "
+                  f"{', '.join(f'{m:.0f} MB' for m in points[size].rss_mb)}", flush=True)
+    return list(points.values())
 
 
 # --------------------------------------------------------------------------- report
@@ -455,7 +497,10 @@ def report(args, plan: str, baselines: list[Load], rows: list[Row],
         f"- Server: gunicorn with gunicorn.conf.py ({workers} sync workers), SQLite, loopback; {plan}.",
         f"- Load: wrk, 1 thread, {CONNECTIONS} connections, {args.rounds} rounds of "
         f"{args.duration:g} s per endpoint alternating with the baseline, after a 1 s warm-up; "
-        f"growth runs {args.growth_duration:g} s each at {GROWTH_CONNECTIONS} connections. "
+        f"growth: one server per size, all up at once; {args.growth_duration:g} s runs at "
+        f"{GROWTH_CONNECTIONS} connections, one hot run per size and {args.growth_rounds} "
+        "uncached rounds per size alternating between the sizes (the median of their p50s; "
+        "growth is the median of the rounds' largest/smallest ratios). "
         "Requests send `Accept-Encoding: gzip, deflate, br` (as browsers and Python's requests "
         "do; the baseline gets it too) unless marked uncompressed.",
     ]
@@ -524,10 +569,14 @@ def report(args, plan: str, baselines: list[Load], rows: list[Row],
             growths.append(last.hot[endpoint.name].p50_ms / first.hot[endpoint.name].p50_ms)
             growth = f"{growths[0]:.2f}x"
             if endpoint.name in first.cold and endpoint.name in last.cold:
-                growths.append(last.cold[endpoint.name].p50_ms / first.cold[endpoint.name].p50_ms)
+                growths.append(paired_growth(first.cold_rounds[endpoint.name],
+                                             last.cold_rounds[endpoint.name]))
                 growth += f" / {growths[1]:.2f}x"
+            caveats = "; ".join(f"{p.size:,}: {p.notes[endpoint.name]}" for p in points
+                                if endpoint.name in p.notes)
             lines.append(f"| {endpoint.name} | " + " | ".join(cells)
-                         + f" | {growth} | {met(all(g <= TARGET_GROWTH for g in growths))} |")
+                         + f" | {growth} | {met(all(g <= TARGET_GROWTH for g in growths))}"
+                         + (f" ({caveats})" if caveats else "") + " |")
         lines += [
             "",
             f"Worker memory (VmRSS of each gunicorn worker after the load). Target: under "
@@ -546,7 +595,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=3, help="seconds per round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per endpoint")
-    parser.add_argument("--growth-duration", type=float, default=3, help="seconds per growth run")
+    parser.add_argument("--growth-duration", type=float, default=1,
+                        help="seconds per growth run")
+    parser.add_argument("--growth-rounds", type=int, default=4,
+                        help="uncached rounds per endpoint and size, alternating sizes")
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--skip-main", action="store_true")
     parser.add_argument("--quick", action="store_true", help="2 s runs, sizes 1k and 10k")
@@ -556,6 +608,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.rounds, args.growth_duration, args.sizes = 1, 2, 1, [1_000, 10_000]
+        args.growth_rounds = 1
     args.command = "make bench" if argv is None and len(sys.argv) == 1 else \
         "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
     ensure_wrk()
@@ -565,7 +618,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"bench: {plan}", flush=True)
     started, clock = dt.datetime.now(dt.timezone.utc), time.monotonic()
     baselines, rows = ([], []) if args.skip_main else main_run(args.duration, args.rounds, cpus)
-    points = growth_run(args.sizes, args.growth_duration, cpus) if args.sizes else []
+    points = growth_run(args.sizes, args.growth_duration, args.growth_rounds, cpus) \
+        if args.sizes else []
     text = report(args, plan, baselines, rows, points, started, time.monotonic() - clock)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
