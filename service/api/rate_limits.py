@@ -45,6 +45,7 @@ log = logging.getLogger("standpoint")
 # Probes and the contract are never limited: an orchestrator must always get through.
 EXEMPT_PATHS = NO_STORE_PATHS | {"/openapi.yaml", "/openapi.json"}
 EXEMPT_PREFIXES = ("/docs",)
+
 NAMESPACE = "standpoint"
 # After Redis fails, count in memory this long before trying it again.
 STORAGE_RETRY_SECONDS = 5.0
@@ -59,6 +60,11 @@ RATE_LIMIT_HEADERS = {
 }
 RETRY_AFTER = {"description": "Seconds to wait before retrying.", "required": True,
                "schema": {"type": "integer", "minimum": 0}}
+
+
+def exempt(path: str) -> bool:
+    """The one rule for what is never limited: the middleware and the spec both follow it."""
+    return path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +232,7 @@ class RateLimitMiddleware:
         self.limiter = limiter
 
     def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
+        if exempt(environ.get("PATH_INFO", "")):
             return self.wsgi_app(environ, start_response)
         verdict = self.limiter.check(environ)
         if not verdict.allowed:
@@ -263,7 +268,7 @@ class RateLimitPlugin(BasePlugin):
     """Documents the limits on every limited operation: headers on success, 429 with Retry-After."""
 
     def operation_helper(self, path=None, operations=None, **kwargs):
-        if path in EXEMPT_PATHS or (path or "").startswith(EXEMPT_PREFIXES):
+        if exempt(path or ""):
             return
         for operation in (operations or {}).values():
             responses = operation.setdefault("responses", {})
