@@ -242,29 +242,36 @@ def _ms(text: str) -> float:
 
 ROTATE_AS_OF = """
 -- A different as_of on every request: every answer is computed, none cached.
--- Days are visited in a stride of 997 (prime to the number of days), so
--- whatever number of requests a run gets through, its dates spread over the
--- whole eleven years: one day at a time, a run saw only the first year or so,
--- where a small record is nearly empty and a large one full. Round r of R only
+-- Days are visited in a stride prime to the number of days, so whatever
+-- number of requests a run gets through, its dates spread over the whole
+-- eleven years: one day at a time, a run saw only the first year or so, where
+-- a small record is nearly empty and a large one full. Round r of R only
 -- visits days r, r + R, r + 2R...: a later round never asks for a date an
 -- earlier one did, which the worker's response cache would answer.
 local step = 0
 local template = "%(template)s"
-local rounds, round = %(rounds)d, %(round)d
-local days = math.floor(4000 / rounds)
 request = function()
   step = step + 1
-  local day = ((step * 997) %% days) * rounds + round
-  local date = os.date("!%%Y-%%m-%%d", 1420070400 + day * 86400)
+  local day = ((step * %(stride)d) %% %(days)d) * %(rounds)d + %(round)d
+  local date = os.date("!%%Y-%%m-%%d", %(first_day)d + day * 86400)
   return wrk.format(nil, (template:gsub("{date}", date)))
 end
 """
+ROTATION_FIRST_DAY = 1420070400  # 2015-01-01, where the synthetic record starts (Unix time)
 ROTATION_DAYS = 4000
+ROTATION_STRIDE = 997
+
+
+def rotation_days(rounds: int) -> int:
+    """How many distinct dates each of `rounds` rounds has to itself."""
+    return ROTATION_DAYS // rounds
 
 
 def rotate_as_of(template: str, round_: int, rounds: int) -> str:
-    assert math.gcd(997, ROTATION_DAYS // rounds) == 1, "the stride must visit every day"
-    return ROTATE_AS_OF % {"template": template, "round": round_, "rounds": rounds}
+    days = rotation_days(rounds)
+    assert math.gcd(ROTATION_STRIDE, days) == 1, "the stride must visit every day"
+    return ROTATE_AS_OF % {"template": template, "stride": ROTATION_STRIDE, "days": days,
+                           "rounds": rounds, "round": round_, "first_day": ROTATION_FIRST_DAY}
 
 
 def wrk(url: str, seconds: float, cpu: int | None, headers: dict | None = None,
@@ -398,11 +405,15 @@ def main_run(seconds: float, rounds: int, cpus) -> tuple[list[Load], list[Row]]:
 class GrowthPoint:
     size: int
     hot: dict = field(default_factory=dict)    # endpoint name -> Load
-    cold: dict = field(default_factory=dict)   # endpoint name -> Load (uncached)
-    cold_rounds: dict = field(default_factory=dict)  # endpoint name -> [Load], in order
+    cold_rounds: dict = field(default_factory=dict)  # endpoint name -> [Load] (uncached), in order
     rss_mb: list = field(default_factory=list)  # after the load
     built_rss_mb: list = field(default_factory=list)  # snapshot built, before any load
     notes: dict = field(default_factory=dict)
+
+    @property
+    def cold(self) -> dict:
+        """endpoint name -> its uncached rounds as one Load."""
+        return {name: combine(loads) for name, loads in self.cold_rounds.items()}
 
 
 def paired_growth(small: list[Load], large: list[Load]) -> float:
@@ -451,13 +462,12 @@ def growth_run(sizes, seconds: float, rounds: int, cpus) -> list[GrowthPoint]:
                                           connections=GROWTH_CONNECTIONS,
                                           script=rotate_as_of(template, round_, rounds)))
             for size, loads in cold.items():
-                if max(load.requests for load in loads) > ROTATION_DAYS // rounds:
+                if max(load.requests for load in loads) > rotation_days(rounds):
                     points[size].notes[endpoint.name] = (
                         "some uncached requests repeated a date (a round outran its dates)")
-                points[size].cold[endpoint.name] = combine(loads)
                 points[size].cold_rounds[endpoint.name] = loads
             print(f"  {endpoint.name}: uncached p50 " + ", ".join(
-                f"{points[size].cold[endpoint.name].p50_ms:.2f} ms" for size in cold), flush=True)
+                f"{combine(loads).p50_ms:.2f} ms" for loads in cold.values()), flush=True)
         for size, server in servers.items():
             points[size].rss_mb = server.worker_rss_mb()
             print(f"  worker RSS at {size:,}: "
