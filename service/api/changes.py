@@ -4,6 +4,7 @@ timeline across actors. Both are views of service.domain.diff."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
 import marshmallow as ma
@@ -12,6 +13,7 @@ from flask.views import MethodView
 
 from .. import store
 from ..domain.diff import diff, take_snapshot
+from ..domain.model import Statement
 from ..domain.timeline import timeline
 from .args import Blueprint, IdList, today
 from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row, topic_diff_json
@@ -92,9 +94,14 @@ def changes_table(result: dict):
 class _Change:
     """A TopicDiff with the last `limit` statements of its trail, for serialising."""
 
-    def __init__(self, change, trail: list, limit: int, listing: TrailListing):
+    def __init__(self, change, trail: Sequence[Statement], limit: int, listing: TrailListing):
         self.diff = change
-        self.trail = trail[max(0, len(trail) - limit):] if limit else []
+        shown = trail[max(0, len(trail) - limit):] if limit else []
+        if shown:
+            # The trail's last statement is the one the position at `to`
+            # rests on, already built: use it rather than build it again.
+            shown = [*shown[:-1], change.right.statement]
+        self.trail = shown
         self.trail_total = len(trail)
         self.trail_more = None if len(self.trail) == len(trail) else listing(change.topic.id)
 

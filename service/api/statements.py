@@ -267,12 +267,8 @@ class Statements(MethodView):
         dataset = store.snapshot()
         actor = actor_or_404(dataset, args["actor"]).id if "actor" in args else None
         topic = topic_or_404(dataset, args["topic"]).id if "topic" in args else None
-        statements = [
-            s for s in dataset.between(args.get("from_"), args.get("to"), actor=actor)
-            if (actor is None or s.actor == actor)
-            and (topic is None or s.topic == topic)
-            and (args["include_retracted"] or not s.retracted)
-        ]
+        statements = dataset.listing(args.get("from_"), args.get("to"), actor=actor, topic=topic,
+                                     include_retracted=args["include_retracted"])
         return paginate(statements, args["page"], args["per_page"])
 
     @requires(blp, "editor")

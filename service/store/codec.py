@@ -27,30 +27,15 @@ def speaker_to(speaker: Speaker | None) -> dict | None:
     return {"name": speaker.name, "role": speaker.role} if speaker else None
 
 
-def _keep(value: Any, _default: Any = None) -> Any:
-    return value
-
-
-def _sharer(pool: dict | None):
-    """`same(v, v)` returns the equal object already in `pool`, if any: a
-    snapshot of 100k statements then keeps each repeated actor id, stance,
-    date, source and speaker once instead of once per statement."""
-    return pool.setdefault if pool is not None else _keep
-
-
-def source_from(data: dict, pool: dict | None = None) -> Source:
-    same = _sharer(pool)
-    publisher, title, byline = data["publisher"], data.get("title"), data.get("byline")
-    url, location, published_on = data.get("url"), data.get("location"), _date(data["published_on"])
-    source = Source(
-        publisher=same(publisher, publisher),
-        published_on=same(published_on, published_on),
-        title=same(title, title),
-        byline=same(byline, byline),
-        url=same(url, url),
-        location=same(location, location),
+def source_from(data: dict) -> Source:
+    return Source(
+        publisher=data["publisher"],
+        published_on=_date(data["published_on"]),
+        title=data.get("title"),
+        byline=data.get("byline"),
+        url=data.get("url"),
+        location=data.get("location"),
     )
-    return same(source, source)
 
 
 def source_to(source: Source) -> dict:
@@ -194,16 +179,12 @@ _ROW_FIELDS = ("statement_id", "revision", "actor_id", "topic_id", "stance", "co
                "source", "status", "recorded_at", "recorded_by", "note")
 
 
-def statements_from_rows(rows: Any, pool: dict | None = None) -> Iterator[Statement]:
-    """statement_revisions rows (a SQLAlchemy result) as Statements.
-
-    Built for the 100k-row snapshot: columns are picked by position once,
-    and with a `pool` every repeated value (ids, stances, dates, sources,
-    speakers, recording times) is shared with the statements built before.
-    """
+def statements_from_rows(rows: Any) -> Iterator[Statement]:
+    """statement_revisions rows (a SQLAlchemy result) as Statements, one at a
+    time: built for the 100k-row snapshot, columns are picked by position once
+    and the snapshot's table keeps each repeated value once (domain/statement_table.py)."""
     keys = list(rows.keys())
     pick = operator.itemgetter(*(keys.index(name) for name in _ROW_FIELDS))
-    same = _sharer(pool)
     speakers: dict = {}
     utc = dt.timezone.utc
     for row in rows:
@@ -212,7 +193,6 @@ def statements_from_rows(rows: Any, pool: dict | None = None) -> Iterator[Statem
         if recorded_at is not None and recorded_at.tzinfo is None:
             # SQLite hands back naive datetimes; everything is stored in UTC.
             recorded_at = recorded_at.replace(tzinfo=utc)
-        shared_source = source_from(source, pool)
         if speaker:
             speaker_key = (speaker["name"], speaker.get("role"))
             shared_speaker = speakers.get(speaker_key)
@@ -220,24 +200,23 @@ def statements_from_rows(rows: Any, pool: dict | None = None) -> Iterator[Statem
                 shared_speaker = speakers[speaker_key] = Speaker(*speaker_key)
         else:
             shared_speaker = None
-        conditions = tuple(conditions) if conditions else ()
         yield Statement(
             id=statement_id,
-            actor=same(actor, actor),
-            topic=same(topic, topic),
-            stance=same(stance, stance),
+            actor=actor,
+            topic=topic,
+            stance=stance,
             summary=summary,
             quote=quote,
-            quote_kind=same(quote_kind, quote_kind),
-            stated_on=same(stated_on, stated_on),
-            date_precision=same(precision, precision),
-            source=shared_source,
+            quote_kind=quote_kind,
+            stated_on=stated_on,
+            date_precision=precision,
+            source=source_from(source),
             speaker=shared_speaker,
-            conditions=same(conditions, conditions) if conditions else (),
-            status=same(status, status),
+            conditions=tuple(conditions) if conditions else (),
+            status=status,
             revision=revision,
-            recorded_at=same(recorded_at, recorded_at),
-            recorded_by=same(recorded_by, recorded_by),
+            recorded_at=recorded_at,
+            recorded_by=recorded_by,
             note=note,
         )
 

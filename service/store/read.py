@@ -38,8 +38,8 @@ def load_dataset(conn: sa.Connection) -> Dataset:
     # yield_per streams the rows (a server-side cursor on PostgreSQL) instead
     # of holding every row and every Statement at once.
     rows = conn.execute(current, execution_options={"yield_per": 2000})
-    statements = list(codec.statements_from_rows(rows, pool={}))
-    return Dataset(actors, topics, statements, version=version)
+    # Each Statement goes into the snapshot's table as it is read and is gone.
+    return Dataset(actors, topics, codec.statements_from_rows(rows), version=version)
 
 
 # More statement changes than this since the snapshot: load everything again.
@@ -58,9 +58,10 @@ def last_change(conn: sa.Connection, version: int) -> tuple | None:
 
 def refresh_dataset(conn: sa.Connection, old: Dataset, marker: tuple | None) -> Dataset | None:
     """`old` brought up to date by reading only the statements the change
-    log names since `old.version`; untouched statements are the very same
-    objects. None when only a full load will do: actors or topics changed,
-    too many statements changed, or the log is not the one `old` came from."""
+    log names since `old.version`; untouched statements are copied as they
+    are stored, not read again. None when only a full load will do: actors or
+    topics changed, too many statements changed, the log is not the one `old`
+    came from, or the rows superseded since the last full load are too many."""
     changes = tables.changes
     rows = conn.execute(
         sa.select(changes.c.seq, changes.c.at, changes.c.entity, changes.c.entity_id)
@@ -86,13 +87,10 @@ def refresh_dataset(conn: sa.Connection, old: Dataset, marker: tuple | None) -> 
         sa.and_(revisions.c.statement_id == latest.c.statement_id,
                 revisions.c.revision == latest.c.revision),
     )
-    fresh = {s.id: s for s in codec.statements_from_rows(conn.execute(current))}
-    statements = [fresh.pop(s.id, s) for s in old.statements.values()]
-    statements.extend(fresh.values())
     # Labelled with the last change read: if later writes' rows were read
     # too, the data is newer than its label, never older, and the next
     # request simply refreshes again.
-    return Dataset(old.actors.values(), old.topics.values(), statements, version=news[-1].seq)
+    return old.refreshed(codec.statements_from_rows(conn.execute(current)), version=news[-1].seq)
 
 
 def statement_history(conn: sa.Connection, statement_id: str) -> list[Statement]:
