@@ -67,6 +67,10 @@ OFFSET_BITS = 40
 OFFSET_MASK = (1 << OFFSET_BITS) - 1
 # A refresh adds one arena; past this many a full load (one arena) is due.
 MAX_ARENAS = 4096
+# Decoded values that many statements share (articles, days, recording
+# times) are immutable, so a table keeps the ones it decoded lately and hands
+# out the same objects: at most this many of each, then it starts over.
+RECENTLY_DECODED = 4096
 
 
 def _pack_article(article: tuple) -> bytes:
@@ -93,7 +97,20 @@ def _unpack_article(arena: bytes, at: int) -> tuple:
     else:
         byline = None
     url = arena[end:end + url].decode() if url >= 0 else None
-    return publisher, dt.date.fromordinal(ordinal), title, byline, url
+    return publisher, _day(ordinal), title, byline, url
+
+
+_DAYS: dict[int, dt.date] = {}
+
+
+def _day(ordinal: int) -> dt.date:
+    """dt.date.fromordinal, the same object for the same day (dates are immutable)."""
+    day = _DAYS.get(ordinal)
+    if day is None:
+        if len(_DAYS) >= RECENTLY_DECODED:
+            _DAYS.clear()
+        day = _DAYS[ordinal] = dt.date.fromordinal(ordinal)
+    return day
 
 
 def _pack_conditions(conditions: tuple[str, ...]) -> bytes:
@@ -162,7 +179,7 @@ class StatementTable:
     (by any number of threads); a refresh appends to a copy."""
 
     __slots__ = ("_arenas", "_pending", "_sealed", "_where", "_ordinal", "_pools", "_values",
-                 "_articles", "_conditions")
+                 "_articles", "_conditions", "_decoded_articles", "_decoded_times")
 
     def __init__(self) -> None:
         self._start([], array("Q"), array("i"), [_Pool() for _ in POOLED], _Stored(), _Stored())
@@ -178,6 +195,8 @@ class StatementTable:
         self._pools = pools
         self._values = tuple(pool.values for pool in pools)
         self._articles, self._conditions = articles, conditions
+        self._decoded_articles: dict[int, tuple] = {}  # article code -> its fields
+        self._decoded_times: dict[int, dt.datetime] = {}  # µs -> recorded_at (in UTC)
 
     def __len__(self) -> int:
         return len(self._where)
@@ -323,19 +342,29 @@ class StatementTable:
          notes, locations, zones) = self._values
         summary = at + HEADER.size + id_length
         quote = summary + summary_length
-        publisher, published_on, title, byline, url = _unpack_article(
-            *self._at(self._articles.where[article]))
+        decoded = self._decoded_articles
+        fields = decoded.get(article)
+        if fields is None:
+            if len(decoded) >= RECENTLY_DECODED:
+                decoded.clear()
+            fields = decoded[article] = _unpack_article(*self._at(self._articles.where[article]))
+        publisher, published_on, title, byline, url = fields
         if recorded == NO_TIME:
             recorded_at = None
         else:
-            recorded_at = EPOCH + recorded * ONE_MICROSECOND
+            times = self._decoded_times
+            recorded_at = times.get(recorded)
+            if recorded_at is None:
+                if len(times) >= RECENTLY_DECODED:
+                    times.clear()
+                recorded_at = times[recorded] = EPOCH + recorded * ONE_MICROSECOND
             if zones[zone] is not dt.timezone.utc:
                 recorded_at = recorded_at.astimezone(zones[zone])
         return Statement(
             arena[summary - id_length:summary].decode(), actors[actor], topics[topic],
             stances[stance], arena[summary:quote].decode(),
             arena[quote:quote + quote_length].decode(), quote_kinds[quote_kind],
-            dt.date.fromordinal(ordinal), precisions[precision],
+            _day(ordinal), precisions[precision],
             Source(publisher, published_on, title, byline, url, locations[location]),
             speakers[speaker],
             _unpack_conditions(*self._at(self._conditions.where[conditions]))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from service.domain.dataset import DEAD_ROWS_LIMIT, Dataset
 from service.domain.model import Source, Speaker, Statement
-from service.domain.statement_table import StatementTable
+from service.domain.statement_table import RECENTLY_DECODED, StatementTable
 
 text = st.text(min_size=1, max_size=20)  # any code point: arenas are UTF-8
 optional_text = st.none() | text
@@ -169,3 +169,23 @@ def test_every_index_of_a_refresh_is_the_full_builds(data):
         return
     event(f"refreshed, {superseded} superseded")
     assert _answers(new) == _answers(Dataset([], [], kept.values(), version=1))
+
+
+def test_statements_stay_right_past_the_recently_decoded_limit():
+    """Articles, days and recording times are decoded once and handed out
+    again until RECENTLY_DECODED of them are kept; past that the table starts
+    over. Every statement must come back equal whichever way it was decoded."""
+    count = RECENTLY_DECODED + 50
+    originals = [dataclasses.replace(
+        _statement(n, day=n % 900),
+        source=Source(f"Wire {n % 7}", dt.date(2020, 1, 1) + dt.timedelta(days=n), f"Report {n}",
+                      None if n % 3 else "A. Writer", f"https://news.example/{n}", f"¶{n % 5}"),
+        recorded_at=dt.datetime(2025, 4, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=n))
+        for n in range(count)]
+    table = StatementTable()
+    for statement in originals:
+        table.append(statement)
+    table.seal()
+    for _ in range(2):  # first decodes, then from what was kept (and started over)
+        for row in (*range(count), *range(0, count, 97)):
+            assert table.statement(row) == originals[row]
