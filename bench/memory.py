@@ -45,23 +45,32 @@ def allocator_arenas() -> int:
     return -1
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=None, help="SQLAlchemy URL (default: the 100k one)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.database is None:
         from bench.run import synthetic_database
         args.database = synthetic_database(100_000)
 
     from service import create_app
-    from service.domain.statement_table import HEADER
 
     app = create_app({"DATABASE_URL": args.database, "SEED_DATASET": False})
     print(f"app imported:   {rss_mb():6.0f} MB RSS, {allocator_arenas()} arenas")
     dataset = app.extensions["standpoint.store"].snapshot()
     print(f"snapshot built: {rss_mb():6.0f} MB RSS, {allocator_arenas()} arenas")
 
-    table = dataset._table  # a diagnostic: reads the snapshot's parts directly
+    print(f"\n{len(dataset._table):,} rows ({len(dataset.statements):,} current):")
+    for label, size in snapshot_parts(dataset):
+        print(f"  {label:<45} {size / MB:6.1f} MB")
+
+
+def snapshot_parts(dataset) -> list[tuple[str, int]]:
+    """What the snapshot's data takes, in bytes, part by part, then the total.
+    A diagnostic: it reads the snapshot's internals directly."""
+    from service.domain.statement_table import HEADER
+
+    table = dataset._table
     rows = len(table)
     arenas = sum(len(arena) for arena in table._arenas)
     text = sum(sum(table.header(row)[-3:]) for row in range(rows))
@@ -72,8 +81,7 @@ def main() -> None:
     indexes += sum(a.itemsize * len(a) for index in (
         dataset._by_actor, dataset._by_topic, dataset._trail, dataset._trail_days)
         for a in index.values())
-    print(f"\n{rows:,} rows ({len(dataset.statements):,} current):")
-    parts = [
+    return [
         (f"record headers ({HEADER.size} B each)", headers),
         ("id, summary and quote (UTF-8)", text),
         (f"{len(table._articles.where):,} articles, {len(table._conditions.where):,} condition lists",
@@ -82,8 +90,6 @@ def main() -> None:
         ("indexes", indexes),
         ("total", arenas + locations + indexes),
     ]
-    for label, size in parts:
-        print(f"  {label:<45} {size / MB:6.1f} MB")
 
 if __name__ == "__main__":
     main()

@@ -57,3 +57,25 @@ def test_wrk_report_is_parsed():
     assert load.requests == 14210
     assert load.errors == 5 + 2  # non-2xx/3xx and timeouts; read errors are closed keep-alives
     assert _ms("250us") == 0.25
+
+
+def test_memory_report_accounts_for_the_whole_snapshot(tmp_path, capsys):
+    """bench.memory's parts are the snapshot's: the text it counts is the
+    statements' own, byte for byte, and the parts add up to its total."""
+    from bench import memory
+    from service.domain.dataset import Dataset
+    from service.domain.statement_table import HEADER
+
+    document = generate(300)
+    parts = dict(memory.snapshot_parts(Dataset(*dataset_io.parse_dataset(document))))
+    text = sum(len(s[k].encode()) for s in document["statements"] for k in ("id", "summary", "quote"))
+    assert parts["id, summary and quote (UTF-8)"] == text
+    assert parts[f"record headers ({HEADER.size} B each)"] == 300 * HEADER.size
+    assert sum(size for label, size in parts.items() if label != "total") == parts["total"]
+    # and the command prints them for a database
+    url = f"sqlite:///{tmp_path / 'syn.db'}"
+    app = create_app({"DATABASE_URL": url, "SEED_DATASET": False})
+    with app.extensions["standpoint.store"].engine.begin() as conn:
+        dataset_io.import_dataset(conn, document, "test")
+    memory.main(["--database", url])
+    assert "300 rows (300 current)" in capsys.readouterr().out
