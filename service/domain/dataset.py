@@ -91,7 +91,10 @@ class StatementsById(Mapping):
         self.by_id = by_id
 
     def row(self, statement_id: str) -> int | None:
-        wanted = statement_id.encode()
+        try:
+            wanted = statement_id.encode()
+        except UnicodeEncodeError:  # a lone surrogate: no stored id has one
+            return None
         index = bisect.bisect_left(self.by_id, wanted, key=self._table.id_bytes)
         if index < len(self.by_id) and self._table.id_bytes(self.by_id[index]) == wanted:
             return self.by_id[index]

@@ -99,7 +99,7 @@ def test_too_many_superseded_rows_ask_for_a_full_load():
     assert old.refreshed([_statement(n, "s1") for n in range(allowed + 3)], version=1) is None
 
 
-@pytest.mark.parametrize("missing", ["", "nobody", "st1x", "st"])
+@pytest.mark.parametrize("missing", ["", "nobody", "st1x", "st", "st\udc801"])
 def test_unknown_ids_are_not_found(missing):
     dataset = Dataset([], [], [_statement(n) for n in range(5)])
     assert missing not in dataset.statements and dataset.statements.get(missing) is None
