@@ -14,7 +14,7 @@ The server is pinned to CPU 0 and wrk to CPU 1 when the machine has two or
 more CPUs. Databases are SQLite files under instance/bench/ (the synthetic
 ones are kept and reused between runs).
 
-    python -m bench.run                      # everything (about 7 minutes)
+    python -m bench.run                      # everything (about 6 minutes)
     python -m bench.run --quick              # short runs, for trying the harness
     python -m bench.run --sizes 1000 --skip-main
 """

@@ -150,8 +150,8 @@ class Dataset:
             if old is not None:
                 superseded.add(old)
             added.append(table.append(statement))
-        if len(table) - len(self._chronological) + len(superseded) - len(added) \
-                > DEAD_ROWS_LIMIT * len(table):
+        live = len(self._chronological) - len(superseded) + len(added)
+        if len(table) - live > DEAD_ROWS_LIMIT * len(table):
             return None
         new = Dataset.__new__(Dataset)
         new._describe(self.actors.values(), self.topics.values(), table.seal(), version)
@@ -199,9 +199,7 @@ class Dataset:
                        for pair, rows in pairs.items()}
         # The trails' dates beside them: position() is once per matrix cell,
         # and a plain bisect runs in C where a keyed one calls back per step.
-        ordinal = table.ordinals
-        self._trail_days = {key: array("i", (ordinal[r] for r in rows))
-                            for key, rows in self._trail.items()}
+        self._trail_days = {key: self._days(rows) for key, rows in self._trail.items()}
 
     def _patch(self, old: Dataset, superseded: set[int], added: list[int]) -> None:
         """`old`'s indexes with `superseded` rows taken out and `added` ones
@@ -227,7 +225,12 @@ class Dataset:
             if status != "retracted":
                 key = (actor, topic)
                 rows = self._trail[key] = _patched(self._trail.get(key, empty), drop, add, order)
-                self._trail_days[key] = array("i", (table.ordinals[r] for r in rows))
+                self._trail_days[key] = self._days(rows)
+
+    def _days(self, rows: array) -> array:
+        """The stated_on ordinals of `rows`, beside them for a bisect in C."""
+        ordinal = self._table.ordinals
+        return array("i", (ordinal[r] for r in rows))
 
     @property
     def chronological(self) -> Rows:

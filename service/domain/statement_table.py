@@ -1,4 +1,4 @@
-"""Every statement of a snapshot, held as columns instead of objects.
+"""Every statement of a snapshot, held as records in bytes instead of objects.
 
 Each worker holds the whole record in memory. As one `Statement` object per
 statement, each with its own `str` for id, summary and quote and its own
@@ -20,8 +20,8 @@ amid the garbage of a load pin the allocator's arenas (measured: articles
 and conditions as tuples of str kept 19 MB of arenas for 11 MB of objects
 at 100k). A `Statement` is built only when an
 answer shows one: one `unpack_from` of the header, three decodes, list
-lookups (2-4 µs; one record is read from one place, so memory is touched
-in one spot, not once per column). tests/domain/test_statement_table.py
+lookups (1.7-4.4 µs; one record is read from one place, so memory is
+touched in one spot, not once per column). tests/domain/test_statement_table.py
 checks that it is equal to the one put in.
 
 Rows are only ever appended. A refreshed snapshot shares the old table's
@@ -237,19 +237,20 @@ class StatementTable:
         rows before `since`) followed by the codes of the rows from `since` on."""
         if not self._sealed:
             raise RuntimeError("seal the table before reading columns")
-        places = [CODE[name] for name in names]
-        rows = [self.header(row) for row in range(since, len(self))]
-        out = []
+        columns = []
         for i, name in enumerate(names):
             count = len(self._values[POOLED.index(name)])
             typecode = "B" if count <= 1 << 8 else "H" if count <= 1 << 16 else "I"
             old = extend[i] if extend else ()
             if old and old.typecode >= typecode:  # "B" < "H" < "I": already wide enough
                 typecode = old.typecode
-            column = array(typecode, old)
-            column.extend(header[places[i]] for header in rows)
-            out.append(column)
-        return out
+            columns.append(array(typecode, old))
+        places = [CODE[name] for name in names]
+        for row in range(since, len(self)):  # one header at a time: no list of 100k of them
+            header = self.header(row)
+            for column, place in zip(columns, places):
+                column.append(header[place])
+        return columns
 
     def value(self, row: int, name: str) -> Hashable:
         """Field `name` (one of POOLED) of `row`."""
@@ -325,9 +326,7 @@ class StatementTable:
 
     def id_bytes(self, row: int) -> bytes:
         """The id as UTF-8: it sorts exactly as the `str` does, with no decoding."""
-        arena, at = self._record(row)
-        start = at + HEADER.size
-        return arena[start:start + HEADER.unpack_from(arena, at)[ID_LENGTH]]
+        return self.order_key(row)[2]
 
     def id(self, row: int) -> str:
         return self.id_bytes(row).decode()
