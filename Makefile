@@ -29,7 +29,7 @@ spec: install
 
 ## Browser tests of the embed pages (Debian chromium), copying their screenshots into docs/screenshots/
 screenshots: install
-	STANDPOINT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_embed_browser.py
+	STANDPOINT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/servers/test_embed_browser.py
 
 ## Benchmarks; results go to docs/BENCHMARKS.md
 bench: install

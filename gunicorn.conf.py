@@ -16,7 +16,13 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-accesslog = None  # the app writes its own structured access log
+# gunicorn's own access log: one JSON line per request on stderr, with the
+# request id the app sends back (STANDPOINT_ACCESS_LOG=0 turns it off).
+accesslog = "-" if os.environ.get("STANDPOINT_ACCESS_LOG", "1") == "1" else None
+access_log_format = (
+    '{"ts":"%(t)s","method":"%(m)s","path":"%(U)s","query":"%(q)s","status":%(s)s,'
+    '"bytes":%(B)s,"duration_ms":%(M)s,"request_id":"%({x-request-id}o)s","remote":"%(h)s"}'
+)
 errorlog = "-"
 # gunicorn 27 opens a control socket at one fixed path per user; several
 # instances on one host (tests, bench, scale-out) would fight over it.
@@ -32,33 +38,6 @@ def on_starting(server):
     # Workers inherit this and skip the preparation.
     os.environ["STANDPOINT_PREPARE_DATABASE"] = "0"
 
-
-def post_worker_init(worker):
-    """Build the read snapshot before taking the first request, so nobody
-    waits for it (at 100k statements that is seconds). The build runs in a
-    thread while this one keeps telling the master the worker is alive:
-    otherwise a slow build on a busy machine would hit `timeout` and the
-    worker would be killed and rebuilt forever."""
-    import threading
-
-    app = worker.wsgi
-    store = getattr(app, "extensions", {}).get("standpoint.store")
-    if store is None:  # not Standpoint (the benchmark's baseline app)
-        return
-    done = threading.Event()
-
-    def build():
-        try:
-            with app.app_context():
-                store.snapshot()
-        except Exception:  # the first request will try again and answer 503 if need be
-            worker.log.exception("could not build the read snapshot at start")
-        finally:
-            done.set()
-
-    threading.Thread(target=build, name="snapshot-warm-up", daemon=True).start()
-    while not done.wait(1.0):
-        worker.notify()
 
 # The longest request line gunicorn accepts (its maximum); longer ones, like gunicorn's
 # other refusals before the app runs, are answered in problem+json, not gunicorn's HTML.

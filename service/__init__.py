@@ -16,10 +16,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.json.sort_keys = False  # keep the documented field order
+    app.json.ensure_ascii = False  # UTF-8 text, not \u escapes
 
-    from . import api, cli, store, web
+    from . import api, cli, database, web
 
-    store.init_app(app)
+    database.init_app(app)
     api.init_app(app)
     web.init_app(app)
     cli.init_app(app)

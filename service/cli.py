@@ -8,19 +8,17 @@ import sys
 import click
 import sqlalchemy.exc
 import yaml
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
+from .database import engine as _engine
 from .store import dataset_io, keys
-from .store.db import prepare_database, write_transaction
+from .store.engine import write_transaction
+from .store.migrate import prepare_database
 
 db_cli = AppGroup("db", help="Database schema.")
 data_cli = AppGroup("data", help="Dataset import and export.")
 keys_cli = AppGroup("keys", help="API keys for the write operations.")
-
-
-def _engine():
-    return current_app.extensions["standpoint.store"].engine
 
 
 @db_cli.command("upgrade")

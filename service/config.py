@@ -25,8 +25,6 @@ class Config:
             "CACHE_STALE_WHILE_REVALIDATE": int(
                 os.environ.get("STANDPOINT_CACHE_STALE_WHILE_REVALIDATE", "300")
             ),
-            # Finished responses each worker keeps for the current data version.
-            "RESPONSE_CACHE_BYTES": int(os.environ.get("STANDPOINT_RESPONSE_CACHE_MB", "16")) * 1024 * 1024,
             "MAX_PAGE_SIZE": 100,
             # Origins (comma-separated) whose browser pages may write; reads are open to all.
             "CORS_WRITE_ORIGINS": _words(os.environ.get("STANDPOINT_CORS_WRITE_ORIGINS", ""), ","),
@@ -42,9 +40,8 @@ class Config:
             "RATE_LIMIT_PER_IP": os.environ.get("STANDPOINT_RATE_LIMIT_PER_IP", "1200 per minute"),
             "RATE_LIMIT_PER_KEY": os.environ.get("STANDPOINT_RATE_LIMIT_PER_KEY", "600 per minute"),
             # How many reverse proxies in front set X-Forwarded-For: the client IP the
-            # per-IP limit and the access log use. 0 = trust none (direct exposure).
+            # per-IP limit counts. 0 = trust none (direct exposure).
             "TRUSTED_PROXIES": int(os.environ.get("STANDPOINT_TRUSTED_PROXIES", "0")),
-            "ACCESS_LOG": os.environ.get("STANDPOINT_ACCESS_LOG", "1") == "1",
             # Stable error identifiers live under this base (RFC 9457 `type`).
             "PROBLEM_TYPE_BASE": os.environ.get(
                 "STANDPOINT_PROBLEM_TYPE_BASE", "/problems/"

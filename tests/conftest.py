@@ -33,7 +33,7 @@ def sqlite_template(tmp_path_factory):
     """A migrated, seeded SQLite file made once; each test gets a copy of it."""
     path = tmp_path_factory.mktemp("template") / "standpoint.db"
     template = create_app({"DATABASE_URL": f"sqlite:///{path}"})
-    template.extensions["standpoint.store"].engine.dispose()  # checkpoints the WAL into the file
+    template.extensions["standpoint.engine"].dispose()  # checkpoints the WAL into the file
     return path
 
 
@@ -59,4 +59,4 @@ def app(database_url):
     app = create_app({"DATABASE_URL": database_url, "TESTING": True})
     app.test_client_class = ContractClient
     yield app
-    app.extensions["standpoint.store"].engine.dispose()
+    app.extensions["standpoint.engine"].dispose()

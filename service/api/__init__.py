@@ -12,10 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
-from . import access_log, input_guards, links, preconditions, rate_limits, request_id, security_headers
-from .cors import init_app as init_cors
-from .http_cache import init_app as init_http_cache
-from .json_provider import OrjsonProvider
+from . import caching, cors, input_guards, limits, links, preconditions, request_id, security_headers
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import HttpCachingPlugin
 
@@ -70,25 +67,21 @@ def init_app(app: Flask) -> None:
         },
         "servers": [{"url": "/", "description": "This server"}],
     })
-    app.json = OrjsonProvider(app)
+    request_id.init_app(app)
     security_headers.init_app(app)
     input_guards.init_app(app)
+    limits.init_app(app)
+    caching.init_app(app)
     api = StandpointApi(app, spec_kwargs={
-        "extra_plugins": [HttpCachingPlugin(), rate_limits.RateLimitPlugin(), links.LinksPlugin(),
+        "extra_plugins": [HttpCachingPlugin(), limits.RateLimitPlugin(), links.LinksPlugin(),
                           preconditions.PreconditionPlugin()]})
-    rate_limits.register_spec_components(api.spec)
+    limits.register_spec_components(api.spec)
     auth.init_app(api)
     for module in (actors, topics, statements, positions, comparisons, changes, matrix, feed,
                    health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
-    init_cors(app)
-    # WSGI middlewares, innermost first. A request meets them in the reverse
-    # order: access log, proxy headers, request id, rate limit, response cache,
-    # then Flask (docs/PERFORMANCE.md shows why the cache sits outside Flask).
-    init_http_cache(app)
-    rate_limits.init_app(app)  # outside the cache: cached answers are limited too
-    request_id.init_app(app)  # outside both: every answer carries its id
+    cors.init_app(app)
     if app.config.get("TRUSTED_PROXIES"):
+        # The client address the per-IP limit counts: the one the trusted proxies saw.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
-    access_log.init_app(app)  # outermost: times and logs everything, proxies resolved

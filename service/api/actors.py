@@ -6,13 +6,13 @@ import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
 
-from .. import store
+from .. import database
 from ..domain.model import ACTOR_KINDS
 from ..store import write as w
 from .args import Blueprint
 from .auth import current_key, requires
 from .lookups import actor_or_404
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
+from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
 from .writes import IdempotencyHeaders, outcome, write
 
 blp = Blueprint("actors", __name__, url_prefix="/v1/actors", description="Parties to the talks.")
@@ -99,8 +99,8 @@ class Actors(MethodView):
 
         Every party Standpoint records statements for, by id.
         """
-        actors = sorted(store.snapshot().actors.values(), key=lambda a: a.id)
-        return paginate(actors, args["page"], args["per_page"])
+        actors = list(database.record().actors.values())
+        return paginate(*page_of(actors, args["page"], args["per_page"]), args["page"], args["per_page"])
 
     @requires(blp, "admin")
     @blp.doc(operationId="createActor")
@@ -127,7 +127,7 @@ class ActorItem(MethodView):
         Aliases resolve: `gb` and `united-kingdom` answer with the actor `uk`.
         An unknown id is a 404 that lists the valid ids.
         """
-        return actor_or_404(store.snapshot(), actor_id)
+        return actor_or_404(database.record(), actor_id)
 
     @requires(blp, "admin")
     @blp.doc(operationId="updateActor")

@@ -12,7 +12,7 @@ import functools
 
 from flask import g, request
 
-from .. import store
+from .. import database
 from ..store import keys
 from .problems import Problem
 
@@ -36,7 +36,7 @@ def _authenticate(scope: str) -> keys.ApiKey:
     if kind.lower() != "bearer" or not token.strip():
         raise Problem(401, "unauthorized", "This operation needs `Authorization: Bearer <api key>`.",
                       headers=CHALLENGE)
-    key = keys.authenticate(store.engine(), token.strip())
+    key = keys.authenticate(database.engine(), token.strip())
     if key is None:
         raise Problem(401, "unauthorized", "The API key is unknown or revoked.",
                       headers={"WWW-Authenticate": CHALLENGE["WWW-Authenticate"]

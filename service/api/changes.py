@@ -4,22 +4,22 @@ timeline across actors. Both are views of service.domain.diff."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from urllib.parse import quote, urlencode
+from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
 
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
 
-from .. import store
+from .. import database
 from ..domain.diff import diff, take_snapshot
 from ..domain.model import Statement
 from ..domain.timeline import timeline
 from .args import Blueprint, IdList, today
-from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row, topic_diff_json
+from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
 from .csv_format import FormatArgs, csv_alternative, respond
 from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
-from .statements import StatementSchema, statement_json
+from .statements import StatementSchema
 
 TRAIL_LIMIT_DEFAULT = 3
 TRAIL_LIMIT_MAX = 100
@@ -64,14 +64,6 @@ class ChangeSchema(TopicDiffSchema):
         "example": "/v1/statements?actor=ukraine&from=2025-03-12&to=2025-03-20"
                    "&topic=ceasefire_scope"})
 
-    @staticmethod
-    def dump_one(change: _Change) -> dict:
-        """By hand (see dumping.py): the same keys in the same order."""
-        return {**topic_diff_json(change.diff),
-                "trail": [statement_json(s) for s in change.trail],
-                "trail_total": change.trail_total, "trail_more": change.trail_more}
-
-
 class ChangesSchema(ma.Schema):
     class Meta:
         ordered = True
@@ -92,40 +84,28 @@ def changes_table(result: dict):
 
 
 class _Change:
-    """A TopicDiff with the last `limit` statements of its trail, for serialising."""
+    """A TopicDiff with the most recent statements of its trail, for serialising."""
 
-    def __init__(self, change, trail: Sequence[Statement], limit: int, listing: TrailListing):
+    def __init__(self, change, trail: Sequence[Statement], total: int,
+                 more: Callable[[], str]):
         self.diff = change
-        shown = trail[max(0, len(trail) - limit):] if limit else []
-        if shown:
-            # The trail's last statement is the one the position at `to`
-            # rests on, already built: use it rather than build it again.
-            shown = [*shown[:-1], change.right.statement]
-        self.trail = shown
-        self.trail_total = len(trail)
-        self.trail_more = None if len(self.trail) == len(trail) else listing(change.topic.id)
+        self.trail = trail
+        self.trail_total = total
+        self.trail_more = None if len(trail) == total else more()
 
     def __getattr__(self, name):
         return getattr(self.diff, name)
 
 
-class TrailListing:
+def trail_listing(actor: str, start: dt.date, end: dt.date, topic: str) -> str:
     """The listStatements URL of a topic's whole trail. The trail is (start,
     end]; listStatements takes inclusive dates and, by default, only the
     statements that count for positions, in the same order. Asked for only
-    when a trail is cut short, so there is a statement after `start` and the
-    day after it exists."""
-
-    def __init__(self, actor: str, start: dt.date, end: dt.date):
-        self.actor, self.start, self.end = actor, start, end
-        self._query: str | None = None
-
-    def __call__(self, topic: str) -> str:
-        if self._query is None:  # url_for once, not per topic: it costs ~50 µs
-            self._query = url_for("statements.Statements") + "?" + urlencode({
-                "actor": self.actor, "from": (self.start + dt.timedelta(days=1)).isoformat(),
-                "to": self.end.isoformat()})
-        return f"{self._query}&topic={quote(topic, safe='')}"
+    when a trail is cut short, so a statement after `start` exists, and so
+    does the day after it."""
+    return url_for("statements.Statements") + "?" + urlencode({
+        "actor": actor, "from": (start + dt.timedelta(days=1)).isoformat(),
+        "to": end.isoformat(), "topic": topic})
 
 
 @blp.route("/actors/<string:actor_id>/changes")
@@ -143,16 +123,16 @@ class ActorChanges(MethodView):
         shifted, reversed, first_stated, withdrawn, unknown), distance and direction, and the
         most recent statements in between (`trail_limit`; `trail_more` lists them all).
         """
-        dataset = store.snapshot()
-        actor = actor_or_404(dataset, actor_id)
-        topics = topics_or_404(dataset, args.get("topics"))
-        start, end = args["from_"], args["to"]
-        diffs = diff(take_snapshot(dataset, actor, start, topics),
-                     take_snapshot(dataset, actor, end, topics), topics)
-        listing = TrailListing(actor.id, start, end)
+        record = database.record()
+        actor = actor_or_404(record, actor_id)
+        topics = topics_or_404(record, args.get("topics"))
+        start, end, limit = args["from_"], args["to"], args["trail_limit"]
+        diffs = diff(take_snapshot(record, actor, start, topics),
+                     take_snapshot(record, actor, end, topics), topics)
         result = {"actor": actor.id, "from": start, "to": end, "topics": [
-            _Change(d, dataset.trail(actor.id, d.topic.id, start, end), args["trail_limit"],
-                    listing) for d in diffs]}
+            _Change(d, record.trail(actor.id, d.topic.id, start, end, last=limit) if limit else [],
+                    record.trail_count(actor.id, d.topic.id, start, end),
+                    lambda: trail_listing(actor.id, start, end, d.topic.id)) for d in diffs]}
         return respond(args, result, changes_table)
 
 
@@ -214,10 +194,10 @@ class TopicTimeline(MethodView):
         Each statement is diffed against the position its actor held just before it;
         restatements that change nothing are left out.
         """
-        dataset = store.snapshot()
-        topic = topic_or_404(dataset, topic_id)
-        actors = actors_or_404(dataset, args.get("actors"))
-        events = timeline(dataset, topic, actors, args.get("from_"), args["to"])
+        record = database.record()
+        topic = topic_or_404(record, topic_id)
+        actors = actors_or_404(record, args.get("actors"))
+        events = timeline(record, topic, actors, args.get("from_"), args["to"])
         result = {"topic": topic.id, "from": args.get("from_"), "to": args["to"],
                   "events": events}
         return respond(args, result, timeline_table)

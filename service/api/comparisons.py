@@ -10,11 +10,10 @@ import re
 import marshmallow as ma
 from flask.views import MethodView
 
-from .. import store
-from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot
+from .. import database
+from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot, take_snapshots
 from .args import MAX_LIST_ITEMS, Blueprint, IdList, as_of_field
 from .csv_format import FormatArgs, csv_alternative, respond
-from .dumping import HandWrittenSchema
 from .lookups import actor_or_404, actors_or_404, topics_or_404
 from .positions import PositionSchema
 from .problems import Problem
@@ -25,7 +24,7 @@ blp = Blueprint("comparisons", __name__, url_prefix="/v1",
 TOPICS_ARG = IdList(metadata={"description": "Comma-separated topic ids; default all."})
 
 
-class TopicDiffSchema(HandWrittenSchema):
+class TopicDiffSchema(ma.Schema):
     """One topic of a diff: where the right side stands relative to the left."""
 
     class Meta:
@@ -58,28 +57,6 @@ class TopicDiffSchema(HandWrittenSchema):
     summary = ma.fields.String(required=True, metadata={
         "example": "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only "
                    "(2 steps)"})
-
-    @staticmethod
-    def dump_one(d: TopicDiff) -> dict:
-        return topic_diff_json(d)
-
-
-def topic_diff_json(d: TopicDiff) -> dict:
-    """TopicDiffSchema's dump, by hand (see dumping.py): the same keys in the same order."""
-    position = PositionSchema.dump_one
-    return {
-        "topic": d.topic.id,
-        "kind": d.kind,
-        "left": position(d.left),
-        "right": position(d.right),
-        "verdict": d.verdict,
-        "distance": d.distance,
-        "direction": d.direction,
-        "conditions_added": list(d.conditions_added),
-        "conditions_removed": list(d.conditions_removed),
-        "summary": d.summary,
-    }
-
 
 class SideSchema(ma.Schema):
     class Meta:
@@ -150,12 +127,12 @@ class Diff(MethodView):
         `first_stated`, `withdrawn`); two actors are compared (`agree`, `differ`, `opposed`).
         Either way `unknown` when a side is unclear or has no position.
         """
-        dataset = store.snapshot()
+        record = database.record()
         (left_id, left_date), (right_id, right_date) = args["left"], args["right"]
-        left_actor, right_actor = actor_or_404(dataset, left_id), actor_or_404(dataset, right_id)
-        topics = topics_or_404(dataset, args.get("topics"))
-        diffs = diff(take_snapshot(dataset, left_actor, left_date, topics),
-                     take_snapshot(dataset, right_actor, right_date, topics), topics)
+        left_actor, right_actor = actor_or_404(record, left_id), actor_or_404(record, right_id)
+        topics = topics_or_404(record, args.get("topics"))
+        diffs = diff(take_snapshot(record, left_actor, left_date, topics),
+                     take_snapshot(record, right_actor, right_date, topics), topics)
         result = {"left": {"actor": left_actor.id, "as_of": left_date},
                   "right": {"actor": right_actor.id, "as_of": right_date},
                   "topics": diffs}
@@ -164,7 +141,7 @@ class Diff(MethodView):
 
 # --- /v1/compare ----------------------------------------------------------
 
-class PairSchema(HandWrittenSchema):
+class PairSchema(ma.Schema):
     class Meta:
         ordered = True
 
@@ -185,15 +162,6 @@ class PairSchema(HandWrittenSchema):
     direction = ma.fields.String(allow_none=True, required=True,
                                  metadata={"example": "more willing"})
     summary = ma.fields.String(required=True)
-
-    @staticmethod
-    def dump_one(d: TopicDiff) -> dict:
-        """By hand (see dumping.py): the same keys in the same order."""
-        return {"topic": d.topic.id, "left": d.left_actor.id, "right": d.right_actor.id,
-                "left_stance": d.left.stance, "right_stance": d.right.stance,
-                "verdict": d.verdict, "distance": d.distance, "direction": d.direction,
-                "summary": d.summary}
-
 
 class CompareTopicSchema(ma.Schema):
     class Meta:
@@ -250,14 +218,14 @@ class Compare(MethodView):
         Per topic, each actor's position and every pair of actors with verdict and distance,
         plus the opposed pairs (fault lines).
         """
-        dataset = store.snapshot()
-        actors = actors_or_404(dataset, args.get("actors"))
+        record = database.record()
+        actors = actors_or_404(record, args.get("actors"))
         if len(actors) > MAX_LIST_ITEMS:
             raise Problem(400, "too-many-actors",
                           f"Compare at most {MAX_LIST_ITEMS} actors; name them with `actors=`.")
-        topics = topics_or_404(dataset, args.get("topics"))
+        topics = topics_or_404(record, args.get("topics"))
         as_of = args["as_of"]
-        snapshots = [take_snapshot(dataset, actor, as_of, topics) for actor in actors]
+        snapshots = take_snapshots(record, actors, as_of, topics)
         pairs_by_topic: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
         for left, right in itertools.combinations(snapshots, 2):
             for d in diff(left, right, topics):

@@ -53,7 +53,12 @@ def init_app(app: Flask) -> None:
 
     def add_cors_headers(response):
         if "Origin" not in request.headers:
-            return response  # not a cross-origin browser request
+            if request.method in ("GET", "HEAD"):
+                # The same bytes for every caller: a shared cache may hand this
+                # answer to a browser on any origin, so it carries CORS anyway.
+                response.headers["Access-Control-Allow-Origin"] = "*"
+                response.headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSE_HEADERS)
+            return response
         method = request.method
         if method == "OPTIONS":
             method = request.headers.get("Access-Control-Request-Method", "").upper() or "OPTIONS"

@@ -3,7 +3,8 @@
 A view declares `format` in its query schema (via `FormatArgs`), documents the
 CSV alternative with `@csv_alternative(blp, ...)`, and ends with
 `return respond(args, result, to_rows)`: JSON (serialised by smorest) unless the
-client asked for CSV with `?format=csv` or `Accept: text/csv`.
+URL asks for CSV with `?format=csv`. The URL alone chooses, never Accept: one
+URL, one representation, so any cache keyed on the URL is right.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 
 import marshmallow as ma
-from flask import Response, after_this_request, request
+from flask import Response
 
 from .args import QueryArgs
 
 CSV_MEDIA_TYPE = "text/csv"
-JSON_MEDIA_TYPE = "application/json"
 
 # What a spreadsheet would run as a formula if a cell starts with it.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,8 +30,8 @@ Table = tuple[Sequence[str], Iterable[Sequence[object]]]
 class FormatArgs(QueryArgs):
     format = ma.fields.String(
         validate=ma.validate.OneOf(("json", "csv")),
-        metadata={"description": "`csv` for a CSV table (same as `Accept: text/csv`); "
-                                 "overrides the Accept header. Default: JSON."},
+        metadata={"description": "`csv` for a CSV table, `json` (the default) for JSON. "
+                                 "The URL alone chooses: the Accept header is not consulted."},
     )
 
 
@@ -43,14 +43,6 @@ def csv_alternative(blp, description: str):
         schema={"type": "string", "description": description},
         success=True,
     )
-
-
-def wants_csv(args: dict) -> bool:
-    if "format" in args:
-        return args["format"] == "csv"
-    best = request.accept_mimetypes.best_match([JSON_MEDIA_TYPE, CSV_MEDIA_TYPE],
-                                               default=JSON_MEDIA_TYPE)
-    return best == CSV_MEDIA_TYPE
 
 
 def _cell(value: object) -> object:
@@ -77,14 +69,7 @@ def csv_response(table: Table) -> Response:
 
 
 def respond(args: dict, result, to_table: Callable[[object], Table]):
-    """The view's result as JSON, or as CSV when the client asked for it."""
-
-    @after_this_request
-    def _vary(response):
-        # The same URL answers JSON or CSV depending on Accept.
-        response.vary.add("Accept")
-        return response
-
-    if wants_csv(args):
+    """The view's result as JSON, or as CSV when the URL asks for it."""
+    if args.get("format") == "csv":
         return csv_response(to_table(result))
     return result

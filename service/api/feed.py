@@ -10,8 +10,7 @@ import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
 
-from .. import store
-from ..store.changes import changes_since
+from .. import database
 from .args import Blueprint, QueryArgs
 
 blp = Blueprint("feed", __name__, url_prefix="/v1/changes",
@@ -109,8 +108,7 @@ class Changes(MethodView):
         Statements created, revised and retracted (a retraction is a tombstone),
         actors and topics created and updated. Page with `next_cursor`.
         """
-        with store.engine().connect() as conn:
-            rows = changes_since(conn, args["since"], args["limit"] + 1)
+        rows = database.record().changes_since(args["since"], args["limit"] + 1)
         page = rows[:args["limit"]]
         last = page[-1].seq if page else args["since"]
         return {"items": [_entry(r) for r in page], "next_cursor": encode_cursor(last),

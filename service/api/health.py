@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask import Response, current_app
 from flask.views import MethodView
 
-from .. import store
+from .. import database
 from .args import Blueprint
 from .problems import Problem
 
@@ -40,7 +40,7 @@ class Ready(MethodView):
     def get(self):
         """Readiness: the database answers"""
         try:
-            version = current_app.extensions["standpoint.store"].version()
+            version = database.record().version
         except Exception as exc:  # any failure to reach the database means not ready
             raise Problem(503, "database-unavailable", "The database cannot be reached.",
                           headers={"Retry-After": "5"}) from exc

@@ -5,14 +5,12 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from .. import store
-from ..domain.model import Position, Statement
+from .. import database
+from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Position, Statement
 from .actors import SpeakerSchema
 from .args import Blueprint, IdList, as_of_field
 from .csv_format import FormatArgs, csv_alternative, respond
-from .dumping import HandWrittenSchema, iso_date
 from .lookups import actors_or_404, topics_or_404
-from .statements import speaker_json
 from .topics import TopicSchema
 
 blp = Blueprint("matrix", __name__, url_prefix="/v1",
@@ -22,7 +20,7 @@ blp = Blueprint("matrix", __name__, url_prefix="/v1",
 def source_line(statement: Statement) -> str:
     """`Associated Press, 2025-03-20, ¶28`: enough to cite under a cell."""
     source = statement.source
-    parts = (source.publisher, iso_date(source.published_on), source.location)
+    parts = (source.publisher, source.published_on.isoformat(), source.location)
     return ", ".join([p for p in parts if p])  # a list, not a generator: once per cell
 
 
@@ -33,17 +31,16 @@ class CellStatementSchema(ma.Schema):
     id = ma.fields.String(required=True, metadata={"example": "uk-backstop-2025-03-20"})
     summary = ma.fields.String(required=True)
     quote = ma.fields.String(required=True)
-    quote_kind = ma.fields.String(required=True, metadata={"enum": ["verbatim", "paraphrase"]})
+    quote_kind = ma.fields.String(required=True, metadata={"enum": list(QUOTE_KINDS)})
     speaker = ma.fields.Nested(SpeakerSchema, allow_none=True, required=True)
     stated_on = ma.fields.Date(required=True)
-    date_precision = ma.fields.String(required=True,
-                                      metadata={"enum": ["day", "month", "approximate"]})
+    date_precision = ma.fields.String(required=True, metadata={"enum": list(DATE_PRECISIONS)})
     conditions = ma.fields.List(ma.fields.String(), required=True)
     source = ma.fields.Function(source_line, required=True, metadata={
         "type": "string", "example": "Associated Press, 2025-03-20, ¶28"})
 
 
-class CellSchema(HandWrittenSchema):
+class CellSchema(ma.Schema):
     class Meta:
         ordered = True
 
@@ -54,29 +51,6 @@ class CellSchema(HandWrittenSchema):
     side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
     statement = ma.fields.Nested(CellStatementSchema, allow_none=True, required=True, metadata={
         "description": "What the cell rests on; null for no_position."})
-
-    @staticmethod
-    def dump_one(cell: Position) -> dict:
-        """By hand (see dumping.py), CellStatementSchema included: the same keys in the same order."""
-        value, s = cell.stance_value, cell.statement
-        return {
-            "topic": cell.topic,
-            "stance": cell.stance,
-            "label": cell.label,
-            "level": value.level if value is not None else None,
-            "side": value.side if value is not None else None,
-            "statement": None if s is None else {
-                "id": s.id,
-                "summary": s.summary,
-                "quote": s.quote,
-                "quote_kind": s.quote_kind,
-                "speaker": speaker_json(s.speaker),
-                "stated_on": iso_date(s.stated_on),
-                "date_precision": s.date_precision,
-                "conditions": list(s.conditions),
-                "source": source_line(s),
-            },
-        }
 
 
 class MatrixRowSchema(ma.Schema):
@@ -133,12 +107,13 @@ class Matrix(MethodView):
         Each cell: stance, level, side, label and the statement it rests on. `topics` carries
         the scales for a legend.
         """
-        dataset = store.snapshot()
-        actors = actors_or_404(dataset, args.get("actors"))
-        topics = topics_or_404(dataset, args.get("topics"))
+        record = database.record()
+        actors = actors_or_404(record, args.get("actors"))
+        topics = topics_or_404(record, args.get("topics"))
         as_of = args["as_of"]
+        positions = record.positions(actors, topics, as_of)
         result = {"as_of": as_of, "topics": topics, "rows": [
             {"actor": actor.id, "name": actor.name,
-             "cells": [dataset.position(actor.id, t.id, as_of) for t in topics]}
+             "cells": [positions[actor.id, t.id] for t in topics]}
             for actor in actors]}
         return respond(args, result, matrix_table)

@@ -44,13 +44,17 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
-def paginate(items: Sequence, page: int, per_page: int) -> tuple[dict, int, dict]:
-    """Slice `items` and return (envelope, 200, headers) for a smorest view."""
-    total = len(items)
-    last = max(1, math.ceil(total / per_page))
+def page_of(items: Sequence, page: int, per_page: int) -> tuple[Sequence, int]:
+    """One page of a short list held in full (actors, topics), and its length."""
     start = (page - 1) * per_page
-    envelope = {"items": items[start:start + per_page], "total": total, "page": page,
-                "per_page": per_page}
+    return items[start:start + per_page], len(items)
+
+
+def paginate(items: Sequence, total: int, page: int, per_page: int) -> tuple[dict, int, dict]:
+    """(envelope, 200, headers) for a smorest view: `items` is the page asked
+    for, `total` the number of items on every page."""
+    last = max(1, math.ceil(total / per_page))
+    envelope = {"items": items, "total": total, "page": page, "per_page": per_page}
     links = []
 
     def link(number: int, rel: str) -> None:

@@ -5,19 +5,17 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from .. import store
-from ..domain.dataset import Dataset
-from ..domain.model import Position
+from .. import database
+from ..store.read import Record
 from .args import Blueprint, IdList, QueryArgs, as_of_field
-from .dumping import HandWrittenSchema
 from .lookups import actor_or_404, actors_or_404, topics_or_404
-from .statements import StatementSchema, statement_json
+from .statements import StatementSchema
 
 blp = Blueprint("positions", __name__, url_prefix="/v1",
                 description="Positions of actors on topics as of a date.")
 
 
-class PositionSchema(HandWrittenSchema):
+class PositionSchema(ma.Schema):
     class Meta:
         ordered = True
 
@@ -33,20 +31,6 @@ class PositionSchema(HandWrittenSchema):
     side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
     statement = ma.fields.Nested(StatementSchema, allow_none=True, required=True, metadata={
         "description": "The statement the position rests on; null for no_position."})
-
-    @staticmethod
-    def dump_one(position: Position) -> dict:
-        """By hand (see dumping.py): the same keys in the same order."""
-        value, statement = position.stance_value, position.statement
-        return {
-            "actor": position.actor,
-            "topic": position.topic,
-            "stance": position.stance,
-            "label": position.label,
-            "level": value.level if value is not None else None,
-            "side": value.side if value is not None else None,
-            "statement": statement_json(statement) if statement is not None else None,
-        }
 
 
 class PositionsSchema(ma.Schema):
@@ -68,13 +52,9 @@ class ActorPositionsArgs(QueryArgs):
     topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
 
 
-def positions_grid(dataset: Dataset, actors, topics, as_of) -> dict:
-    return {
-        "as_of": as_of,
-        "positions": [
-            dataset.position(actor.id, topic.id, as_of) for actor in actors for topic in topics
-        ],
-    }
+def positions_grid(record: Record, actors, topics, as_of) -> dict:
+    return {"as_of": as_of,
+            "positions": list(record.positions(actors, topics, as_of).values())}
 
 
 @blp.route("/positions")
@@ -88,10 +68,10 @@ class Positions(MethodView):
         One entry per requested actor and topic (actor-major order). A cell with
         no statement stated on or before `as_of` is `no_position` with a null statement.
         """
-        dataset = store.snapshot()
-        actors = actors_or_404(dataset, args.get("actors"))
-        topics = topics_or_404(dataset, args.get("topics"))
-        return positions_grid(dataset, actors, topics, args["as_of"])
+        record = database.record()
+        actors = actors_or_404(record, args.get("actors"))
+        topics = topics_or_404(record, args.get("topics"))
+        return positions_grid(record, actors, topics, args["as_of"])
 
 
 @blp.route("/actors/<string:actor_id>/positions")
@@ -101,7 +81,7 @@ class ActorPositions(MethodView):
     @blp.response(200, PositionsSchema)
     def get(self, args, actor_id):
         """Positions of one actor as of a date"""
-        dataset = store.snapshot()
-        actor = actor_or_404(dataset, actor_id)
-        topics = topics_or_404(dataset, args.get("topics"))
-        return positions_grid(dataset, [actor], topics, args["as_of"])
+        record = database.record()
+        actor = actor_or_404(record, actor_id)
+        topics = topics_or_404(record, args.get("topics"))
+        return positions_grid(record, [actor], topics, args["as_of"])

@@ -1,6 +1,6 @@
 """An apispec plugin that documents what every GET does for caches: the
 If-None-Match parameter, the 304 answer and the ETag/Cache-Control headers.
-It documents service/api/http_cache.py, in one place rather than per view."""
+It documents service/api/caching.py, in one place rather than per view."""
 
 from __future__ import annotations
 
@@ -8,19 +8,16 @@ import copy
 
 from apispec import BasePlugin
 
-from .http_cache import NO_STORE_PATHS
+from .caching import NO_STORE_PATHS
 
 CACHE_HEADERS = {
-    "ETag": {"description": "Strong validator of this representation: it changes exactly when "
-                            "these bytes change. A compressed variant has its own "
-                            "(`\"<hash>:br\"`, `\"<hash>:gzip\"`).",
+    "ETag": {"description": "Validator of this representation, named by the data version: it "
+                            "changes whenever the record does. Send it back in If-None-Match.",
              "schema": {"type": "string"}},
     "Cache-Control": {"description": "Shared caches may keep the answer briefly, e.g. "
                                      "`public, max-age=60, stale-while-revalidate=300` "
                                      "(configurable).",
                       "schema": {"type": "string"}},
-    "Vary": {"description": "`Accept, Accept-Encoding`: the representation depends on both.",
-             "schema": {"type": "string"}},
 }
 
 

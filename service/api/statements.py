@@ -9,15 +9,12 @@ from flask import request, url_for
 from flask.views import MethodView
 from werkzeug.http import quote_etag
 
-from .. import store
-from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Source, Speaker, Statement
-from ..store import read
+from .. import database
+from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Statement
 from ..store import write as w
 from .actors import SpeakerInSchema, SpeakerSchema
 from .args import Blueprint, today
 from .auth import current_key, requires
-from .dumping import HandWrittenSchema, iso_date, iso_datetime
-from .http_cache import if_match_contains
 from .lookups import actor_or_404, topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
 from .problems import Problem
@@ -40,7 +37,7 @@ class SourceSchema(ma.Schema):
         "description": "Where in the source: paragraph, page, timestamp.", "example": "¶28"})
 
 
-class StatementSchema(HandWrittenSchema):
+class StatementSchema(ma.Schema):
     class Meta:
         ordered = True
 
@@ -63,45 +60,6 @@ class StatementSchema(HandWrittenSchema):
     status = ma.fields.String(required=True, metadata={"enum": ["current", "retracted"]})
     revision = ma.fields.Integer(required=True)
     recorded_at = ma.fields.AwareDateTime(required=True)
-
-    @staticmethod
-    def dump_one(statement: Statement) -> dict:
-        return statement_json(statement)
-
-
-def speaker_json(speaker: Speaker | None) -> dict | None:
-    """SpeakerSchema's dump."""
-    return {"name": speaker.name, "role": speaker.role} if speaker is not None else None
-
-
-def source_json(source: Source) -> dict:
-    """SourceSchema's dump."""
-    return {"publisher": source.publisher, "title": source.title, "byline": source.byline,
-            "url": source.url, "published_on": iso_date(source.published_on),
-            "location": source.location}
-
-
-def statement_json(statement: Statement) -> dict:
-    """StatementSchema's dump, by hand (see dumping.py): the same keys in the same order."""
-    recorded_at = statement.recorded_at
-    return {
-        "id": statement.id,
-        "actor": statement.actor,
-        "topic": statement.topic,
-        "stance": statement.stance,
-        "conditions": list(statement.conditions),
-        "summary": statement.summary,
-        "quote": statement.quote,
-        "quote_kind": statement.quote_kind,
-        "speaker": speaker_json(statement.speaker),
-        "stated_on": iso_date(statement.stated_on),
-        "date_precision": statement.date_precision,
-        "source": source_json(statement.source),
-        "status": statement.status,
-        "revision": statement.revision,
-        "recorded_at": iso_datetime(recorded_at) if recorded_at is not None else None,
-    }
-
 
 StatementPageSchema = page_schema(StatementSchema, "StatementPage")
 
@@ -144,7 +102,7 @@ def statement_etag(statement: Statement) -> str:
 
 
 def _matches_if_match(statement: Statement) -> bool:
-    return if_match_contains(statement_etag(statement))
+    return request.if_match.contains(statement_etag(statement))
 
 
 def _require_if_match() -> None:
@@ -264,12 +222,14 @@ class Statements(MethodView):
 
         Filtered by actor, topic and a range of `stated_on` dates; oldest first.
         """
-        dataset = store.snapshot()
-        actor = actor_or_404(dataset, args["actor"]).id if "actor" in args else None
-        topic = topic_or_404(dataset, args["topic"]).id if "topic" in args else None
-        statements = dataset.listing(args.get("from_"), args.get("to"), actor=actor, topic=topic,
-                                     include_retracted=args["include_retracted"])
-        return paginate(statements, args["page"], args["per_page"])
+        record = database.record()
+        actor = actor_or_404(record, args["actor"]).id if "actor" in args else None
+        topic = topic_or_404(record, args["topic"]).id if "topic" in args else None
+        page, per_page = args["page"], args["per_page"]
+        statements, total = record.listing(
+            args.get("from_"), args.get("to"), actor, topic, args["include_retracted"],
+            offset=(page - 1) * per_page, limit=per_page)
+        return paginate(statements, total, page, per_page)
 
     @requires(blp, "editor")
     @blp.doc(operationId="createStatement")
@@ -299,7 +259,7 @@ class StatementItem(MethodView):
 
         The current revision; a retracted statement stays readable with status `retracted`.
         """
-        statement = store.snapshot().statements.get(statement_id)
+        statement = database.record().statement(statement_id)
         if statement is None:
             raise Problem(404, "unknown-statement", f"No statement '{statement_id}'.")
         return statement, 200, {"ETag": quote_etag(statement_etag(statement))}
@@ -315,8 +275,7 @@ class StatementHistory(MethodView):
         Corrections and retractions never overwrite: each is a revision, with
         who recorded it (`recorded_by`) and when (`recorded_at`).
         """
-        with store.engine().connect() as conn:
-            revisions = read.statement_history(conn, statement_id)
+        revisions = database.record().history(statement_id)
         if not revisions:
             raise Problem(404, "unknown-statement", f"No statement '{statement_id}'.")
         return {"id": statement_id, "revisions": revisions}

@@ -6,12 +6,12 @@ import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
 
-from .. import store
+from .. import database
 from ..store import write as w
 from .args import Blueprint
 from .auth import current_key, requires
 from .lookups import topic_or_404
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
+from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
 from .writes import IdempotencyHeaders, outcome, write
 
 blp = Blueprint("topics", __name__, url_prefix="/v1/topics",
@@ -111,8 +111,8 @@ class Topics(MethodView):
 
         Each topic with its full ordered scale of stance values.
         """
-        topics = sorted(store.snapshot().topics.values(), key=lambda t: t.id)
-        return paginate(topics, args["page"], args["per_page"])
+        topics = list(database.record().topics.values())
+        return paginate(*page_of(topics, args["page"], args["per_page"]), args["page"], args["per_page"])
 
     @requires(blp, "admin")
     @blp.doc(operationId="createTopic")
@@ -133,7 +133,7 @@ class TopicItem(MethodView):
     @blp.response(200, TopicSchema)
     def get(self, topic_id):
         """Get one topic with its scale"""
-        return topic_or_404(store.snapshot(), topic_id)
+        return topic_or_404(database.record(), topic_id)
 
     @requires(blp, "admin")
     @blp.doc(operationId="updateTopic")

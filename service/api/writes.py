@@ -19,7 +19,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import Response, current_app, request
 
-from .. import store
+from .. import database
 from ..store import idempotency
 from ..store import write as w
 from .auth import current_key
@@ -89,7 +89,7 @@ def write(perform: Callable[[sa.Connection], idempotency.Outcome]) -> Response:
     key = _idempotency_key()
     api_key = current_key()
     try:
-        result = idempotency.run(store.engine(), api_key.id, key, _request_hash(), perform)
+        result = idempotency.run(database.engine(), api_key.id, key, _request_hash(), perform)
     except idempotency.KeyReused as exc:
         raise Problem(422, "idempotency-key-reused",
                       "This Idempotency-Key was already used with a different request; "

@@ -32,10 +32,10 @@ scale; `direction` names its sign in the topic's own words.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from .dataset import Dataset
 from .model import NO_POSITION, UNCLEAR, Actor, Position, Statement, Topic
 
 CHANGE = "change"
@@ -72,9 +72,30 @@ class TopicDiff:
     summary: str
 
 
-def take_snapshot(dataset: Dataset, actor: Actor, as_of: dt.date,
-                  topics: Iterable[Topic]) -> Snapshot:
-    return Snapshot(actor, as_of, {t.id: dataset.position(actor.id, t.id, as_of) for t in topics})
+class PositionSource(Protocol):
+    """Where positions come from: the store's Record answers from the database;
+    the domain's tests answer from a list of statements."""
+
+    def positions(self, actors: Sequence[Actor], topics: Sequence[Topic],
+                  as_of: dt.date) -> Mapping[tuple[str, str], Position]:
+        """Each (actor id, topic id): the latest current statement stated on or
+        before `as_of` (later recorded_at, then id, breaking ties), or no_position."""
+
+    def trail(self, actor_id: str, topic_id: str, after: dt.date | None,
+              until: dt.date) -> Sequence[Statement]:
+        """Current statements stated in (after, until], in that same order."""
+
+
+def take_snapshots(source: PositionSource, actors: Sequence[Actor], as_of: dt.date,
+                   topics: Sequence[Topic]) -> list[Snapshot]:
+    positions = source.positions(actors, topics, as_of)
+    return [Snapshot(actor, as_of, {t.id: positions[actor.id, t.id] for t in topics})
+            for actor in actors]
+
+
+def take_snapshot(source: PositionSource, actor: Actor, as_of: dt.date,
+                  topics: Sequence[Topic]) -> Snapshot:
+    return take_snapshots(source, [actor], as_of, topics)[0]
 
 
 def position_of(statement: Statement, topic: Topic, as_of: dt.date | None = None) -> Position:

@@ -8,12 +8,11 @@ change nothing (`unchanged`) are left out: they are not changes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .dataset import Dataset
-from .diff import Snapshot, TopicDiff, diff, position_of
-from .model import Actor, Statement, Topic
+from .diff import PositionSource, Snapshot, TopicDiff, diff, position_of
+from .model import NO_POSITION, Actor, Position, Statement, Topic
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -25,19 +24,22 @@ class TimelineEvent:
     change: TopicDiff
 
 
-def timeline(dataset: Dataset, topic: Topic, actors: Iterable[Actor],
+def timeline(source: PositionSource, topic: Topic, actors: Sequence[Actor],
              start: dt.date | None, end: dt.date) -> list[TimelineEvent]:
     """Changes on `topic` by statements stated in (start, end], oldest first;
     with no `start`, from the beginning of the record."""
     events: list[TimelineEvent] = []
+    held = source.positions(actors, [topic], start) if start else {}
     for actor in actors:
-        first = dataset.trail(actor.id, topic.id, dt.date.min, end)
-        if not first:
+        trail = source.trail(actor.id, topic.id, start, end)
+        if not trail:
             continue
-        since = start or first[0].stated_on - ONE_DAY
-        before = dataset.position(actor.id, topic.id, since)
-        before_date = since
-        for statement in dataset.trail(actor.id, topic.id, since, end):
+        if start:
+            before_date, before = start, held[actor.id, topic.id]
+        else:
+            before_date = trail[0].stated_on - ONE_DAY
+            before = Position(actor.id, topic.id, before_date, NO_POSITION)
+        for statement in trail:
             after = position_of(statement, topic)
             (change,) = diff(Snapshot(actor, before_date, {topic.id: before}),
                              Snapshot(actor, statement.stated_on, {topic.id: after}), [topic])

@@ -1,5 +1,4 @@
-"""Persistence: SQLAlchemy tables, Alembic migrations, dataset import, read snapshot."""
+"""Persistence: tables, migrations, reads by index, writes, dataset import and export.
 
-from .db import init_app, engine, prepare_database, current_version, snapshot
-
-__all__ = ["init_app", "engine", "prepare_database", "current_version", "snapshot"]
+Imports no Flask: service/database.py connects it to the app.
+"""

@@ -4,8 +4,6 @@ dataset files (import/export) and nothing else."""
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from collections.abc import Iterator
 from typing import Any
 
 from ..domain.model import Actor, Source, Speaker, StanceValue, Statement, Topic
@@ -150,98 +148,20 @@ def statement_to(statement: Statement) -> dict:
     }
 
 
+# statement table columns whose names differ from the Statement's fields.
+_COLUMN_FIELDS = {"statement_id": "id", "actor_id": "actor", "topic_id": "topic"}
+
+
 def statement_row(statement: Statement) -> dict:
-    """The statement_revisions row for one revision."""
-    return {
-        "statement_id": statement.id,
-        "revision": statement.revision,
-        "actor_id": statement.actor,
-        "topic_id": statement.topic,
-        "stance": statement.stance,
-        "conditions": list(statement.conditions),
-        "summary": statement.summary,
-        "quote": statement.quote,
-        "quote_kind": statement.quote_kind,
-        "speaker": speaker_to(statement.speaker),
-        "stated_on": statement.stated_on,
-        "date_precision": statement.date_precision,
-        "source": source_to(statement.source),
-        "status": statement.status,
-        "recorded_at": statement.recorded_at,
-        "recorded_by": statement.recorded_by or "unknown",
-        "note": statement.note,
-    }
-
-
-# statement_revisions columns, in the order statements_from_rows unpacks them.
-_ROW_FIELDS = ("statement_id", "revision", "actor_id", "topic_id", "stance", "conditions",
-               "summary", "quote", "quote_kind", "speaker", "stated_on", "date_precision",
-               "source", "status", "recorded_at", "recorded_by", "note")
-
-
-def statements_from_rows(rows: Any) -> Iterator[Statement]:
-    """statement_revisions rows (a SQLAlchemy result) as Statements, one at a
-    time: built for the 100k-row snapshot, columns are picked by position once
-    and the snapshot's table keeps each repeated value once (domain/statement_table.py)."""
-    keys = list(rows.keys())
-    pick = operator.itemgetter(*(keys.index(name) for name in _ROW_FIELDS))
-    speakers: dict = {}
-    utc = dt.timezone.utc
-    for row in rows:
-        (statement_id, revision, actor, topic, stance, conditions, summary, quote, quote_kind,
-         speaker, stated_on, precision, source, status, recorded_at, recorded_by, note) = pick(row)
-        if recorded_at is not None and recorded_at.tzinfo is None:
-            # SQLite hands back naive datetimes; everything is stored in UTC.
-            recorded_at = recorded_at.replace(tzinfo=utc)
-        if speaker:
-            speaker_key = (speaker["name"], speaker.get("role"))
-            shared_speaker = speakers.get(speaker_key)
-            if shared_speaker is None:
-                shared_speaker = speakers[speaker_key] = Speaker(*speaker_key)
-        else:
-            shared_speaker = None
-        yield Statement(
-            id=statement_id,
-            actor=actor,
-            topic=topic,
-            stance=stance,
-            summary=summary,
-            quote=quote,
-            quote_kind=quote_kind,
-            stated_on=stated_on,
-            date_precision=precision,
-            source=source_from(source),
-            speaker=shared_speaker,
-            conditions=tuple(conditions) if conditions else (),
-            status=status,
-            revision=revision,
-            recorded_at=recorded_at,
-            recorded_by=recorded_by,
-            note=note,
-        )
+    """The row of one revision, for statement_revisions and current_statements."""
+    data = statement_to(statement)
+    for column, name in _COLUMN_FIELDS.items():
+        data[column] = data.pop(name)
+    # The Date and DateTime columns take Python objects, not ISO text.
+    return {**data, "stated_on": statement.stated_on, "recorded_at": statement.recorded_at,
+            "recorded_by": statement.recorded_by or "unknown"}
 
 
 def statement_from_row(row: Any) -> Statement:
-    recorded_at = row.recorded_at
-    if recorded_at is not None and recorded_at.tzinfo is None:
-        # SQLite hands back naive datetimes; everything is stored in UTC.
-        recorded_at = recorded_at.replace(tzinfo=dt.timezone.utc)
-    return Statement(
-        id=row.statement_id,
-        actor=row.actor_id,
-        topic=row.topic_id,
-        stance=row.stance,
-        summary=row.summary,
-        quote=row.quote,
-        quote_kind=row.quote_kind,
-        stated_on=row.stated_on,
-        date_precision=row.date_precision,
-        source=source_from(row.source),
-        speaker=speaker_from(row.speaker),
-        conditions=tuple(row.conditions or ()),
-        status=row.status,
-        revision=row.revision,
-        recorded_at=recorded_at,
-        recorded_by=row.recorded_by,
-        note=row.note,
-    )
+    """A statement table row as a Statement: the one row decoder."""
+    return statement_from({_COLUMN_FIELDS.get(k, k): v for k, v in row._mapping.items()})

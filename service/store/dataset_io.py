@@ -7,6 +7,7 @@ one transaction: all or nothing. Importing the same file twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +27,8 @@ from ..domain.model import (
 )
 from ..domain.validation import DomainError, check_scale, check_stance
 from . import codec, tables
+from .read import Record
+from .write import append_revisions, log_change
 
 FORMAT = "standpoint-dataset/1"
 
@@ -103,59 +106,51 @@ def parse_dataset(data: Any) -> tuple[list[Actor], list[Topic], list[Statement]]
     return actors, topics, statements
 
 
-def log_change(conn: sa.Connection, entity: str, entity_id: str, action: str, by: str,
-         at: dt.datetime, revision: int | None = None) -> None:
-    conn.execute(
-        tables.changes.insert().values(
-            at=at, entity=entity, entity_id=entity_id, action=action, revision=revision,
-            recorded_by=by,
-        )
-    )
-
-
 def _same_content(a: Statement, b: Statement) -> bool:
     # Bookkeeping (revision, recording time and author) does not make a new revision.
     neutral = {"revision": 1, "recorded_at": None, "recorded_by": None}
     return replace(a, **neutral) == replace(b, **neutral)
 
 
+def _upsert(conn: sa.Connection, table: sa.Table, entity: str, items: list, stored: dict,
+            to_row: Callable[[Any], dict], by: str, now: dt.datetime) -> int:
+    """Insert the new actors (or topics), update the changed ones, log each;
+    how many were written."""
+    written = 0
+    for item in items:
+        row = {**to_row(item), "updated_at": now}
+        if item.id not in stored:
+            conn.execute(table.insert().values(**row))
+            log_change(conn, entity, item.id, "created", by, now)
+        elif stored[item.id] != item:
+            conn.execute(table.update().where(table.c.id == item.id).values(**row))
+            log_change(conn, entity, item.id, "updated", by, now)
+        else:
+            continue
+        written += 1
+    return written
+
+
 def import_dataset(conn: sa.Connection, data: Any, recorded_by: str) -> dict[str, int]:
     """Validate, then upsert actors and topics and append statement revisions
     for whatever differs from what is stored. Returns counts of what changed."""
-    from .read import load_dataset
-
     actors, topics, statements = parse_dataset(data)
     now = dt.datetime.now(dt.timezone.utc)
-    stored = load_dataset(conn)
-    counts = {"actors": 0, "topics": 0, "statements": 0}
-    for actor in actors:
-        row = {**codec.actor_to(actor), "updated_at": now}
-        if actor.id not in stored.actors:
-            conn.execute(tables.actors.insert().values(**row))
-            log_change(conn, "actor", actor.id, "created", recorded_by, now)
-        elif stored.actors[actor.id] != actor:
-            conn.execute(tables.actors.update().where(tables.actors.c.id == actor.id).values(**row))
-            log_change(conn, "actor", actor.id, "updated", recorded_by, now)
-        else:
-            continue
-        counts["actors"] += 1
-    for topic in topics:
-        row = {**codec.topic_to(topic), "updated_at": now}
-        if topic.id not in stored.topics:
-            conn.execute(tables.topics.insert().values(**row))
-            log_change(conn, "topic", topic.id, "created", recorded_by, now)
-        elif stored.topics[topic.id] != topic:
-            conn.execute(tables.topics.update().where(tables.topics.c.id == topic.id).values(**row))
-            log_change(conn, "topic", topic.id, "updated", recorded_by, now)
-        else:
-            continue
-        counts["topics"] += 1
+    stored = Record(conn)
+    stored_statements = stored.statements([s.id for s in statements])
+    counts = {
+        "actors": _upsert(conn, tables.actors, "actor", actors, stored.actors, codec.actor_to,
+                          recorded_by, now),
+        "topics": _upsert(conn, tables.topics, "topic", topics, stored.topics, codec.topic_to,
+                          recorded_by, now),
+        "statements": 0,
+    }
     # Statement rows and their change log go in two executemany batches
     # (same rows, same order, so the same seq numbers): a 100k-statement
     # import takes seconds rather than minutes.
     revision_rows, change_rows = [], []
     for statement in statements:
-        current = stored.statements.get(statement.id)
+        current = stored_statements.get(statement.id)
         if current is not None and _same_content(current, statement):
             continue
         revision = replace(
@@ -172,19 +167,17 @@ def import_dataset(conn: sa.Connection, data: Any, recorded_by: str) -> dict[str
                             "recorded_by": recorded_by})
         counts["statements"] += 1
     if revision_rows:
-        conn.execute(tables.statement_revisions.insert(), revision_rows)
+        append_revisions(conn, revision_rows)
         conn.execute(tables.changes.insert(), change_rows)
     return counts
 
 
 def export_dataset(conn: sa.Connection) -> dict:
-    from .read import load_dataset
-
-    dataset = load_dataset(conn)
+    record = Record(conn)
     return {
         "format": FORMAT,
-        "version": dataset.version,
-        "actors": [codec.actor_to(a) for a in dataset.actors.values()],
-        "topics": [codec.topic_to(t) for t in dataset.topics.values()],
-        "statements": [codec.statement_to(s) for s in dataset.statements.values()],
+        "version": record.version,
+        "actors": [codec.actor_to(a) for a in record.actors.values()],
+        "topics": [codec.topic_to(t) for t in record.topics.values()],
+        "statements": [codec.statement_to(s) for s in record.statements().values()],
     }

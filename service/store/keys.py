@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from . import tables
-from .db import write_transaction
+from .engine import write_transaction
 
 SCOPES = ("editor", "admin")
 PREFIX = "sp_"

@@ -1,103 +1,183 @@
-"""Queries that build the read snapshot and a statement's history."""
+"""Reads of the record, each answered through an index.
+
+A `Record` is the record as one read transaction sees it. A position as of a
+date is one index seek; a grid of positions is one query of one seek per
+cell; trails and listings read only the rows they return (and count).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from functools import cached_property
+
 import sqlalchemy as sa
 
-from ..domain.dataset import Dataset
-from ..domain.model import Statement
+from ..domain.model import NO_POSITION, Actor, Position, Statement, Topic
 from . import codec, tables
 
-
-def load_dataset(conn: sa.Connection) -> Dataset:
-    """Everything, as of one data version, in one repeatable read."""
-    from .db import current_version  # local: db imports this module
-
-    version = current_version(conn)
-    actors = [
-        codec.actor_from(dict(row._mapping))
-        for row in conn.execute(sa.select(tables.actors).order_by(tables.actors.c.id))
-    ]
-    topics = [
-        codec.topic_from(dict(row._mapping))
-        for row in conn.execute(sa.select(tables.topics).order_by(tables.topics.c.id))
-    ]
-    revisions = tables.statement_revisions
-    latest = (
-        sa.select(revisions.c.statement_id, sa.func.max(revisions.c.revision).label("revision"))
-        .group_by(revisions.c.statement_id)
-        .subquery()
-    )
-    current = sa.select(revisions).join(
-        latest,
-        sa.and_(
-            revisions.c.statement_id == latest.c.statement_id,
-            revisions.c.revision == latest.c.revision,
-        ),
-    )
-    # yield_per streams the rows (a server-side cursor on PostgreSQL) instead
-    # of holding every row and every Statement at once.
-    rows = conn.execute(current, execution_options={"yield_per": 2000})
-    # Each Statement goes into the snapshot's table as it is read and is gone.
-    return Dataset(actors, topics, codec.statements_from_rows(rows), version=version)
+CURRENT = tables.current_statements
+# The order positions are resolved in: later stated_on wins, then the later
+# recording, then the id, so the order is total and repeatable.
+CHRONOLOGICAL = (CURRENT.c.stated_on, CURRENT.c.recorded_at, CURRENT.c.statement_id)
 
 
-# More statement changes than this since the snapshot: load everything again.
-REFRESH_LIMIT = 2000
+def data_version(conn: sa.Connection) -> int:
+    """The sequence number of the last write: it names every representation."""
+    return conn.execute(
+        sa.select(sa.func.coalesce(sa.func.max(tables.changes.c.seq), 0))).scalar_one()
 
 
-def last_change(conn: sa.Connection, version: int) -> tuple | None:
-    """What identifies the change numbered `version`: if it is gone or
-    different, the log was rewritten (a restore) and only a full load is right."""
-    changes = tables.changes
-    row = conn.execute(
-        sa.select(changes.c.at, changes.c.entity, changes.c.entity_id).where(changes.c.seq == version)
-    ).first()
-    return tuple(row) if row else None
+def _newest_first(columns=CHRONOLOGICAL):
+    return [c.desc() for c in columns]
 
 
-def refresh_dataset(conn: sa.Connection, old: Dataset, marker: tuple | None) -> Dataset | None:
-    """`old` brought up to date by reading only the statements the change
-    log names since `old.version`; untouched statements are copied as they
-    are stored, not read again. None when only a full load will do: actors or
-    topics changed, too many statements changed, the log is not the one `old`
-    came from, or the rows superseded since the last full load are too many."""
-    changes = tables.changes
-    rows = conn.execute(
-        sa.select(changes.c.seq, changes.c.at, changes.c.entity, changes.c.entity_id)
-        .where(changes.c.seq >= old.version)
-        .order_by(changes.c.seq)
-        .limit(REFRESH_LIMIT + 2)
-    ).all()
-    if not rows or rows[0].seq != old.version or tuple(rows[0])[1:] != marker:
-        return None
-    news = rows[1:]
-    if not news or len(news) > REFRESH_LIMIT or any(r.entity != "statement" for r in news):
-        return None
-    revisions = tables.statement_revisions
-    ids = sorted({r.entity_id for r in news})
-    latest = (
-        sa.select(revisions.c.statement_id, sa.func.max(revisions.c.revision).label("revision"))
-        .where(revisions.c.statement_id.in_(ids))
-        .group_by(revisions.c.statement_id)
-        .subquery()
-    )
-    current = sa.select(revisions).join(
-        latest,
-        sa.and_(revisions.c.statement_id == latest.c.statement_id,
-                revisions.c.revision == latest.c.revision),
-    )
-    # Labelled with the last change read: if later writes' rows were read
-    # too, the data is newer than its label, never older, and the next
-    # request simply refreshes again.
-    return old.refreshed(codec.statements_from_rows(conn.execute(current)), version=news[-1].seq)
+class Record:
+    """Actors, topics and statements as one read transaction sees them."""
 
+    def __init__(self, conn: sa.Connection):
+        self.conn = conn
 
-def statement_history(conn: sa.Connection, statement_id: str) -> list[Statement]:
-    revisions = tables.statement_revisions
-    rows = conn.execute(
-        sa.select(revisions)
-        .where(revisions.c.statement_id == statement_id)
-        .order_by(revisions.c.revision)
-    )
-    return [codec.statement_from_row(row) for row in rows]
+    @cached_property
+    def version(self) -> int:
+        return data_version(self.conn)
+
+    # -- actors and topics: a few dozen rows, read once per request ----------
+
+    @cached_property
+    def actors(self) -> dict[str, Actor]:
+        rows = self.conn.execute(sa.select(tables.actors).order_by(tables.actors.c.id))
+        return {row.id: codec.actor_from(row._asdict()) for row in rows}
+
+    @cached_property
+    def topics(self) -> dict[str, Topic]:
+        rows = self.conn.execute(sa.select(tables.topics).order_by(tables.topics.c.id))
+        return {row.id: codec.topic_from(row._asdict()) for row in rows}
+
+    @cached_property
+    def _aliases(self) -> dict[str, str]:
+        aliases = {}
+        for actor in self.actors.values():
+            for alias in actor.aliases:
+                aliases.setdefault(alias.lower(), actor.id)
+        return {**aliases, **{actor_id: actor_id for actor_id in self.actors}}
+
+    def resolve_actor(self, actor_id: str) -> Actor | None:
+        canonical = self._aliases.get(actor_id.lower())
+        return self.actors.get(canonical) if canonical else None
+
+    # -- positions -------------------------------------------------------------
+
+    def positions(self, actors: Sequence[Actor], topics: Sequence[Topic],
+                  as_of: dt.date) -> dict[tuple[str, str], Position]:
+        """Every (actor, topic) position as of `as_of`: the latest current
+        statement stated on or before it, else `no_position`. One query, one
+        index seek per cell."""
+        latest = CURRENT.alias("latest")
+        a, t = tables.actors.alias("a"), tables.topics.alias("t")
+        seek = (sa.select(latest.c.statement_id)
+                .where(latest.c.actor_id == a.c.id, latest.c.topic_id == t.c.id,
+                       latest.c.status == "current", latest.c.stated_on <= as_of)
+                .order_by(*_newest_first((latest.c.stated_on, latest.c.recorded_at,
+                                          latest.c.statement_id)))
+                .limit(1).correlate(a, t).scalar_subquery())
+        query = (sa.select(CURRENT)
+                 .select_from(a.join(t, sa.true()).join(CURRENT, CURRENT.c.statement_id == seek))
+                 .where(a.c.id.in_([actor.id for actor in actors]),
+                        t.c.id.in_([topic.id for topic in topics])))
+        found = {(s.actor, s.topic): s for s in map(codec.statement_from_row, self.conn.execute(query))}
+        result = {}
+        for actor in actors:
+            for topic in topics:
+                statement = found.get((actor.id, topic.id))
+                result[actor.id, topic.id] = (
+                    Position(actor.id, topic.id, as_of, NO_POSITION) if statement is None else
+                    Position(actor.id, topic.id, as_of, statement.stance, statement,
+                             topic.stance(statement.stance)))
+        return result
+
+    def _trail_query(self, actor_id: str, topic_id: str, after: dt.date | None, until: dt.date):
+        where = [CURRENT.c.actor_id == actor_id, CURRENT.c.topic_id == topic_id,
+                 CURRENT.c.status == "current", CURRENT.c.stated_on <= until]
+        if after is not None:
+            where.append(CURRENT.c.stated_on > after)
+        return sa.select(CURRENT).where(*where)
+
+    def trail(self, actor_id: str, topic_id: str, after: dt.date | None, until: dt.date,
+              last: int | None = None) -> list[Statement]:
+        """Statements that count for positions, stated in (after, until],
+        oldest first; only the `last` most recent when given."""
+        query = self._trail_query(actor_id, topic_id, after, until)
+        if last is None:
+            rows = self.conn.execute(query.order_by(*CHRONOLOGICAL))
+            return [codec.statement_from_row(row) for row in rows]
+        rows = self.conn.execute(query.order_by(*_newest_first()).limit(last))
+        return [codec.statement_from_row(row) for row in rows][::-1]
+
+    def trail_count(self, actor_id: str, topic_id: str, after: dt.date | None,
+                    until: dt.date) -> int:
+        query = self._trail_query(actor_id, topic_id, after, until).with_only_columns(
+            sa.func.count())
+        return self.conn.execute(query).scalar_one()
+
+    # -- statements --------------------------------------------------------------
+
+    def statement(self, statement_id: str) -> Statement | None:
+        row = self.conn.execute(
+            sa.select(CURRENT).where(CURRENT.c.statement_id == statement_id)).first()
+        return codec.statement_from_row(row) if row else None
+
+    def statements(self, ids: Sequence[str] | None = None) -> dict[str, Statement]:
+        """Current statements by id, oldest first: every one, or those of `ids`
+        (for imports and exports, not for answers)."""
+        if ids is None:
+            rows = self.conn.execute(sa.select(CURRENT).order_by(*CHRONOLOGICAL))
+            return {row.statement_id: codec.statement_from_row(row) for row in rows}
+        found: dict[str, Statement] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), 500):  # within every database's bound-parameter limit
+            rows = self.conn.execute(sa.select(CURRENT).where(
+                CURRENT.c.statement_id.in_(ids[start:start + 500])))
+            found.update((row.statement_id, codec.statement_from_row(row)) for row in rows)
+        return found
+
+    def history(self, statement_id: str) -> list[Statement]:
+        revisions = tables.statement_revisions
+        rows = self.conn.execute(sa.select(revisions)
+                                 .where(revisions.c.statement_id == statement_id)
+                                 .order_by(revisions.c.revision))
+        return [codec.statement_from_row(row) for row in rows]
+
+    def _listing_filter(self, start, end, actor_id, topic_id, include_retracted) -> list:
+        where = []
+        if start is not None:
+            where.append(CURRENT.c.stated_on >= start)
+        if end is not None:
+            where.append(CURRENT.c.stated_on <= end)
+        if actor_id is not None:
+            where.append(CURRENT.c.actor_id == actor_id)
+        if topic_id is not None:
+            where.append(CURRENT.c.topic_id == topic_id)
+        if not include_retracted:
+            where.append(CURRENT.c.status == "current")
+        return where
+
+    def listing(self, start: dt.date | None, end: dt.date | None, actor_id: str | None,
+                topic_id: str | None, include_retracted: bool, offset: int,
+                limit: int) -> tuple[list[Statement], int]:
+        """One page of statements stated within [start, end], oldest first, and the total."""
+        where = self._listing_filter(start, end, actor_id, topic_id, include_retracted)
+        total = self.conn.execute(
+            sa.select(sa.func.count()).select_from(CURRENT).where(*where)).scalar_one()
+        rows = self.conn.execute(sa.select(CURRENT).where(*where).order_by(*CHRONOLOGICAL)
+                                 .offset(offset).limit(limit))
+        return [codec.statement_from_row(row) for row in rows], total
+
+    # -- the change log ------------------------------------------------------------
+
+    def changes_since(self, since: int, limit: int) -> list:
+        """Every write after `since`, in commit order (writers commit one at a time)."""
+        changes = tables.changes
+        return self.conn.execute(
+            sa.select(changes).where(changes.c.seq > since).order_by(changes.c.seq).limit(limit)
+        ).all()

@@ -1,6 +1,7 @@
 """The tables. Statements are append-only: every correction or retraction is a
-new row in statement_revisions, and every write appends to `changes`, whose
-highest sequence number is the data version that read caches and ETags key on."""
+new row in statement_revisions (and replaces the statement's row in
+current_statements); every write appends to `changes`, whose highest sequence
+number is the data version that ETags are made from."""
 
 from __future__ import annotations
 
@@ -38,27 +39,53 @@ topics = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+def _statement_columns() -> list[sa.Column]:
+    """One revision of a statement: the columns both statement tables hold."""
+    return [
+        sa.Column("actor_id", sa.String(64), sa.ForeignKey("actors.id"), nullable=False),
+        sa.Column("topic_id", sa.String(64), sa.ForeignKey("topics.id"), nullable=False),
+        sa.Column("stance", sa.String(64), nullable=False),
+        sa.Column("conditions", sa.JSON, nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("quote", sa.Text, nullable=False),
+        sa.Column("quote_kind", sa.String(16), nullable=False),
+        sa.Column("speaker", sa.JSON),
+        sa.Column("stated_on", sa.Date, nullable=False),
+        sa.Column("date_precision", sa.String(16), nullable=False),
+        sa.Column("source", sa.JSON, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(200), nullable=False),
+        sa.Column("note", sa.Text),
+    ]
+
+
+# Every revision ever recorded: the history.
 statement_revisions = sa.Table(
     "statement_revisions",
     metadata,
     sa.Column("statement_id", sa.String(128), primary_key=True),
     sa.Column("revision", sa.Integer, primary_key=True),
-    sa.Column("actor_id", sa.String(64), sa.ForeignKey("actors.id"), nullable=False),
-    sa.Column("topic_id", sa.String(64), sa.ForeignKey("topics.id"), nullable=False),
-    sa.Column("stance", sa.String(64), nullable=False),
-    sa.Column("conditions", sa.JSON, nullable=False),
-    sa.Column("summary", sa.Text, nullable=False),
-    sa.Column("quote", sa.Text, nullable=False),
-    sa.Column("quote_kind", sa.String(16), nullable=False),
-    sa.Column("speaker", sa.JSON),
-    sa.Column("stated_on", sa.Date, nullable=False),
-    sa.Column("date_precision", sa.String(16), nullable=False),
-    sa.Column("source", sa.JSON, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("recorded_by", sa.String(200), nullable=False),
-    sa.Column("note", sa.Text),
-    sa.Index("ix_revisions_actor_topic_stated", "actor_id", "topic_id", "stated_on"),
+    *_statement_columns(),
+)
+
+# The latest revision of each statement, kept in step with statement_revisions
+# by the write that appends to it. Reads ask this table, through the indexes
+# below, in the order positions are resolved: later stated_on wins, then later
+# recorded_at, then the id.
+current_statements = sa.Table(
+    "current_statements",
+    metadata,
+    sa.Column("statement_id", sa.String(128), primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    *_statement_columns(),
+    # A position as of a date: one seek, backwards from (actor, topic, current, as_of).
+    sa.Index("ix_current_position", "actor_id", "topic_id", "status", "stated_on",
+             "recorded_at", "statement_id"),
+    # Listings: the whole record, one actor's or one topic's, in date order.
+    sa.Index("ix_current_chronology", "stated_on", "recorded_at", "statement_id"),
+    sa.Index("ix_current_actor", "actor_id", "stated_on", "recorded_at", "statement_id"),
+    sa.Index("ix_current_topic", "topic_id", "stated_on", "recorded_at", "statement_id"),
 )
 
 changes = sa.Table(

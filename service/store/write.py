@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from ..domain.model import Actor, Statement, Topic
 from ..domain.validation import DomainError, check_scale, check_stance
 from . import codec, tables
-from .dataset_io import log_change
 
 
 class WriteRefused(Exception):
@@ -85,9 +84,27 @@ def _checked(conn: sa.Connection, statement: Statement) -> Statement:
     return replace(statement, actor=actor)
 
 
+def log_change(conn: sa.Connection, entity: str, entity_id: str, action: str, by: str,
+               at: dt.datetime, revision: int | None = None) -> None:
+    """Every write appends to the change log in its own transaction."""
+    conn.execute(tables.changes.insert().values(
+        at=at, entity=entity, entity_id=entity_id, action=action, revision=revision,
+        recorded_by=by))
+
+
+def append_revisions(conn: sa.Connection, rows: list[dict]) -> None:
+    """Append statement revisions to the history and make each the current one."""
+    conn.execute(tables.statement_revisions.insert(), rows)
+    current = tables.current_statements
+    ids = [row["statement_id"] for row in rows]
+    for start in range(0, len(ids), 500):  # within every database's bound-parameter limit
+        conn.execute(current.delete().where(current.c.statement_id.in_(ids[start:start + 500])))
+    conn.execute(current.insert(), rows)
+
+
 def _insert_revision(conn: sa.Connection, statement: Statement, action: str) -> Statement:
     try:
-        conn.execute(tables.statement_revisions.insert().values(**codec.statement_row(statement)))
+        append_revisions(conn, [codec.statement_row(statement)])
     except sa.exc.IntegrityError as exc:
         # (statement_id, revision) is the primary key: a concurrent writer
         # already stored this revision number.
@@ -127,11 +144,8 @@ def create_statement(conn: sa.Connection, data: dict, by: str) -> Statement:
 
 
 def current_statement(conn: sa.Connection, statement_id: str) -> Statement:
-    revisions = tables.statement_revisions
-    row = conn.execute(
-        sa.select(revisions).where(revisions.c.statement_id == statement_id)
-        .order_by(revisions.c.revision.desc()).limit(1)
-    ).first()
+    current = tables.current_statements
+    row = conn.execute(sa.select(current).where(current.c.statement_id == statement_id)).first()
     if row is None:
         raise NotFound(f"No statement '{statement_id}'.")
     return codec.statement_from_row(row)

@@ -17,7 +17,7 @@ import marshmallow as ma
 from flask import Response, current_app, render_template, request, url_for
 from flask.views import MethodView
 
-from .. import store
+from .. import database
 from ..api.args import Blueprint, IdList, QueryArgs, as_of_field, today
 from ..api.lookups import actor_or_404, actors_or_404, topics_or_404
 from ..api.positions import PositionsArgs
@@ -99,15 +99,15 @@ class MatrixPage(MethodView):
         the quote, speaker, date and source; a legend of each scale.
         Frame it in an iframe; it posts its height to the parent page.
         """
-        dataset = store.snapshot()
-        actors = actors_or_404(dataset, args.get("actors"))
-        topics = topics_or_404(dataset, args.get("topics"))
+        record = database.record()
+        actors = actors_or_404(record, args.get("actors"))
+        topics = topics_or_404(record, args.get("topics"))
         as_of = args["as_of"]
         return render_embed(
             "matrix", "embed_matrix.html", f"Where the parties stand on {long_date(as_of)}",
             url_for("positions.Positions", as_of=as_of.isoformat(), actors=_ids(actors),
                     topics=_ids(topics)),
-            rows=page_data.matrix(dataset, actors, topics, as_of), topics=topics, as_of=as_of)
+            rows=page_data.matrix(record, actors, topics, as_of), topics=topics, as_of=as_of)
 
 
 @blp.route("/compare")
@@ -122,16 +122,16 @@ class ComparePage(MethodView):
         For each topic, the actors' positions side by side; pairs on opposite
         sides of the scale (fault lines) are named and marked.
         """
-        dataset = store.snapshot()
-        actors = actors_or_404(dataset, args["actors"])
-        topics = topics_or_404(dataset, args.get("topics"))
+        record = database.record()
+        actors = actors_or_404(record, args["actors"])
+        topics = topics_or_404(record, args.get("topics"))
         as_of = args["as_of"]
         names = ", ".join(a.name for a in actors[:-1]) + f" and {actors[-1].name}"
         return render_embed(
             "compare", "embed_compare.html", f"{names} on {long_date(as_of)}",
             url_for("comparisons.Compare", as_of=as_of.isoformat(), actors=_ids(actors),
                     topics=_ids(topics)),
-            comparisons=page_data.compare(dataset, actors, topics, as_of), topics=topics,
+            comparisons=page_data.compare(record, actors, topics, as_of), topics=topics,
             as_of=as_of)
 
 
@@ -148,9 +148,9 @@ class TimelinePage(MethodView):
         `to`, in order, with the diff engine's verdict (first stated, shifted along the
         scale or in its conditions, reversed) in plain words.
         """
-        dataset = store.snapshot()
-        actor = actor_or_404(dataset, actor_id)
-        topics = topics_or_404(dataset, args.get("topics"))
+        record = database.record()
+        actor = actor_or_404(record, actor_id)
+        topics = topics_or_404(record, args.get("topics"))
         start: dt.date | None = args.get("from_")
         end: dt.date = args["to"]
         data_args = {"actor": actor.id, "to": end.isoformat()}
@@ -161,7 +161,7 @@ class TimelinePage(MethodView):
             f"How {actor.name}'s positions moved"
             + (f", {long_date(start)} to {long_date(end)}" if start else f", up to {long_date(end)}"),
             url_for("statements.Statements", **data_args),
-            timelines=page_data.timeline(dataset, actor, topics, start, end), topics=topics,
+            timelines=page_data.timeline(record, actor, topics, start, end), topics=topics,
             start=start, end=end, actor=actor)
 
 

@@ -14,7 +14,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
-from .. import store
+from .. import database
 from ..api.args import Blueprint, QueryArgs
 from ..api.lookups import actor_or_404
 from ..api.problems import Problem
@@ -71,7 +71,7 @@ def _embed_page(url: str) -> EmbedPage:
     if page is None or page.args().validate(dict(parse_qsl(parts.query, keep_blank_values=True))):
         raise _not_ours(url)
     if "actor_id" in view_args:
-        actor_or_404(store.snapshot(), view_args["actor_id"])
+        actor_or_404(database.record(), view_args["actor_id"])
     return page
 
 

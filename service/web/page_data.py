@@ -1,4 +1,4 @@
-"""What each embeddable page shows, computed from the read snapshot.
+"""What each embeddable page shows, computed from the record.
 
 Plain Python over domain objects (no Flask), so the pages are tested without
 a browser and the templates only lay things out.
@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations
 
-from ..domain.dataset import Dataset
-from ..domain.diff import TopicDiff, diff, take_snapshot
+from ..domain.diff import PositionSource, TopicDiff, diff, take_snapshots
 from ..domain.model import Actor, Position, Topic
 from ..domain.timeline import timeline as topic_timeline
 from .palette import stance_class
@@ -40,9 +39,9 @@ class Row:
     cells: list[Cell]
 
 
-def matrix(dataset: Dataset, actors: list[Actor], topics: list[Topic], as_of: dt.date) -> list[Row]:
-    return [Row(actor, [Cell(actor, topic, dataset.position(actor.id, topic.id, as_of))
-                        for topic in topics])
+def matrix(source: PositionSource, actors: list[Actor], topics: list[Topic], as_of: dt.date) -> list[Row]:
+    positions = source.positions(actors, topics, as_of)
+    return [Row(actor, [Cell(actor, topic, positions[actor.id, topic.id]) for topic in topics])
             for actor in actors]
 
 
@@ -63,9 +62,9 @@ class TopicComparison:
     on_fault_line: frozenset[str] = field(default_factory=frozenset)
 
 
-def compare(dataset: Dataset, actors: list[Actor], topics: list[Topic],
+def compare(source: PositionSource, actors: list[Actor], topics: list[Topic],
             as_of: dt.date) -> list[TopicComparison]:
-    snapshots = [take_snapshot(dataset, actor, as_of, topics) for actor in actors]
+    snapshots = take_snapshots(source, actors, as_of, topics)
     opposed: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
     for left, right in combinations(snapshots, 2):
         for d in diff(left, right, topics):
@@ -112,15 +111,16 @@ class TopicTimeline:
     changes: list[Change]
 
 
-def timeline(dataset: Dataset, actor: Actor, topics: list[Topic],
+def timeline(source: PositionSource, actor: Actor, topics: list[Topic],
              start: dt.date | None, end: dt.date) -> list[TopicTimeline]:
     """Per topic, the actor's changes stated in (start, end], as
     /v1/topics/{id}/timeline reports them (restatements that change nothing are left out)."""
     result = []
     for topic in topics:
-        before = Cell(actor, topic, dataset.position(actor.id, topic.id, start)) if start else None
+        before = (Cell(actor, topic, source.positions([actor], [topic], start)[actor.id, topic.id])
+                  if start else None)
         changes = [Change(Cell(actor, topic, event.change.right), event.change.verdict,
                           event.change.summary)
-                   for event in topic_timeline(dataset, topic, [actor], start, end)]
+                   for event in topic_timeline(source, topic, [actor], start, end)]
         result.append(TopicTimeline(topic, before, changes))
     return result

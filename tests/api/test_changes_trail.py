@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.test_writes import STATEMENT, make_key, post
+from tests.api.test_writes import STATEMENT, make_key, post
 
 FROM, TO = "2025-03-21", "2025-04-30"
 CHANGES = f"/v1/actors/uk/changes?from={FROM}&to={TO}&topics=backstop"

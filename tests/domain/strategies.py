@@ -1,5 +1,5 @@
 """Hypothesis strategies: valid topic scales, actors and sourced statements,
-gathered into a Dataset the way the store builds one."""
+gathered into a StatementList (tests/domain/reference.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from service.domain.dataset import Dataset
 from service.domain.model import UNCLEAR, Actor, Source, StanceValue, Statement, Topic
 from service.domain.validation import check_scale
+
+from .reference import StatementList
 
 START = dt.date(2025, 3, 1)
 DAYS = 30
@@ -37,7 +38,7 @@ def topics(draw, topic_id: str) -> Topic:
 
 
 @st.composite
-def datasets(draw) -> Dataset:
+def datasets(draw) -> StatementList:
     topic_list = [draw(topics(f"t{i}")) for i in range(draw(st.integers(1, 3)))]
     actors = [Actor(f"a{i}", f"Actor {i}", "state") for i in range(draw(st.integers(2, 3)))]
     statements = []
@@ -56,4 +57,4 @@ def datasets(draw) -> Dataset:
             recorded_at=dt.datetime(2025, 4, 1, tzinfo=dt.timezone.utc)
             + dt.timedelta(minutes=draw(st.integers(0, 10_000)), microseconds=n),
         ))
-    return Dataset(actors, topic_list, statements)
+    return StatementList(actors, topic_list, statements)

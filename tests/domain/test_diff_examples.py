@@ -8,18 +8,19 @@ import datetime as dt
 
 import pytest
 
-from service.domain.dataset import Dataset
 from service.domain.diff import Snapshot, diff, take_snapshot
 from service.domain.model import Position
 from service.domain.timeline import timeline
 from service.store.dataset_io import load_bundled, parse_dataset
 
+from .reference import StatementList
+
 MARCH = {day: dt.date(2025, 3, day) for day in (1, 10, 11, 19, 20)}
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(*parse_dataset(load_bundled()))
+def dataset() -> StatementList:
+    return StatementList(*parse_dataset(load_bundled()))
 
 
 def one(dataset, left, left_day, right, right_day, topic):
@@ -112,7 +113,7 @@ def test_a_retracted_statement_shows_as_withdrawn_between_data_versions(dataset)
     actors, topics, statements = parse_dataset(load_bundled())
     retracted = [dataclasses.replace(s, status="retracted", revision=2)
                  if s.id == "russia-peacekeepers-2025-03-20" else s for s in statements]
-    after = Dataset(actors, topics, retracted, version=dataset.version + 1)
+    after = StatementList(actors, topics, retracted)
     topic = [dataset.topics["peacekeepers"]]
     (d,) = diff(take_snapshot(dataset, dataset.actors["russia"], MARCH[20], topic),
                 take_snapshot(after, after.actors["russia"], MARCH[20], topic), topic)

@@ -106,7 +106,7 @@ def test_as_of_never_returns_a_later_or_retracted_statement_and_takes_the_latest
     for actor in dataset.actors:
         for topic in dataset.topics:
             position = dataset.position(actor, topic, as_of)
-            eligible = [s for s in dataset.statements.values()
+            eligible = [s for s in dataset.statements
                         if s.actor == actor and s.topic == topic
                         and s.stated_on <= as_of and not s.retracted]
             if not eligible:

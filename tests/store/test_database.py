@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from service import create_app
 from service.store import dataset_io, tables
-from service.store.db import current_version, prepare_database
+from service.store.migrate import prepare_database
+from service.store.read import data_version as current_version
 
 
 def count(engine, table) -> int:
@@ -19,20 +20,20 @@ def count(engine, table) -> int:
 
 def test_first_start_seeds_and_restarts_never_duplicate(database_url):
     first = create_app({"DATABASE_URL": database_url})
-    engine = first.extensions["standpoint.store"].engine
+    engine = first.extensions["standpoint.engine"]
     statements, changes = count(engine, tables.statement_revisions), count(engine, tables.changes)
     bundled = dataset_io.load_bundled()
     assert statements == len(bundled["statements"])
     for _ in range(2):  # restart twice
         again = create_app({"DATABASE_URL": database_url})
-        again.extensions["standpoint.store"].engine.dispose()
+        again.extensions["standpoint.engine"].dispose()
     assert count(engine, tables.statement_revisions) == statements
     assert count(engine, tables.changes) == changes
     engine.dispose()
 
 
 def test_importing_the_same_dataset_again_changes_nothing(app):
-    engine = app.extensions["standpoint.store"].engine
+    engine = app.extensions["standpoint.engine"]
     with engine.begin() as conn:
         before = current_version(conn)
         counts = dataset_io.import_dataset(conn, dataset_io.load_bundled(), recorded_by="test")
@@ -41,7 +42,7 @@ def test_importing_the_same_dataset_again_changes_nothing(app):
 
 
 def test_a_changed_statement_imports_as_a_new_revision_keeping_the_old(app):
-    engine = app.extensions["standpoint.store"].engine
+    engine = app.extensions["standpoint.engine"]
     document = copy.deepcopy(dataset_io.load_bundled())
     document["statements"][0]["summary"] = "Corrected summary."
     with engine.begin() as conn:
@@ -71,7 +72,7 @@ def test_a_changed_statement_imports_as_a_new_revision_keeping_the_old(app):
     ids=["off-scale stance", "unknown actor", "impossible date", "no source", "duplicate id", "disordered scale"],
 )
 def test_an_invalid_import_writes_nothing(app, breakage):
-    engine = app.extensions["standpoint.store"].engine
+    engine = app.extensions["standpoint.engine"]
     document = copy.deepcopy(dataset_io.load_bundled())
     document["actors"].append({"id": "nato", "name": "NATO", "kind": "bloc", "aliases": [], "spokespeople": []})
     breakage(document)
@@ -86,7 +87,7 @@ def test_an_invalid_import_writes_nothing(app, breakage):
 
 
 def test_export_then_import_into_an_empty_database_reproduces_it(app, tmp_path):
-    engine = app.extensions["standpoint.store"].engine
+    engine = app.extensions["standpoint.engine"]
     with engine.connect() as conn:
         exported = dataset_io.export_dataset(conn)
     other = sa.create_engine(f"sqlite:///{tmp_path / 'other.db'}")
@@ -108,14 +109,17 @@ def test_export_then_import_into_an_empty_database_reproduces_it(app, tmp_path):
     other.dispose()
 
 
-def test_the_snapshot_follows_the_data_version(app):
-    store = app.extensions["standpoint.store"]
-    first = store.snapshot()
-    assert store.snapshot() is first  # unchanged data: the same snapshot, not a rebuild
+def test_a_write_is_read_by_the_very_next_request_of_another_app(app, database_url):
+    """No copy of the record in any worker: two apps on one database (two
+    workers, two instances) read every write at once."""
+    other = create_app({"DATABASE_URL": database_url, "TESTING": True}).test_client()
+    statement_id = dataset_io.load_bundled()["statements"][0]["id"]
+    before = other.get(f"/v1/statements/{statement_id}")
     document = copy.deepcopy(dataset_io.load_bundled())
     document["statements"][0]["summary"] = "A correction."
-    with store.engine.begin() as conn:
+    with app.extensions["standpoint.engine"].begin() as conn:
         dataset_io.import_dataset(conn, document, recorded_by="test")
-    second = store.snapshot()
-    assert second is not first and second.version > first.version
-    assert second.statements[document["statements"][0]["id"]].summary == "A correction."
+    after = other.get(f"/v1/statements/{statement_id}")
+    assert after.get_json()["summary"] == "A correction."
+    assert after.get_json()["revision"] == before.get_json()["revision"] + 1
+    assert after.headers["ETag"] != before.headers["ETag"]

@@ -1,0 +1,332 @@
+"""The embed pages in a real browser: Debian's chromium driven by Playwright
+against a live gunicorn server. Skipped, with the reason, when there is no
+chromium (CI installs the `chromium` package; Playwright never downloads one).
+
+Screenshots go to test-artifacts/; `make screenshots` also copies them into
+docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = next((path for path in (os.environ.get("STANDPOINT_CHROMIUM"), "/usr/bin/chromium",
+                                   shutil.which("chromium"), shutil.which("chromium-browser"))
+                 if path and os.path.exists(path)), None)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason=(
+        "no chromium binary (looked for $STANDPOINT_CHROMIUM, /usr/bin/chromium, chromium on "
+        "PATH): `apt-get install chromium` to run the browser tests")),
+]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+PAGES = {
+    "matrix": "/embed/matrix?as_of=2025-03-20&actors=uk,france,germany,russia,ukraine,us",
+    "compare": "/embed/compare?actors=uk,russia,us,germany&as_of=2025-03-20",
+    "timeline": "/embed/actors/ukraine/timeline?from=2025-03-01&to=2025-03-31",
+}
+
+
+class Newsroom:
+    """Article pages on other origins, written to a temporary folder and served
+    on two ports: `origin` is the newsroom allowed to frame the embeds,
+    `other_origin` a site that is not. (Both on 127.0.0.1: Chromium's local
+    network access checks stall a page of a public or `localhost` origin
+    framing 127.0.0.1.)"""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.ports = (free_port(), free_port())
+        self.origin, self.other_origin = (f"http://127.0.0.1:{port}" for port in self.ports)
+        self.servers: list[http.server.ThreadingHTTPServer] = []
+
+    def start(self) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(self.folder))
+        for port in self.ports:
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+    def publish(self, name: str, html: str) -> str:
+        (self.folder / name).write_text(html, "utf-8")
+        return f"{self.origin}/{name}"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def newsroom(tmp_path_factory):
+    site = Newsroom(tmp_path_factory.mktemp("newsroom"))
+    site.start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, newsroom):
+    """gunicorn serving a fresh SQLite database seeded with the bundled data."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    db = tmp_path_factory.mktemp("live") / "standpoint.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "BIND": f"127.0.0.1:{port}",
+           "WEB_CONCURRENCY": "1", "STANDPOINT_PREPARE_DATABASE": "1",
+           # Only the newsroom may frame the pages here, to see the browser enforce it.
+           "STANDPOINT_EMBED_FRAME_ANCESTORS": f"'self' {newsroom.origin}"}
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn exited: " + process.stderr.read().decode()[-2000:])
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A browser page with everything it logs and requests written down."""
+
+    def __init__(self, browser, viewport):
+        self.context = browser.new_context(viewport=viewport)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def foreign_requests(self, *allowed: str) -> list[str]:
+        return [url for url in self.requests
+                if not url.startswith(allowed) and not url.startswith("data:")]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    opened: list[Watched] = []
+
+    def open_(viewport):
+        item = Watched(browser, viewport)
+        opened.append(item)
+        return item
+
+    yield open_
+    for item in opened:
+        item.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("STANDPOINT_UPDATE_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
+    return path
+
+
+def badge(page, actor: str, topic: str) -> str:
+    return page.inner_text(f'[data-actor="{actor}"][data-topic="{topic}"] .badge').strip()
+
+
+def check_stances(name: str, page) -> None:
+    if name == "matrix":
+        assert badge(page, "russia", "peacekeepers") == "Rejects"
+        assert badge(page, "uk", "backstop") == "Requires it"
+        assert badge(page, "uk", "peacekeepers") == "Will send troops"
+        for topic in ("peacekeepers", "backstop", "ceasefire_scope"):
+            assert badge(page, "germany", topic) == "No recorded position"
+    elif name == "compare":
+        assert badge(page, "russia", "peacekeepers") == "Rejects"
+        assert badge(page, "uk", "backstop") == "Requires it"
+        assert badge(page, "germany", "backstop") == "No recorded position"
+        fault = page.inner_text('[data-topic="peacekeepers"] [data-pair="uk russia"]')
+        assert "United Kingdom and Russia are opposed: Will send troops vs Rejects" in fault
+        assert page.is_visible('[data-actor="russia"][data-topic="peacekeepers"] .fault-flag')
+    else:
+        steps = page.locator('[data-topic="ceasefire_scope"] [data-verdict]')
+        verdicts = [steps.nth(i).get_attribute("data-verdict") for i in range(steps.count())]
+        assert verdicts == ["first_stated", "shifted", "shifted"]
+        assert "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only" in page.inner_text(
+            '[data-topic="ceasefire_scope"]')
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("viewport_name, viewport", [("desktop", DESKTOP), ("360", PHONE)])
+def test_page_in_the_browser(live_server, watched, name, viewport_name, viewport):
+    tab = watched(viewport)
+    response = tab.page.goto(live_server + PAGES[name], wait_until="load")
+    assert response.status == 200
+    check_stances(name, tab.page)
+    width = tab.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"{name} scrolls sideways at {viewport['width']} px: {width}"
+    # The stylesheet is applied (CSP allowed it), and the stance colour is on the badge.
+    assert tab.page.evaluate("getComputedStyle(document.body).margin") == "0px"
+    screenshot(tab.page, f"{name}-{viewport_name}")
+    assert tab.errors == []
+    assert tab.foreign_requests(live_server) == []
+
+
+def test_matrix_on_a_phone_is_one_card_per_party(live_server, watched):
+    tab = watched(PHONE)
+    tab.page.goto(live_server + PAGES["matrix"])
+    assert tab.page.is_visible('[data-actor="uk"][data-topic="backstop"] .cell-topic')
+    uk = tab.page.locator('tr[data-actor="uk"]').bounding_box()
+    assert uk["width"] <= PHONE["width"]
+    # Cells are stacked, one under the other, not side by side.
+    first = tab.page.locator('tr[data-actor="uk"] td').nth(0).bounding_box()
+    second = tab.page.locator('tr[data-actor="uk"] td').nth(1).bounding_box()
+    assert second["y"] >= first["y"] + first["height"] - 1
+
+
+def test_pages_read_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(live_server + PAGES["matrix"])
+        # Everything is in the HTML and the layout is CSS: no script is needed to read it.
+        assert badge(page, "russia", "peacekeepers") == "Rejects"
+        assert badge(page, "germany", "backstop") == "No recorded position"
+        assert page.is_visible('[data-actor="uk"][data-topic="backstop"] .cell-topic')
+    finally:
+        context.close()
+
+
+def readme_snippet(base: str) -> str:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"<!-- standpoint-embed-snippet:start -->\s*```html\n(.*?)```\s*"
+                      r"<!-- standpoint-embed-snippet:end -->", readme, re.S)
+    assert block, "README lost its embed snippet markers"
+    return block.group(1).replace("https://standpoint.example", base)
+
+
+def article(snippet: str) -> str:
+    # A newsroom article with the README snippet pasted in, and a recorder of
+    # every message the page receives.
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Article</title>
+<link rel="icon" href="data:,">
+<script>window.__messages = []; window.addEventListener("message", function (e) {{
+  window.__messages.push({{origin: e.origin, data: e.data}}); }});</script>
+<style>body {{ font-family: serif; max-width: 680px; margin: 0 auto; padding: 8px; }}</style>
+</head><body><h1>Where the talks stand</h1><p>Text of the article before the embed.</p>
+{snippet}
+<p>Text of the article after the embed.</p></body></html>"""
+
+
+@pytest.mark.parametrize("viewport_name, viewport", [("desktop", DESKTOP), ("360", PHONE)])
+def test_readme_snippet_frames_the_matrix_and_fits_its_height(live_server, newsroom, watched,
+                                                              viewport_name, viewport):
+    tab = watched(viewport)
+    url = newsroom.publish("article.html", article(readme_snippet(live_server)))
+    tab.page.goto(url, wait_until="load")
+    # Wait until the snippet has applied the page's latest reported height.
+    tab.page.wait_for_function("""() => {
+        const ours = window.__messages.filter(m => m.data && m.data.type === "standpoint:resize");
+        const frame = document.querySelector("iframe");
+        return ours.length > 0 && frame.style.height === ours[ours.length - 1].data.height + "px";
+    }""")
+    messages = [m["data"] for m in tab.page.evaluate("window.__messages")]
+    ours = [m for m in messages if isinstance(m, dict) and m.get("type") == "standpoint:resize"]
+    datawrapper = [m for m in messages if isinstance(m, dict) and "datawrapper-height" in m]
+    assert ours and datawrapper
+    height = ours[-1]["height"]
+    assert list(datawrapper[-1]["datawrapper-height"].values()) == [height]
+    assert ours[-1]["id"] in datawrapper[-1]["datawrapper-height"]
+    assert ours[-1]["context"] == "iframe.resize" and ours[-1]["method"] == "resize"
+
+    iframe = tab.page.locator("iframe")
+    assert iframe.evaluate("f => f.style.height") == f"{height}px"
+    frame = tab.page.frames[1]
+    content = frame.evaluate("document.documentElement.scrollHeight")
+    assert content <= height + 1, "the iframe is shorter than its page: a scrollbar shows"
+    assert frame.evaluate("document.documentElement.scrollWidth") <= iframe.bounding_box()["width"] + 1
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert badge(frame, "russia", "peacekeepers") == "Rejects"
+    screenshot(tab.page, f"newsroom-article-{viewport_name}")
+    assert tab.errors == []
+    assert tab.foreign_requests(live_server, newsroom.origin) == []
+
+
+def test_a_site_outside_frame_ancestors_cannot_frame_the_pages(live_server, newsroom, watched):
+    tab = watched(DESKTOP)
+    newsroom.publish("elsewhere.html", article(readme_snippet(live_server)))
+    tab.page.goto(f"{newsroom.other_origin}/elsewhere.html", wait_until="load")
+    for _ in range(50):  # the refusal is logged shortly after the frame's response
+        if any("frame-ancestors" in error for error in tab.errors):
+            break
+        tab.page.wait_for_timeout(100)
+    frame = tab.page.frames[1]
+    assert frame.query_selector("table.matrix") is None
+    assert not any(isinstance(m["data"], dict) and m["data"].get("type") == "standpoint:resize"
+                   for m in tab.page.evaluate("window.__messages"))
+    assert any("frame-ancestors" in error for error in tab.errors)
+
+
+def test_no_page_scrolls_sideways_on_the_smallest_phones(live_server, watched):
+    tab = watched({"width": 320, "height": 640})
+    for name, url in PAGES.items():
+        tab.page.goto(live_server + url)
+        width = tab.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{name} is {width} px wide at 320 px"
+    assert tab.errors == []

@@ -1,0 +1,81 @@
+"""Whole-dataset export and import: validated first, all or nothing, idempotent."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from service import create_app
+from service.store import tables
+
+from ..api.test_writes import STATEMENT, make_key, post
+
+
+def _run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def _content(export: dict) -> dict:
+    # The data version counts writes, not content: leave it out.
+    return {k: v for k, v in export.items() if k != "version"}
+
+
+def test_export_imported_into_an_empty_database_reproduces_it(app, client, tmp_path):
+    editor = {"Authorization": "Bearer " + make_key(app, "ap-desk", "editor")}
+    created = post(client, "/v1/statements", {**STATEMENT, "id": "s1"}, editor)
+    post(client, "/v1/statements/s1/revisions", {"summary": "Fixed."}, editor,
+         **{"If-Match": created.headers["ETag"]})
+    dump = tmp_path / "export.json"
+    assert _run(app, "data", "export", "-o", str(dump)).exit_code == 0
+    exported = json.loads(dump.read_text())
+    assert any(s["id"] == "s1" and s["summary"] == "Fixed." for s in exported["statements"])
+
+    empty = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "SEED_DATASET": False})
+    result = _run(empty, "data", "import", str(dump))
+    assert result.exit_code == 0, result.output
+    again = tmp_path / "again.json"
+    _run(empty, "data", "export", "-o", str(again))
+    assert _content(json.loads(again.read_text())) == _content(exported)
+    # importing the same file again changes nothing
+    assert json.loads(_run(empty, "data", "import", str(dump)).output) == {
+        "actors": 0, "topics": 0, "statements": 0}
+    empty.extensions["standpoint.engine"].dispose()
+
+
+def test_invalid_import_writes_nothing(app, tmp_path):
+    dump = tmp_path / "export.json"
+    _run(app, "data", "export", "-o", str(dump))
+    document = json.loads(dump.read_text())
+    document["statements"].append({**document["statements"][0], "id": "new-one"})
+    document["statements"].append({**document["statements"][0], "id": "bad", "topic": "backstop",
+                                "stance": "full"})
+    dump.write_text(json.dumps(document))
+    engine = app.extensions["standpoint.engine"]
+    with engine.connect() as conn:
+        before = conn.execute(sa.select(sa.func.count()).select_from(tables.changes)).scalar()
+    result = _run(app, "data", "import", str(dump))
+    assert result.exit_code == 1 and "nothing written" in result.output
+    with engine.connect() as conn:
+        after = conn.execute(sa.select(sa.func.count()).select_from(tables.changes)).scalar()
+    assert after == before
+
+
+def test_bundled_seed_goes_through_the_import_path(app):
+    engine = app.extensions["standpoint.engine"]
+    with engine.connect() as conn:
+        authors = set(conn.execute(sa.select(tables.changes.c.recorded_by)).scalars())
+    assert authors == {"bundled dataset"}
+
+
+def test_keys_cli_create_list_revoke(app):
+    created = _run(app, "keys", "create", "--name", "desk", "--scope", "editor")
+    assert created.exit_code == 0 and created.output.strip().startswith("sp_")
+    duplicate = _run(app, "keys", "create", "--name", "desk", "--scope", "admin")
+    assert duplicate.exit_code == 1
+    listed = _run(app, "keys", "list").output
+    assert "desk\teditor" in listed and "active" in listed
+    assert created.output.strip() not in listed
+    assert _run(app, "keys", "revoke", "desk").exit_code == 0
+    assert "revoked" in _run(app, "keys", "list").output
+    assert _run(app, "keys", "revoke", "desk").exit_code == 1
