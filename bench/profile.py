@@ -3,13 +3,18 @@
 Sends the same GET many times straight to the WSGI app (no network, no
 gunicorn, no test client: environs are built before the clock starts) and
 prints the CPU per request and where the time goes, so a change's effect can
-be seen without the noise of a load test.
+be seen without the noise of a load test. `make bench` (bench/run.py) says
+whether a goal is met; this says where the time goes when it is not.
 
     python -m bench.profile                                   # bundled data
-    python -m bench.profile --database sqlite:///instance/bench/synthetic-100000-g1.db \\
+    python -m bench.profile --database sqlite:///instance/bench/synthetic_100000_g1.db \\
         --path '/v1/positions?as_of={date}&actors=actor-01,actor-02'
     python -m bench.profile --uncached                        # a new as_of each time
+    python -m bench.profile --if-none-match                   # the 304 path
     python -m bench.profile --baseline                        # the bare Flask app, for scale
+
+(The synthetic databases are made by `make bench`; the PostgreSQL ones are
+schemas of the `bench` database: postgresql+psycopg://postgres@127.0.0.1/bench?options=-csearch_path%3Dsynthetic_100000_g1.)
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ def main() -> None:
     headers = {"If-None-Match": first.headers["ETag"]} if args.if_none_match else {}
     if args.uncached:
         print("uncached: a new as_of on every request")
-    for i in range(50):  # warm: snapshot and caches
+    for i in range(50):  # warm: connections, caches, imports
         call(app, environ(0, headers))
     timed = [environ(i + 1, headers) for i in range(args.requests)]
     start = time.process_time()

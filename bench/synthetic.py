@@ -1,9 +1,12 @@
 """A synthetic Standpoint dataset of any size, for growth benchmarks.
 
-`generate(n)` returns a `standpoint-dataset/1` document with 50 actors, 20
-topics and `n` statements spread over eleven years, deterministic for a seed.
-It goes into a database through the same `import_dataset` as the bundled
-data, so the rows are exactly what a real import writes.
+`generate(n)` returns a `standpoint-dataset/2` document with 50 actors, 20
+topics, `n` statements spread over eleven years, and an editors' note on
+about one cell in five (notes explain cells, so their number does not grow
+with the statements), deterministic for a seed.
+`make bench` writes it to a file and loads it with the operators' command,
+`flask --app service data import` (bench/run.py), so the rows are exactly
+what a real import writes.
 
     python -m bench.synthetic 10000 > /tmp/synthetic.json
 """
@@ -15,14 +18,20 @@ import json
 import random
 import sys
 
-from service.store.dataset_io import FORMAT
+# The service's dataset format, written out so that generating data does not
+# import the service (tests/test_bench.py checks they agree).
+FORMAT = "standpoint-dataset/2"
 
 ACTORS = 50
 TOPICS = 20
 FIRST_DAY = dt.date(2015, 1, 1)
 DAYS = 11 * 365
+# Notes explain cells (what was considered and not coded, why a cell is silent),
+# so their number follows the grid, not the statements: the share of cells that
+# carry one is a guess (the bundled record has 12 notes on 27 cells).
+NOTE_SHARE = 0.2
 # Bumped whenever the generator's output changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 
 PUBLISHERS = ("Associated Press", "Reuters", "Agence France-Presse", "BBC News", "The Guardian",
               "Kyiv Independent", "Le Monde", "Der Spiegel")
@@ -90,16 +99,56 @@ def statements(n: int, rng: random.Random) -> list[dict]:
     return out
 
 
+def _source(rng: random.Random, published_on: dt.date) -> dict:
+    publisher = rng.choice(PUBLISHERS)
+    # One article per publisher and day, quoted at several places.
+    return {"publisher": publisher, "title": f"{publisher} report of {published_on}",
+            "byline": None,
+            "url": f"https://news.example/{publisher.split()[0].lower()}/{published_on}",
+            "published_on": published_on.isoformat(), "location": f"¶{rng.randrange(1, 30)}"}
+
+
+def notes(n: int, rng: random.Random) -> list[dict]:
+    """Notes explain cells, not statements: about one actor x topic cell in
+    five carries one, whatever the size of the record."""
+    out = []
+    cells = [(a, t) for a in range(1, ACTORS + 1) for t in range(1, TOPICS + 1)]
+    for k, (actor, topic) in enumerate(c for c in cells if rng.random() < NOTE_SHARE):
+        out.append({
+            "id": f"n{k:05d}-actor-{actor:02d}-topic-{topic:02d}",
+            "actor": f"actor-{actor:02d}",
+            "topic": f"topic-{topic:02d}",
+            "text": "Considered and not coded: " + _sentence(rng, 30),
+            "source": _source(rng, FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))),
+            "status": "retracted" if rng.random() < 0.02 else "current",
+        })
+    return out
+
+
 def generate(n: int, seed: int = 7) -> dict:
     rng = random.Random(seed)
     return {"format": FORMAT, "actors": actors(), "topics": topics(),
-            "statements": statements(n, rng)}
+            "statements": statements(n, rng),
+            # Their own generator, so the same cells carry notes at every size.
+            "notes": notes(n, random.Random(seed + 1))}
 
 
-def placeholders() -> dict[str, str]:
-    """Values the benchmark's URL templates use for this dataset."""
-    return {"actor": "actor-01", "six": ",".join(f"actor-{i:02d}" for i in range(1, 7)),
-            "topic": "topic-01", "date": "2024-06-30", "from": "2015-01-01"}
+def actor_ids() -> list[str]:
+    return [f"actor-{i:02d}" for i in range(1, ACTORS + 1)]
+
+
+def topic_ids() -> list[str]:
+    return [f"topic-{j:02d}" for j in range(1, TOPICS + 1)]
+
+
+def statement_ids(n: int, seed: int = 7) -> list[str]:
+    """The ids `generate(n, seed)` gives its statements, in order."""
+    return [statement["id"] for statement in generate(n, seed)["statements"]]
+
+
+def note_ids(n: int, seed: int = 7) -> list[str]:
+    """The ids `generate(n, seed)` gives its notes, in order."""
+    return [note["id"] for note in generate(n, seed)["notes"]]
 
 
 if __name__ == "__main__":

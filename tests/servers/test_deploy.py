@@ -44,7 +44,10 @@ def test_load_balancer_config_exists_and_lists_every_instance():
     upstream = re.search(r"upstream standpoint \{(.*?)\}", nginx, re.S).group(1)
     assert sorted(re.findall(r"server (\w+):8000", upstream)) == list(APPS)
     assert set(lb["depends_on"]) == set(APPS)
-    assert "proxy_pass http://standpoint;" in nginx
+    # The proxy and cache rules are shared with the tests and the bench, and included.
+    assert "include /etc/nginx/standpoint-proxy.conf;" in nginx or "standpoint-proxy.conf" in nginx
+    rules = (ROOT / "deploy" / "standpoint-proxy.conf").read_text("utf-8")
+    assert "proxy_pass http://standpoint;" in rules and "proxy_cache standpoint;" in rules
 
 
 def test_every_referenced_file_exists():
