@@ -7,7 +7,6 @@ import sys
 
 import click
 import sqlalchemy.exc
-import yaml
 from flask import Flask
 from flask.cli import AppGroup
 
@@ -42,13 +41,16 @@ def export(output) -> None:
 @click.argument("file", type=click.File("r"))
 @click.option("--by", default="data import", help="Recorded as the author of the changes.")
 def import_(file, by: str) -> None:
-    """Validate FILE (JSON or YAML) in full, then load it in one transaction."""
+    """Validate FILE (JSON or YAML) in full, then load it in one transaction.
+
+    Any unknown, missing or mistyped key refuses the whole file, naming the
+    file, line and key of each problem."""
     try:
-        document = yaml.safe_load(file)
+        dataset = dataset_io.read_dataset(file.read(), file.name)
         with write_transaction(_engine()) as conn:
-            counts = dataset_io.import_dataset(conn, document, recorded_by=by)
-    except (yaml.YAMLError, dataset_io.DatasetError) as exc:
-        click.echo(f"import refused, nothing written: {exc}", err=True)
+            counts = dataset_io.import_dataset(conn, dataset, recorded_by=by)
+    except dataset_io.DatasetError as exc:
+        click.echo(f"import refused, nothing written:\n{exc}", err=True)
         sys.exit(1)
     click.echo(json.dumps(counts))
 

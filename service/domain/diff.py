@@ -14,10 +14,13 @@ Flip-O-Meter:
   shift, not a reversal: going from "against" to "undecided" is a half flip.
 - `reversed`: crossed from one side of the scale to the other (-1 <-> +1).
 - `first_stated`: no recorded position before, a stance on the scale now.
+- `took_side`: a statement that took no side (`unclear`) before, a stance on
+  the scale now: the party has come down on one side.
 - `withdrawn`: a stance on the scale before, no recorded position now (for
   example after the statement it rested on was retracted).
-- `unknown`: either side is `unclear`, or neither side has a position. Silence
-  and a statement that takes no side are never reported as unchanged.
+- `unknown`: a side is `unclear` (and the other is not a stance taken after
+  it), or neither side has a position. Silence and a statement that takes no
+  side are never reported as unchanged.
 
 Across actors (two different actors):
 - `agree`: same stance (conditions may still differ and are reported).
@@ -25,8 +28,10 @@ Across actors (two different actors):
 - `opposed`: opposite sides of the scale (-1 against +1).
 - `unknown`: either side is `no_position` or `unclear`.
 
-`distance` is right level minus left level, None when either side is off the
-scale; `direction` names its sign in the topic's own words.
+`distance` counts the steps along the topic's scale from the left stance to
+the right one (negative when the right one is lower), whatever the level
+numbers; None when either side is off the scale. `direction` names its sign in
+the topic's own words.
 """
 
 from __future__ import annotations
@@ -41,7 +46,8 @@ from .model import NO_POSITION, UNCLEAR, Actor, Position, Statement, Topic
 CHANGE = "change"
 COMPARISON = "comparison"
 
-CHANGE_VERDICTS = ("unchanged", "shifted", "reversed", "first_stated", "withdrawn", "unknown")
+CHANGE_VERDICTS = ("unchanged", "shifted", "reversed", "first_stated", "took_side", "withdrawn",
+                   "unknown")
 COMPARISON_VERDICTS = ("agree", "differ", "opposed", "unknown")
 VERDICTS = CHANGE_VERDICTS + tuple(v for v in COMPARISON_VERDICTS if v not in CHANGE_VERDICTS)
 SAME = "same"
@@ -117,7 +123,7 @@ def _conditions(position: Position) -> tuple[str, ...]:
 def _diff_topic(topic: Topic, kind: str, left: Snapshot, right: Snapshot) -> TopicDiff:
     a, b = left.positions[topic.id], right.positions[topic.id]
     on_scale = a.stance_value is not None and b.stance_value is not None
-    distance = b.level - a.level if on_scale else None
+    distance = topic.step(b.stance_value) - topic.step(a.stance_value) if on_scale else None
     if distance is None:
         direction = None
     elif distance == 0:
@@ -137,6 +143,8 @@ def _diff_topic(topic: Topic, kind: str, left: Snapshot, right: Snapshot) -> Top
 
 
 def _change_verdict(a: Position, b: Position, added, removed) -> str:
+    if a.stance == UNCLEAR and b.stance_value is not None:
+        return "took_side"
     if UNCLEAR in (a.stance, b.stance):
         return "unknown"
     if a.stance == NO_POSITION:
@@ -190,6 +198,8 @@ def _change_summary(d: TopicDiff, start: dt.date, end: dt.date) -> str:
         return f"{name} unchanged: {a.label} ({start} to {end})"
     if d.verdict == "first_stated":
         return f"{name} first stated a position: {b.label}"
+    if d.verdict == "took_side":
+        return f"{name} took a side: {b.label}, after a statement that took no clear side"
     if d.verdict == "withdrawn":
         return f"{name}'s position {a.label} was withdrawn: no recorded position as of {end}"
     if d.verdict == "unknown" and a.stance == b.stance == NO_POSITION:

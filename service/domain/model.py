@@ -12,7 +12,9 @@ NO_POSITION = "no_position"
 UNCLEAR = "unclear"
 OFF_SCALE = (NO_POSITION, UNCLEAR)
 
-DATE_PRECISIONS = ("day", "month", "approximate")
+# `on_or_before`: the source shows the position was held by `stated_on` but not
+# when it was first said. Positions and diffs count it from that date, never earlier.
+DATE_PRECISIONS = ("day", "month", "approximate", "on_or_before")
 QUOTE_KINDS = ("verbatim", "paraphrase")
 STATUSES = ("current", "retracted")
 ACTOR_KINDS = ("state", "bloc", "coalition", "organisation")
@@ -51,6 +53,10 @@ class Topic:
             if stance.value == value:
                 return stance
         return None
+
+    def step(self, value: StanceValue) -> int:
+        """Where `value` sits on the scale, counted in steps from its first value."""
+        return self.scale.index(value)
 
     @property
     def directions(self) -> dict[str, str]:
@@ -109,8 +115,31 @@ class Statement:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """One revision of an editor's note on an actor x topic cell: what was
+    considered and why it was not coded, or why a cell is silent. A note
+    explains the record; it is never a position."""
+
+    id: str
+    actor: str
+    topic: str
+    text: str
+    source: Source
+    status: str = "current"
+    revision: int = 1
+    recorded_at: dt.datetime | None = None
+    recorded_by: str | None = None
+    reason: str | None = None  # why this revision was made
+
+    @property
+    def retracted(self) -> bool:
+        return self.status == "retracted"
+
+
+@dataclass(frozen=True, slots=True)
 class Position:
-    """An actor's position on a topic as of a date, and the statement it rests on."""
+    """An actor's position on a topic as of a date, the statement it rests on,
+    and the editors' notes on the cell."""
 
     actor: str
     topic: str
@@ -118,6 +147,7 @@ class Position:
     stance: str
     statement: Statement | None = None
     stance_value: StanceValue | None = field(default=None)
+    notes: tuple[Note, ...] = ()
 
     @property
     def level(self) -> int | None:

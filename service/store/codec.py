@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..domain.model import Actor, Source, Speaker, StanceValue, Statement, Topic
+from ..domain.model import Actor, Note, Source, Speaker, StanceValue, Statement, Topic
 
 
 def _date(value: Any) -> dt.date:
@@ -99,12 +99,16 @@ def topic_to(topic: Topic) -> dict:
     }
 
 
+def _recorded_at(value: Any) -> dt.datetime | None:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        # SQLite hands back naive datetimes; everything is stored in UTC.
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
 def statement_from(data: dict) -> Statement:
-    recorded_at = data.get("recorded_at")
-    if isinstance(recorded_at, str):
-        recorded_at = dt.datetime.fromisoformat(recorded_at)
-    if recorded_at is not None and recorded_at.tzinfo is None:
-        recorded_at = recorded_at.replace(tzinfo=dt.timezone.utc)
     return Statement(
         id=data["id"],
         actor=data["actor"],
@@ -120,7 +124,7 @@ def statement_from(data: dict) -> Statement:
         conditions=tuple(data.get("conditions") or ()),
         status=data.get("status", "current"),
         revision=int(data.get("revision", 1)),
-        recorded_at=recorded_at,
+        recorded_at=_recorded_at(data.get("recorded_at")),
         recorded_by=data.get("recorded_by"),
         note=data.get("note"),
     )
@@ -148,20 +152,69 @@ def statement_to(statement: Statement) -> dict:
     }
 
 
-# statement table columns whose names differ from the Statement's fields.
-_COLUMN_FIELDS = {"statement_id": "id", "actor_id": "actor", "topic_id": "topic"}
+def note_from(data: dict) -> Note:
+    return Note(
+        id=data["id"],
+        actor=data["actor"],
+        topic=data["topic"],
+        text=data["text"],
+        source=source_from(data["source"]),
+        status=data.get("status", "current"),
+        revision=int(data.get("revision", 1)),
+        recorded_at=_recorded_at(data.get("recorded_at")),
+        recorded_by=data.get("recorded_by"),
+        reason=data.get("reason"),
+    )
+
+
+def note_to(note: Note) -> dict:
+    return {
+        "id": note.id,
+        "actor": note.actor,
+        "topic": note.topic,
+        "text": note.text,
+        "source": source_to(note.source),
+        "status": note.status,
+        "revision": note.revision,
+        "recorded_at": note.recorded_at.isoformat() if note.recorded_at else None,
+        "recorded_by": note.recorded_by,
+        "reason": note.reason,
+    }
+
+
+# Table columns whose names differ from the domain objects' fields.
+_COLUMN_FIELDS = {"actor_id": "actor", "topic_id": "topic"}
+
+
+def _row(data: dict, id_column: str, recorded_at: dt.datetime | None, by: str | None) -> dict:
+    data[id_column] = data.pop("id")
+    for column, name in _COLUMN_FIELDS.items():
+        data[column] = data.pop(name)
+    # The DateTime column takes a Python object, not ISO text.
+    return {**data, "recorded_at": recorded_at, "recorded_by": by or "unknown"}
+
+
+def _from_row(row: Any, id_column: str) -> dict:
+    data = {_COLUMN_FIELDS.get(k, k): v for k, v in row._mapping.items()}
+    data["id"] = data.pop(id_column)
+    return data
 
 
 def statement_row(statement: Statement) -> dict:
     """The row of one revision, for statement_revisions and current_statements."""
-    data = statement_to(statement)
-    for column, name in _COLUMN_FIELDS.items():
-        data[column] = data.pop(name)
-    # The Date and DateTime columns take Python objects, not ISO text.
-    return {**data, "stated_on": statement.stated_on, "recorded_at": statement.recorded_at,
-            "recorded_by": statement.recorded_by or "unknown"}
+    row = _row(statement_to(statement), "statement_id", statement.recorded_at, statement.recorded_by)
+    return {**row, "stated_on": statement.stated_on}  # a Date column: the object, not text
 
 
 def statement_from_row(row: Any) -> Statement:
     """A statement table row as a Statement: the one row decoder."""
-    return statement_from({_COLUMN_FIELDS.get(k, k): v for k, v in row._mapping.items()})
+    return statement_from(_from_row(row, "statement_id"))
+
+
+def note_row(note: Note) -> dict:
+    """The row of one revision, for note_revisions and current_notes."""
+    return _row(note_to(note), "note_id", note.recorded_at, note.recorded_by)
+
+
+def note_from_row(row: Any) -> Note:
+    return note_from(_from_row(row, "note_id"))

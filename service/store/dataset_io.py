@@ -11,38 +11,29 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 import yaml
 
-from ..domain.model import (
-    ACTOR_KINDS,
-    DATE_PRECISIONS,
-    QUOTE_KINDS,
-    STATUSES,
-    Actor,
-    Statement,
-    Topic,
-)
+from ..domain.model import Actor, Note, Statement, Topic
 from ..domain.validation import DomainError, check_scale, check_stance
 from . import codec, tables
+from .dataset_file import FORMAT, DatasetError, check_document, compose, dotted, line_of
 from .read import Record
-from .write import append_revisions, log_change
+from .write import append_note_revisions, append_revisions, log_change
 
-FORMAT = "standpoint-dataset/1"
+__all__ = ["DatasetError", "FORMAT", "Parsed", "bundled", "export_dataset", "import_dataset",
+           "load_bundled", "parse_dataset", "read_dataset"]
 
-
-class DatasetError(DomainError):
-    """The dataset file is invalid; `where` says which entry."""
-
-    def __init__(self, message: str, where: str):
-        super().__init__(f"{where}: {message}")
-        self.where = where
+BUNDLED = "service/data/dataset.yaml"
 
 
-# libyaml's loader when the wheel has it: ten times faster than pure Python.
-YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class Parsed(NamedTuple):
+    actors: list[Actor]
+    topics: list[Topic]
+    statements: list[Statement]
+    notes: list[Note]
 
 
 @lru_cache(maxsize=1)
@@ -51,65 +42,103 @@ def _bundled_text() -> str:
 
 
 def load_bundled() -> dict:
-    return yaml.load(_bundled_text(), Loader=YamlLoader)
+    """The bundled dataset as plain data (a fresh copy each call)."""
+    return yaml.safe_load(_bundled_text())
 
 
-def parse_dataset(data: Any) -> tuple[list[Actor], list[Topic], list[Statement]]:
-    """Turn a dataset document into domain objects, checking every rule."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise DatasetError(f"expected a mapping with format: {FORMAT}", "document")
-    actors, topics, statements = [], [], []
-    for i, item in enumerate(data.get("actors") or []):
-        where = f"actors[{i}]"
+def bundled() -> Parsed:
+    return read_dataset(_bundled_text(), BUNDLED)
+
+
+def read_dataset(text: str, name: str) -> Parsed:
+    """A dataset file's text (YAML or JSON), checked strictly: DatasetError
+    names the file, line and key of every problem."""
+    data, root = compose(text, name)
+    return parse_dataset(data, name, root)
+
+
+def parse_dataset(data: Any, name: str = "document", root: yaml.Node | None = None) -> Parsed:
+    """A dataset document as domain objects, after the format's rules
+    (dataset_file.py) and the record's: ids unique, references known,
+    scales well ordered, every stance on its topic's scale."""
+    document = check_document(data, name, root)
+    problems: list[str] = []
+
+    def refuse(path: tuple, message: str) -> None:
+        line = line_of(root, path)
+        problems.append(f"{name}:{line}: {dotted(path)}: {message}" if line else
+                        f"{name}: {dotted(path)}: {message}")
+
+    actors = [codec.actor_from(item) for item in document["actors"]]
+    topics = []
+    for i, item in enumerate(document["topics"]):
+        topic = codec.topic_from(item)
         try:
-            actor = codec.actor_from(item)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DatasetError(f"missing or invalid field {exc}", where) from exc
-        if actor.kind not in ACTOR_KINDS:
-            raise DatasetError(f"kind must be one of {ACTOR_KINDS}", where)
-        actors.append(actor)
-    for i, item in enumerate(data.get("topics") or []):
-        where = f"topics[{i}]"
-        try:
-            topic = codec.topic_from(item)
             check_scale(topic)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DatasetError(f"missing or invalid field {exc}", where) from exc
+        except DomainError as exc:
+            refuse(("topics", i, "scale"), str(exc))
         topics.append(topic)
     actor_ids = {a.id for a in actors}
     topic_by_id = {t.id: t for t in topics}
+    _unique(actors, "actors", refuse)
+    _unique(topics, "topics", refuse)
+    statements = [codec.statement_from(item) for item in document["statements"]]
+    notes = [codec.note_from(item) for item in document["notes"]]
+    for kind, items in (("statements", statements), ("notes", notes)):
+        _unique(items, kind, refuse)
+        for i, item in enumerate(items):
+            if item.actor not in actor_ids:
+                refuse((kind, i, "actor"), f"unknown actor '{item.actor}'")
+            if item.topic not in topic_by_id:
+                refuse((kind, i, "topic"), f"unknown topic '{item.topic}'")
+    for i, statement in enumerate(statements):
+        if statement.topic in topic_by_id:
+            try:
+                check_stance(topic_by_id[statement.topic], statement.stance)
+            except DomainError as exc:
+                refuse(("statements", i, "stance"), str(exc))
+    if problems:
+        raise DatasetError(problems)
+    return Parsed(actors, topics, statements, notes)
+
+
+def _unique(items: list, kind: str, refuse) -> None:
     seen: set[str] = set()
-    for i, item in enumerate(data.get("statements") or []):
-        where = f"statements[{i}]"
-        try:
-            statement = codec.statement_from(item)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DatasetError(f"missing or invalid field {exc}", where) from exc
-        if statement.id in seen:
-            raise DatasetError(f"duplicate id '{statement.id}'", where)
-        seen.add(statement.id)
-        if statement.actor not in actor_ids:
-            raise DatasetError(f"unknown actor '{statement.actor}'", where)
-        if statement.topic not in topic_by_id:
-            raise DatasetError(f"unknown topic '{statement.topic}'", where)
-        try:
-            check_stance(topic_by_id[statement.topic], statement.stance)
-        except DomainError as exc:
-            raise DatasetError(str(exc), where) from exc
-        if statement.quote_kind not in QUOTE_KINDS:
-            raise DatasetError(f"quote_kind must be one of {QUOTE_KINDS}", where)
-        if statement.date_precision not in DATE_PRECISIONS:
-            raise DatasetError(f"date_precision must be one of {DATE_PRECISIONS}", where)
-        if statement.status not in STATUSES:
-            raise DatasetError(f"status must be one of {STATUSES}", where)
-        statements.append(statement)
-    return actors, topics, statements
+    for i, item in enumerate(items):
+        if item.id in seen:
+            refuse((kind, i, "id"), f"duplicate id '{item.id}'")
+        seen.add(item.id)
 
 
-def _same_content(a: Statement, b: Statement) -> bool:
+def _same_content(a, b) -> bool:
     # Bookkeeping (revision, recording time and author) does not make a new revision.
     neutral = {"revision": 1, "recorded_at": None, "recorded_by": None}
     return replace(a, **neutral) == replace(b, **neutral)
+
+
+def _append_changed(conn: sa.Connection, entity: str, items: list, stored: dict,
+                    to_row: Callable[[Any], dict], append: Callable, by: str,
+                    now: dt.datetime) -> int:
+    """Append a revision of each statement (or note) whose content differs
+    from the stored one; how many. Rows and their change log go in two
+    executemany batches (same order, so the same seq numbers): a
+    100k-statement import takes seconds rather than minutes."""
+    revision_rows, change_rows = [], []
+    for item in items:
+        current = stored.get(item.id)
+        if current is not None and _same_content(current, item):
+            continue
+        revision = replace(item, revision=current.revision + 1 if current else 1,
+                           recorded_at=now, recorded_by=by)
+        revision_rows.append(to_row(revision))
+        action = "created" if current is None else (
+            "retracted" if revision.retracted else "revised")
+        change_rows.append({"at": now, "entity": entity, "entity_id": item.id, "action": action,
+                            "revision": revision.revision, "recorded_by": by})
+    if revision_rows:
+        append(conn, revision_rows)
+        conn.execute(tables.changes.insert(), change_rows)
+    return len(revision_rows)
 
 
 def _upsert(conn: sa.Connection, table: sa.Table, entity: str, items: list, stored: dict,
@@ -131,10 +160,11 @@ def _upsert(conn: sa.Connection, table: sa.Table, entity: str, items: list, stor
     return written
 
 
-def import_dataset(conn: sa.Connection, data: Any, recorded_by: str) -> dict[str, int]:
-    """Validate, then upsert actors and topics and append statement revisions
-    for whatever differs from what is stored. Returns counts of what changed."""
-    actors, topics, statements = parse_dataset(data)
+def import_dataset(conn: sa.Connection, data: Parsed | dict, recorded_by: str) -> dict[str, int]:
+    """Validate, then upsert actors and topics and append statement and note
+    revisions for whatever differs from what is stored. Returns counts of what
+    changed."""
+    actors, topics, statements, notes = data if isinstance(data, Parsed) else parse_dataset(data)
     now = dt.datetime.now(dt.timezone.utc)
     stored = Record(conn)
     stored_statements = stored.statements([s.id for s in statements])
@@ -143,32 +173,11 @@ def import_dataset(conn: sa.Connection, data: Any, recorded_by: str) -> dict[str
                           recorded_by, now),
         "topics": _upsert(conn, tables.topics, "topic", topics, stored.topics, codec.topic_to,
                           recorded_by, now),
-        "statements": 0,
+        "statements": _append_changed(conn, "statement", statements, stored_statements,
+                                      codec.statement_row, append_revisions, recorded_by, now),
+        "notes": _append_changed(conn, "note", notes, {n.id: n for n in stored.all_notes()},
+                                 codec.note_row, append_note_revisions, recorded_by, now),
     }
-    # Statement rows and their change log go in two executemany batches
-    # (same rows, same order, so the same seq numbers): a 100k-statement
-    # import takes seconds rather than minutes.
-    revision_rows, change_rows = [], []
-    for statement in statements:
-        current = stored_statements.get(statement.id)
-        if current is not None and _same_content(current, statement):
-            continue
-        revision = replace(
-            statement,
-            revision=current.revision + 1 if current else 1,
-            recorded_at=now,
-            recorded_by=recorded_by,
-        )
-        revision_rows.append(codec.statement_row(revision))
-        action = "created" if current is None else (
-            "retracted" if revision.retracted else "revised")
-        change_rows.append({"at": now, "entity": "statement", "entity_id": statement.id,
-                            "action": action, "revision": revision.revision,
-                            "recorded_by": recorded_by})
-        counts["statements"] += 1
-    if revision_rows:
-        append_revisions(conn, revision_rows)
-        conn.execute(tables.changes.insert(), change_rows)
     return counts
 
 
@@ -180,4 +189,5 @@ def export_dataset(conn: sa.Connection) -> dict:
         "actors": [codec.actor_to(a) for a in record.actors.values()],
         "topics": [codec.topic_to(t) for t in record.topics.values()],
         "statements": [codec.statement_to(s) for s in record.statements().values()],
+        "notes": [codec.note_to(n) for n in record.all_notes()],
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .dataset_io import import_dataset, load_bundled
+from .dataset_io import bundled, import_dataset
 from .engine import write_transaction
 from .read import data_version
 
@@ -37,4 +37,4 @@ def prepare_database(engine: sa.Engine, seed: bool = True) -> None:
     if seed:
         with write_transaction(engine) as conn:
             if data_version(conn) == 0:
-                import_dataset(conn, load_bundled(), recorded_by="bundled dataset")
+                import_dataset(conn, bundled(), recorded_by="bundled dataset")

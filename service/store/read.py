@@ -13,19 +13,23 @@ from functools import cached_property
 
 import sqlalchemy as sa
 
-from ..domain.model import NO_POSITION, Actor, Position, Statement, Topic
+from ..domain.model import NO_POSITION, Actor, Note, Position, Statement, Topic
 from . import codec, tables
 
 CURRENT = tables.current_statements
+NOTES = tables.current_notes
 # The order positions are resolved in: later stated_on wins, then the later
 # recording, then the id, so the order is total and repeatable.
 CHRONOLOGICAL = (CURRENT.c.stated_on, CURRENT.c.recorded_at, CURRENT.c.statement_id)
 
 
+# Built once: every request asks it, a 304 asks nothing else.
+DATA_VERSION = sa.select(sa.func.coalesce(sa.func.max(tables.changes.c.seq), 0))
+
+
 def data_version(conn: sa.Connection) -> int:
     """The sequence number of the last write: it names every representation."""
-    return conn.execute(
-        sa.select(sa.func.coalesce(sa.func.max(tables.changes.c.seq), 0))).scalar_one()
+    return conn.execute(DATA_VERSION).scalar_one()
 
 
 def _newest_first(columns=CHRONOLOGICAL):
@@ -86,15 +90,29 @@ class Record:
                  .where(a.c.id.in_([actor.id for actor in actors]),
                         t.c.id.in_([topic.id for topic in topics])))
         found = {(s.actor, s.topic): s for s in map(codec.statement_from_row, self.conn.execute(query))}
+        notes = self.cell_notes(actors, topics, as_of)
         result = {}
         for actor in actors:
             for topic in topics:
-                statement = found.get((actor.id, topic.id))
-                result[actor.id, topic.id] = (
-                    Position(actor.id, topic.id, as_of, NO_POSITION) if statement is None else
-                    Position(actor.id, topic.id, as_of, statement.stance, statement,
-                             topic.stance(statement.stance)))
+                cell = actor.id, topic.id
+                statement = found.get(cell)
+                stance = statement.stance if statement else NO_POSITION
+                result[cell] = Position(actor.id, topic.id, as_of, stance, statement,
+                                        topic.stance(stance), notes.get(cell, ()))
         return result
+
+    def cell_notes(self, actors: Sequence[Actor], topics: Sequence[Topic],
+                   as_of: dt.date) -> dict[tuple[str, str], tuple[Note, ...]]:
+        """The current notes on each cell whose source was published by `as_of`."""
+        rows = self.conn.execute(
+            sa.select(NOTES).where(NOTES.c.actor_id.in_([a.id for a in actors]),
+                                   NOTES.c.topic_id.in_([t.id for t in topics]),
+                                   NOTES.c.status == "current").order_by(NOTES.c.note_id))
+        notes: dict[tuple[str, str], tuple[Note, ...]] = {}
+        for note in map(codec.note_from_row, rows):
+            if note.source.published_on <= as_of:
+                notes[note.actor, note.topic] = (*notes.get((note.actor, note.topic), ()), note)
+        return notes
 
     def _trail_query(self, actor_id: str, topic_id: str, after: dt.date | None, until: dt.date):
         where = [CURRENT.c.actor_id == actor_id, CURRENT.c.topic_id == topic_id,
@@ -121,6 +139,11 @@ class Record:
         return self.conn.execute(query).scalar_one()
 
     # -- statements --------------------------------------------------------------
+
+    def statement_count(self) -> int:
+        """Statements that count for positions (retracted ones do not)."""
+        return self.conn.execute(sa.select(sa.func.count()).select_from(CURRENT)
+                                 .where(CURRENT.c.status == "current")).scalar_one()
 
     def statement(self, statement_id: str) -> Statement | None:
         row = self.conn.execute(
@@ -172,6 +195,39 @@ class Record:
         rows = self.conn.execute(sa.select(CURRENT).where(*where).order_by(*CHRONOLOGICAL)
                                  .offset(offset).limit(limit))
         return [codec.statement_from_row(row) for row in rows], total
+
+    # -- notes ---------------------------------------------------------------------
+
+    def note(self, note_id: str) -> Note | None:
+        row = self.conn.execute(sa.select(NOTES).where(NOTES.c.note_id == note_id)).first()
+        return codec.note_from_row(row) if row else None
+
+    def notes(self, actor_id: str | None, topic_id: str | None, include_retracted: bool,
+              offset: int, limit: int) -> tuple[list[Note], int]:
+        """One page of notes by id, and the total."""
+        where = []
+        if actor_id is not None:
+            where.append(NOTES.c.actor_id == actor_id)
+        if topic_id is not None:
+            where.append(NOTES.c.topic_id == topic_id)
+        if not include_retracted:
+            where.append(NOTES.c.status == "current")
+        total = self.conn.execute(
+            sa.select(sa.func.count()).select_from(NOTES).where(*where)).scalar_one()
+        rows = self.conn.execute(sa.select(NOTES).where(*where).order_by(NOTES.c.note_id)
+                                 .offset(offset).limit(limit))
+        return [codec.note_from_row(row) for row in rows], total
+
+    def all_notes(self) -> list[Note]:
+        """The current revision of every note, retracted ones included, for exports."""
+        return [codec.note_from_row(row)
+                for row in self.conn.execute(sa.select(NOTES).order_by(NOTES.c.note_id))]
+
+    def note_history(self, note_id: str) -> list[Note]:
+        revisions = tables.note_revisions
+        rows = self.conn.execute(sa.select(revisions).where(revisions.c.note_id == note_id)
+                                 .order_by(revisions.c.revision))
+        return [codec.note_from_row(row) for row in rows]
 
     # -- the change log ------------------------------------------------------------
 

@@ -88,12 +88,47 @@ current_statements = sa.Table(
     sa.Index("ix_current_topic", "topic_id", "stated_on", "recorded_at", "statement_id"),
 )
 
+
+def _note_columns() -> list[sa.Column]:
+    """One revision of an editor's note on an actor x topic cell."""
+    return [
+        sa.Column("actor_id", sa.String(64), sa.ForeignKey("actors.id"), nullable=False),
+        sa.Column("topic_id", sa.String(64), sa.ForeignKey("topics.id"), nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("source", sa.JSON, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(200), nullable=False),
+        sa.Column("reason", sa.Text),
+    ]
+
+
+# Notes are append-only like statements: every revision here...
+note_revisions = sa.Table(
+    "note_revisions",
+    metadata,
+    sa.Column("note_id", sa.String(128), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    *_note_columns(),
+)
+
+# ...and the latest one of each, for reads: the notes of a cell are one seek.
+current_notes = sa.Table(
+    "current_notes",
+    metadata,
+    sa.Column("note_id", sa.String(128), primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    *_note_columns(),
+    sa.Index("ix_current_notes_cell", "actor_id", "topic_id", "status"),
+)
+
+
 changes = sa.Table(
     "changes",
     metadata,
     sa.Column("seq", sa.Integer, sa.Identity(), primary_key=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("entity", sa.String(16), nullable=False),  # actor, topic, statement
+    sa.Column("entity", sa.String(16), nullable=False),  # actor, topic, statement, note
     sa.Column("entity_id", sa.String(128), nullable=False),
     sa.Column("action", sa.String(16), nullable=False),  # created, updated, revised, retracted
     sa.Column("revision", sa.Integer),

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..domain.model import Actor, Statement, Topic
+from ..domain.model import Actor, Note, Statement, Topic
 from ..domain.validation import DomainError, check_scale, check_stance
 from . import codec, tables
 
@@ -92,14 +92,20 @@ def log_change(conn: sa.Connection, entity: str, entity_id: str, action: str, by
         recorded_by=by))
 
 
-def append_revisions(conn: sa.Connection, rows: list[dict]) -> None:
-    """Append statement revisions to the history and make each the current one."""
-    conn.execute(tables.statement_revisions.insert(), rows)
-    current = tables.current_statements
-    ids = [row["statement_id"] for row in rows]
+def append_revisions(conn: sa.Connection, rows: list[dict], history: sa.Table = tables.statement_revisions,
+                     current: sa.Table = tables.current_statements,
+                     id_column: str = "statement_id") -> None:
+    """Append revisions (of statements, or of notes) to the history and make
+    each the current one."""
+    conn.execute(history.insert(), rows)
+    ids = [row[id_column] for row in rows]
     for start in range(0, len(ids), 500):  # within every database's bound-parameter limit
-        conn.execute(current.delete().where(current.c.statement_id.in_(ids[start:start + 500])))
+        conn.execute(current.delete().where(current.c[id_column].in_(ids[start:start + 500])))
     conn.execute(current.insert(), rows)
+
+
+def append_note_revisions(conn: sa.Connection, rows: list[dict]) -> None:
+    append_revisions(conn, rows, tables.note_revisions, tables.current_notes, "note_id")
 
 
 def _insert_revision(conn: sa.Connection, statement: Statement, action: str) -> Statement:
@@ -176,6 +182,72 @@ def retract_statement(conn: sa.Connection, statement_id: str, reason: str, by: s
     retracted = replace(current, status="retracted", revision=current.revision + 1,
                         recorded_at=_now(), recorded_by=by, note=reason)
     return _insert_revision(conn, retracted, "retracted")
+
+
+# -- notes -------------------------------------------------------------------
+
+def _checked_cell(conn: sa.Connection, note: Note) -> Note:
+    """The note with its actor made canonical, or Invalid."""
+    actor = _resolve_actor(conn, note.actor)
+    if _topic(conn, note.topic) is None:
+        raise Invalid("topic", f"No topic '{note.topic}'.")
+    return replace(note, actor=actor)
+
+
+def _insert_note(conn: sa.Connection, note: Note, action: str) -> Note:
+    try:
+        append_note_revisions(conn, [codec.note_row(note)])
+    except sa.exc.IntegrityError as exc:
+        if note.revision == 1:
+            raise Conflict(f"A note with id '{note.id}' already exists.") from exc
+        raise Stale(f"Note '{note.id}' was changed meanwhile.") from exc
+    log_change(conn, "note", note.id, action, note.recorded_by, note.recorded_at, note.revision)
+    return note
+
+
+def current_note(conn: sa.Connection, note_id: str) -> Note:
+    notes = tables.current_notes
+    row = conn.execute(sa.select(notes).where(notes.c.note_id == note_id)).first()
+    if row is None:
+        raise NotFound(f"No note '{note_id}'.")
+    return codec.note_from_row(row)
+
+
+def create_note(conn: sa.Connection, data: dict, by: str) -> Note:
+    note = _checked_cell(conn, codec.note_from({**data, "id": data.get("id") or "-"}))
+    if not data.get("id"):
+        note = replace(note, id=f"{note.actor}-{note.topic.replace('_', '-')}-{secrets.token_hex(8)}")
+    notes = tables.note_revisions
+    if conn.execute(sa.select(notes.c.note_id).where(notes.c.note_id == note.id).limit(1)).first():
+        raise Conflict(f"A note with id '{note.id}' already exists.")
+    return _insert_note(conn, replace(note, status="current", revision=1, recorded_at=_now(),
+                                      recorded_by=by), "created")
+
+
+def revise_note(conn: sa.Connection, note_id: str, changes: dict, by: str,
+                matches: Callable[[Note], bool]) -> Note:
+    current = current_note(conn, note_id)
+    if not matches(current):
+        raise Stale(f"Note '{note_id}' is at revision {current.revision}; fetch it again.")
+    if current.retracted:
+        raise Conflict(f"Note '{note_id}' is retracted and cannot be revised.")
+    merged = codec.note_from({**codec.note_to(current), **changes, "id": note_id})
+    revised = replace(_checked_cell(conn, merged), status="current",
+                      revision=current.revision + 1, recorded_at=_now(), recorded_by=by,
+                      reason=changes.get("reason"))
+    return _insert_note(conn, revised, "revised")
+
+
+def retract_note(conn: sa.Connection, note_id: str, reason: str, by: str,
+                 matches: Callable[[Note], bool]) -> Note:
+    current = current_note(conn, note_id)
+    if not matches(current):
+        raise Stale(f"Note '{note_id}' is at revision {current.revision}.")
+    if current.retracted:
+        raise Conflict(f"Note '{note_id}' is already retracted.")
+    return _insert_note(conn, replace(current, status="retracted", revision=current.revision + 1,
+                                      recorded_at=_now(), recorded_by=by, reason=reason),
+                        "retracted")
 
 
 # -- actors ------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..domain.model import Statement, Topic
@@ -23,13 +22,11 @@ def stated_date(statement: Statement) -> str:
         return f"{MONTHS[day.month - 1]} {day.year}"
     if statement.date_precision == "approximate":
         return f"about {long_date(day)}"
+    if statement.date_precision == "on_or_before":
+        return f"on or before {long_date(day)}"
     return long_date(day)
 
 
-# A pure function of one string, called for every cell of a matrix page; the
-# same source URLs come back cell after cell and page after page, and
-# urlsplit is the dearest part of rendering a cell's source.
-@lru_cache(maxsize=4096)
 def safe_url(url: str | None) -> str | None:
     """Only http(s) links: a `javascript:` URL in a source must never become a link."""
     if not url:

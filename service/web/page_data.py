@@ -85,6 +85,7 @@ def compare(source: PositionSource, actors: list[Actor], topics: list[Topic],
 
 VERDICT_WORDS = {
     "first_stated": "First stated",
+    "took_side": "Took a side",
     "unchanged": "Unchanged",
     "shifted": "Shifted",
     "reversed": "Reversed",
@@ -109,18 +110,21 @@ class TopicTimeline:
     topic: Topic
     before: Cell | None  # the position held on `start`, when a start is given
     changes: list[Change]
+    notes: tuple = ()  # the editors' notes on the cell as of `end`
 
 
 def timeline(source: PositionSource, actor: Actor, topics: list[Topic],
-             start: dt.date | None, end: dt.date) -> list[TopicTimeline]:
-    """Per topic, the actor's changes stated in (start, end], as
-    /v1/topics/{id}/timeline reports them (restatements that change nothing are left out)."""
+             after: dt.date | None, end: dt.date) -> list[TopicTimeline]:
+    """Per topic, the position held on `after`, then the actor's changes stated
+    in (after, end], as /v1/topics/{id}/timeline reports them (restatements
+    that change nothing are left out)."""
     result = []
+    at_end = source.positions([actor], topics, end)
+    held = source.positions([actor], topics, after) if after else {}
     for topic in topics:
-        before = (Cell(actor, topic, source.positions([actor], [topic], start)[actor.id, topic.id])
-                  if start else None)
+        before = Cell(actor, topic, held[actor.id, topic.id]) if after else None
         changes = [Change(Cell(actor, topic, event.change.right), event.change.verdict,
                           event.change.summary)
-                   for event in topic_timeline(source, topic, [actor], start, end)]
-        result.append(TopicTimeline(topic, before, changes))
+                   for event in topic_timeline(source, topic, [actor], after, end)]
+        result.append(TopicTimeline(topic, before, changes, at_end[actor.id, topic.id].notes))
     return result

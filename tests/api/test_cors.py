@@ -132,8 +132,8 @@ def test_an_allowlisted_admin_page_can_read_the_answer_to_its_write(write_app):
     key = keys.create_key(write_app.extensions["standpoint.engine"], "admin-tool", "editor")
     client = write_app.test_client()
     statement = {
-        "actor": "germany", "topic": "peacekeepers", "stance": "resists",
-        "summary": "Germany argues against a force.", "quote": "Not now.", "quote_kind": "verbatim",
+        "actor": "germany", "topic": "peacekeepers", "stance": "undecided",
+        "summary": "Germany is weighing a force.", "quote": "Not now.", "quote_kind": "verbatim",
         "stated_on": "2025-03-21", "date_precision": "day",
         "source": {"publisher": "Test Wire", "published_on": "2025-03-21"},
     }

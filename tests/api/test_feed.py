@@ -20,7 +20,10 @@ def _all(client, since=None, limit=100):
 def test_feed_lists_the_seed_then_new_writes_in_order(client, admin):
     seed = _all(client, limit=500)
     assert not seed["has_more"]
-    assert {e["entity"] for e in seed["items"]} == {"actor", "topic", "statement"}
+    # The bundled record: 9 actors, 3 topics, 11 statements and 12 editors' notes.
+    assert {e["entity"] for e in seed["items"]} == {"actor", "topic", "statement", "note"}
+    assert [e["entity"] for e in seed["items"]].count("note") == 12
+    assert len(seed["items"]) == 9 + 3 + 11 + 12
     cursor = seed["next_cursor"]
     assert _all(client, cursor)["items"] == []  # nothing new: the cursor stays put
     assert _all(client, cursor)["next_cursor"] == cursor
@@ -32,6 +35,13 @@ def test_feed_lists_the_seed_then_new_writes_in_order(client, admin):
     post(client, "/v1/actors", {"id": "nato", "name": "NATO", "kind": "bloc"}, admin)
     client.patch("/v1/actors/nato", json={"name": "North Atlantic Treaty Organization"},
                  headers=admin)
+    note = post(client, "/v1/notes", {"id": "n1", "actor": "nato", "topic": "peacekeepers",
+                                      "text": "Considered and not coded.",
+                                      "source": {"publisher": "Associated Press",
+                                                 "published_on": "2025-03-20"}}, admin)
+    post(client, "/v1/notes/n1/revisions", {"text": "Considered ¶27 and not coded."}, admin,
+         **{"If-Match": note.headers["ETag"]})
+    post(client, "/v1/notes/n1/retraction", {"reason": "NATO is not an actor here."}, admin)
 
     new = _all(client, cursor)
     assert [(e["entity"], e["id"], e["action"], e["revision"]) for e in new["items"]] == [
@@ -40,10 +50,15 @@ def test_feed_lists_the_seed_then_new_writes_in_order(client, admin):
         ("statement", "s1", "retracted", 3),
         ("actor", "nato", "created", None),
         ("actor", "nato", "updated", None),
+        ("note", "n1", "created", 1),
+        ("note", "n1", "revised", 2),
+        ("note", "n1", "retracted", 3),
     ]
-    assert [e["tombstone"] for e in new["items"]] == [False, False, True, False, False]
+    assert [e["tombstone"] for e in new["items"]] == [False, False, True, False, False,
+                                                      False, False, True]
     assert {e["recorded_by"] for e in new["items"]} == {"data-team"}
     assert new["items"][0]["href"] == "/v1/statements/s1"
+    assert new["items"][-1]["href"] == "/v1/notes/n1"
 
 
 def test_paging_with_cursors_visits_every_entry_once(client):

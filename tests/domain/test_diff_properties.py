@@ -63,6 +63,10 @@ def test_swapping_sides_negates_distance_and_keeps_the_verdict(world):
             assert back.distance == -there.distance
         if there.kind == "comparison":
             assert back.verdict == there.verdict
+        elif "took_side" in (there.verdict, back.verdict):
+            # Coming down on a side after an unclear statement, seen backwards,
+            # is a side given up for a statement that takes none: unknown.
+            assert {there.verdict, back.verdict} == {"took_side", "unknown"}
         else:  # one actor over time: appearing backwards is withdrawing
             assert back.verdict == MIRRORED_CHANGE.get(there.verdict, there.verdict)
         assert (back.conditions_added, back.conditions_removed) == (
@@ -88,11 +92,15 @@ def test_silence_and_unclear_are_never_unchanged_or_agreement(world):
     _, topics, left, right = world
     for d in diff(left, right, topics):
         stances = {d.left.stance, d.right.stance}
-        if UNCLEAR in stances or stances == {NO_POSITION}:
+        took_side = d.kind == "change" and d.left.stance == UNCLEAR and d.right.stance_value
+        if took_side:
+            assert d.verdict == "took_side"
+        elif UNCLEAR in stances or stances == {NO_POSITION}:
             assert d.verdict == "unknown"
         if NO_POSITION in stances or UNCLEAR in stances:
             assert d.verdict not in ("unchanged", "agree", "shifted", "reversed", "differ",
                                      "opposed")
+            assert d.verdict != "took_side" or d.left.stance == UNCLEAR
             assert d.distance is None
         if d.verdict == "first_stated":
             assert d.left.stance == NO_POSITION and d.right.stance_value is not None

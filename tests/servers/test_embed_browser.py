@@ -3,7 +3,8 @@ against a live gunicorn server. Skipped, with the reason, when there is no
 chromium (CI installs the `chromium` package; Playwright never downloads one).
 
 Screenshots go to test-artifacts/; `make screenshots` also copies them into
-docs/screenshots/.
+docs/screenshots/. The browser, the watched page and screenshots are shared
+with the other browser tests (tests/servers/browser.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import functools
 import http.server
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,26 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from .browser import BROWSER_MARKS, ROOT, screenshot
 from .server import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = next((path for path in (os.environ.get("STANDPOINT_CHROMIUM"), "/usr/bin/chromium",
-                                   shutil.which("chromium"), shutil.which("chromium-browser"))
-                 if path and os.path.exists(path)), None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason=(
-        "no chromium binary (looked for $STANDPOINT_CHROMIUM, /usr/bin/chromium, chromium on "
-        "PATH): `apt-get install chromium` to run the browser tests")),
-]
+pytestmark = BROWSER_MARKS
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
@@ -132,83 +116,39 @@ def live_server(tmp_path_factory, newsroom):
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
-        yield browser
-        browser.close()
-
-
-class Watched:
-    """A browser page with everything it logs and requests written down."""
-
-    def __init__(self, browser, viewport):
-        self.context = browser.new_context(viewport=viewport)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-
-    def foreign_requests(self, *allowed: str) -> list[str]:
-        return [url for url in self.requests
-                if not url.startswith(allowed) and not url.startswith("data:")]
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def watched(browser):
-    opened: list[Watched] = []
-
-    def open_(viewport):
-        item = Watched(browser, viewport)
-        opened.append(item)
-        return item
-
-    yield open_
-    for item in opened:
-        item.close()
-
-
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if os.environ.get("STANDPOINT_UPDATE_SCREENSHOTS") == "1":
-        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
-    return path
-
-
 def badge(page, actor: str, topic: str) -> str:
     return page.inner_text(f'[data-actor="{actor}"][data-topic="{topic}"] .badge').strip()
 
 
 def check_stances(name: str, page) -> None:
     if name == "matrix":
-        assert badge(page, "russia", "peacekeepers") == "Rejects"
-        assert badge(page, "uk", "backstop") == "Requires it"
-        assert badge(page, "uk", "peacekeepers") == "Will send troops"
+        assert badge(page, "russia", "peacekeepers") == "Rejects some countries' troops"
+        assert badge(page, "uk", "backstop") == "Firmly for it"
+        assert badge(page, "uk", "peacekeepers") == "Wants a force"
+        assert "on or before 20 March 2025" in page.inner_text(
+            '[data-actor="uk"][data-topic="backstop"]')
         for topic in ("peacekeepers", "backstop", "ceasefire_scope"):
             assert badge(page, "germany", topic) == "No recorded position"
+        # A silent cell shows why it is silent.
+        assert badge(page, "us", "backstop") == "No recorded position"
+        note = page.locator('[data-actor="us"][data-topic="backstop"] .note')
+        assert note.is_visible()
+        assert note.inner_text().startswith("Editors' note: Considered ¶28-29.")
     elif name == "compare":
-        assert badge(page, "russia", "peacekeepers") == "Rejects"
-        assert badge(page, "uk", "backstop") == "Requires it"
+        assert badge(page, "russia", "peacekeepers") == "Rejects some countries' troops"
+        assert badge(page, "uk", "backstop") == "Firmly for it"
         assert badge(page, "germany", "backstop") == "No recorded position"
+        assert badge(page, "us", "backstop") == "No recorded position"
         fault = page.inner_text('[data-topic="peacekeepers"] [data-pair="uk russia"]')
-        assert "United Kingdom and Russia are opposed: Will send troops vs Rejects" in fault
+        assert ("United Kingdom and Russia are opposed: Wants a force vs Rejects some countries' "
+                "troops; Russia is 3 steps less willing") in fault
         assert page.is_visible('[data-actor="russia"][data-topic="peacekeepers"] .fault-flag')
     else:
         steps = page.locator('[data-topic="ceasefire_scope"] [data-verdict]')
         verdicts = [steps.nth(i).get_attribute("data-verdict") for i in range(steps.count())]
-        assert verdicts == ["first_stated", "shifted", "shifted"]
-        assert "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only" in page.inner_text(
-            '[data-topic="ceasefire_scope"]')
+        assert verdicts == ["first_stated", "shifted"]
+        assert ("Ukraine moved broader: from Limited, targets not settled to Energy and civilian "
+                "infrastructure (2 steps)") in page.inner_text('[data-topic="ceasefire_scope"]')
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -245,7 +185,7 @@ def test_pages_read_without_javascript(live_server, browser):
         page = context.new_page()
         page.goto(live_server + PAGES["matrix"])
         # Everything is in the HTML and the layout is CSS: no script is needed to read it.
-        assert badge(page, "russia", "peacekeepers") == "Rejects"
+        assert badge(page, "russia", "peacekeepers") == "Rejects some countries' troops"
         assert badge(page, "germany", "backstop") == "No recorded position"
         assert page.is_visible('[data-actor="uk"][data-topic="backstop"] .cell-topic')
     finally:
@@ -302,7 +242,7 @@ def test_readme_snippet_frames_the_matrix_and_fits_its_height(live_server, newsr
     assert content <= height + 1, "the iframe is shorter than its page: a scrollbar shows"
     assert frame.evaluate("document.documentElement.scrollWidth") <= iframe.bounding_box()["width"] + 1
     assert tab.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-    assert badge(frame, "russia", "peacekeepers") == "Rejects"
+    assert badge(frame, "russia", "peacekeepers") == "Rejects some countries' troops"
     screenshot(tab.page, f"newsroom-article-{viewport_name}")
     assert tab.errors == []
     assert tab.foreign_requests(live_server, newsroom.origin) == []

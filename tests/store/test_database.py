@@ -37,7 +37,7 @@ def test_importing_the_same_dataset_again_changes_nothing(app):
     with engine.begin() as conn:
         before = current_version(conn)
         counts = dataset_io.import_dataset(conn, dataset_io.load_bundled(), recorded_by="test")
-        assert counts == {"actors": 0, "topics": 0, "statements": 0}
+        assert counts == {"actors": 0, "topics": 0, "statements": 0, "notes": 0}
         assert current_version(conn) == before
 
 
@@ -97,14 +97,17 @@ def test_export_then_import_into_an_empty_database_reproduces_it(app, tmp_path):
     with other.connect() as conn:
         again = dataset_io.export_dataset(conn)
 
-    def content(document):
+    def content(document, kind="statements"):
         return sorted(
             ({k: v for k, v in s.items() if k not in ("recorded_at", "recorded_by", "revision")}
-             for s in document["statements"]),
+             for s in document[kind]),
             key=lambda s: s["id"],
         )
 
     assert content(again) == content(exported)
+    # The editors' notes are part of the record too: all twelve come back, whole.
+    assert len(exported["notes"]) == len(dataset_io.load_bundled()["notes"]) == 12
+    assert content(again, "notes") == content(exported, "notes")
     assert again["actors"] == exported["actors"] and again["topics"] == exported["topics"]
     other.dispose()
 

@@ -26,10 +26,19 @@ def test_export_imported_into_an_empty_database_reproduces_it(app, client, tmp_p
     created = post(client, "/v1/statements", {**STATEMENT, "id": "s1"}, editor)
     post(client, "/v1/statements/s1/revisions", {"summary": "Fixed."}, editor,
          **{"If-Match": created.headers["ETag"]})
+    note = {"id": "uk-backstop-desk", "actor": "uk", "topic": "backstop",
+            "text": "Checked against the Starmer interview.",
+            "source": {"publisher": "Associated Press", "published_on": "2025-03-20",
+                       "location": "¶28"}}
+    assert post(client, "/v1/notes", note, editor).status_code == 201
     dump = tmp_path / "export.json"
     assert _run(app, "data", "export", "-o", str(dump)).exit_code == 0
     exported = json.loads(dump.read_text())
     assert any(s["id"] == "s1" and s["summary"] == "Fixed." for s in exported["statements"])
+    # The twelve bundled notes and the new one travel with the statements.
+    assert len(exported["notes"]) == 13
+    assert any(n["id"] == "uk-backstop-desk" and n["text"] == note["text"]
+               for n in exported["notes"])
 
     empty = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "SEED_DATASET": False})
     result = _run(empty, "data", "import", str(dump))
@@ -39,7 +48,7 @@ def test_export_imported_into_an_empty_database_reproduces_it(app, client, tmp_p
     assert _content(json.loads(again.read_text())) == _content(exported)
     # importing the same file again changes nothing
     assert json.loads(_run(empty, "data", "import", str(dump)).output) == {
-        "actors": 0, "topics": 0, "statements": 0}
+        "actors": 0, "topics": 0, "statements": 0, "notes": 0}
     empty.extensions["standpoint.engine"].dispose()
 
 

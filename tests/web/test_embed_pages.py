@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import escape
 
 from service import create_app
 from service.store.dataset_io import import_dataset, load_bundled
@@ -97,10 +98,16 @@ def page(client, url: str) -> Page:
 
 def test_matrix_writes_each_stance_in_words_in_the_right_cell(client):
     matrix = page(client, MATRIX)
-    assert matrix.stance_text("russia", "peacekeepers") == "Rejects"
-    assert matrix.stance_text("uk", "backstop") == "Requires it"
-    assert matrix.stance_text("uk", "peacekeepers") == "Will send troops"
-    assert matrix.stance_text("us", "backstop") == "Unclear"
+    assert matrix.stance_text("russia", "peacekeepers") == "Rejects some countries' troops"
+    assert matrix.stance_text("uk", "backstop") == "Firmly for it"
+    assert matrix.stance_text("uk", "peacekeepers") == "Wants a force"
+    assert matrix.stance_text("us", "ceasefire_scope") == "Full ceasefire"
+    assert matrix.stance_text("russia", "ceasefire_scope") == "Limited, targets not settled"
+    # "Trump has given no sign" (¶28) is an absence: no position, and the note says why.
+    assert matrix.stance_text("us", "backstop") == "No recorded position"
+    assert matrix.stances[("us", "backstop")] == "no_position"
+    assert "Source" not in matrix.text("us", "backstop")
+    assert "Editors' note: Considered ¶28-29." in matrix.text("us", "backstop")
     for topic in ("peacekeepers", "backstop", "ceasefire_scope"):
         assert matrix.stance_text("germany", topic) == "No recorded position"
         assert matrix.stances[("germany", topic)] == "no_position"
@@ -109,31 +116,62 @@ def test_matrix_writes_each_stance_in_words_in_the_right_cell(client):
 
 
 def test_each_cell_cites_quote_speaker_date_with_precision_and_source(client):
-    cell = page(client, MATRIX).text("ukraine", "ceasefire_scope")
+    matrix = page(client, MATRIX)
+    cell = matrix.text("ukraine", "ceasefire_scope")
     assert "Energy and civilian infrastructure" in cell
-    assert "“I raised this issue with President Trump" in cell  # verbatim quote
+    # ¶6 carries the stance and is the report's sentence, not Zelensky's words: a paraphrase.
+    assert ("Reported: he was committed to working with the U.S. to stop arms being directed "
+            "at power production and civilian facilities") in cell
     assert "Volodymyr Zelensky, President of Ukraine" in cell
-    assert "20 March 2025" in cell
-    assert "Source: Associated Press, 20 March 2025, ¶" in cell
-    paraphrase = page(client, MATRIX).text("russia", "peacekeepers")
+    assert "20 March 2025" in cell and "on or before" not in cell  # "on Thursday": a day
+    assert "Source: Associated Press, 20 March 2025, ¶6-7" in cell
+    paraphrase = matrix.text("russia", "peacekeepers")
     assert "Reported: Russia has said it will not accept any troops" in paraphrase
-    assert "about 20 March 2025" in paraphrase  # an approximate date says so
+    assert "on or before 20 March 2025" in paraphrase  # "has said": held by that day
+
+
+def test_an_on_or_before_date_says_so_in_the_matrix(client):
+    matrix = page(client, MATRIX)
+    # ¶28 "Starmer says ...": held by the day of the report, first said who knows when.
+    assert "Keir Starmer, Prime Minister of the United Kingdom · on or before 20 March 2025" in \
+        matrix.text("uk", "backstop")
+    # ¶9: the push for a full ceasefire came before Wednesday's deal.
+    assert "on or before 19 March 2025" in matrix.text("us", "ceasefire_scope")
+    html = client.get(MATRIX).get_data(as_text=True)
+    assert '<time class="date" datetime="2025-03-19">on or before 19 March 2025</time>' in html
+
+
+def test_a_verbatim_quote_is_set_in_quotation_marks(app, client):
+    _add_statement(app, quote="We are not sending troops.", quote_kind="verbatim")
+    cell = page(client, "/embed/matrix?as_of=2025-03-20&actors=germany&topics=peacekeepers")
+    text = cell.text("germany", "peacekeepers")
+    assert "“We are not sending troops.”" in text and "Reported:" not in text
+    assert "Test Speaker · 18 March 2025" in text
 
 
 def test_matrix_as_of_an_earlier_date_shows_the_earlier_positions(client):
-    early = page(client, "/embed/matrix?as_of=2025-03-12&actors=ukraine,russia&topics=ceasefire_scope")
-    assert early.stance_text("ukraine", "ceasefire_scope") == "Full ceasefire"
-    assert early.stances[("russia", "ceasefire_scope")] == "no_position"
+    url = "/embed/matrix?as_of={}&actors=ukraine,russia&topics=ceasefire_scope"
+    early = page(client, url.format("2025-03-19"))
+    assert early.stance_text("ukraine", "ceasefire_scope") == "Limited, targets not settled"
+    assert early.stance_text("russia", "ceasefire_scope") == "Limited, targets not settled"
     assert set(early.cells) == {("ukraine", "ceasefire_scope"), ("russia", "ceasefire_scope")}
+    # Nothing before Wednesday 19 March.
+    before = page(client, url.format("2025-03-18"))
+    assert before.stances == {("ukraine", "ceasefire_scope"): "no_position",
+                              ("russia", "ceasefire_scope"): "no_position"}
 
 
 def test_matrix_has_a_legend_of_every_scale_value(client):
     html = client.get(MATRIX).get_data(as_text=True)
     legend = html[html.index('class="legend"'):]
-    for label in ("Rejects", "Resists", "Undecided", "Open to involvement", "Will send troops",
-                  "Rules it out", "Requires it", "No ceasefire", "Energy infrastructure only",
+    for label in ("Rejects any foreign force", "Rejects some countries' troops", "Undecided",
+                  "Open to a force", "Wants a force", "Rules it out", "Leans against",
+                  "Supports", "Firmly for it", "No ceasefire", "Limited, targets not settled",
+                  "Energy infrastructure only", "Energy and civilian infrastructure",
                   "Full ceasefire", "No recorded position", "Unclear"):
-        assert f">{label}</span>" in legend, label
+        assert f">{escape(label)}</span>" in legend, label
+    for old in ("Will send troops", "Requires it", "Open to involvement", "Resists"):
+        assert old not in html, old
 
 
 def test_aliases_resolve_in_embed_queries(client):
@@ -148,17 +186,28 @@ def test_compare_marks_the_fault_lines(client):
     html = response.get_data(as_text=True)
     compare = Page(html)
     assert compare.text("uk", "peacekeepers").startswith("United Kingdom On a fault line")
-    assert compare.stance_text("uk", "peacekeepers") == "Will send troops"
+    assert compare.stance_text("uk", "peacekeepers") == "Wants a force"
     assert compare.text("russia", "peacekeepers").startswith("Russia On a fault line")
-    assert compare.stance_text("russia", "peacekeepers") == "Rejects"
+    assert compare.stance_text("russia", "peacekeepers") == "Rejects some countries' troops"
     assert "On a fault line" not in compare.text("germany", "peacekeepers")
     assert 'data-pair="uk russia"' in html
-    # The diff engine's own words, as /v1/compare gives them.
-    assert ("United Kingdom and Russia are opposed: Will send troops vs Rejects; "
-            "Russia is 4 steps less willing") in html
+    # The diff engine's own words, as /v1/compare gives them: three steps, across the middle.
+    assert escape("United Kingdom and Russia are opposed: Wants a force vs Rejects some "
+                  "countries' troops; Russia is 3 steps less willing") in html
     # Silence is not a fault line.
     backstop = html[html.index('data-topic="backstop"'):html.index('data-topic="ceasefire_scope"')]
     assert "None: no two of these parties are on opposite sides" in backstop
+
+
+def test_compare_of_the_ceasefire_shows_two_different_scopes_and_no_fault_line(client):
+    html = client.get("/embed/compare?actors=us,russia&as_of=2025-03-20"
+                      "&topics=ceasefire_scope").get_data(as_text=True)
+    compare = Page(html)
+    assert compare.stance_text("us", "ceasefire_scope") == "Full ceasefire"
+    assert compare.stance_text("russia", "ceasefire_scope") == "Limited, targets not settled"
+    # Both are for some ceasefire: they differ, but are not on opposite sides.
+    assert "None: no two of these parties are on opposite sides" in html
+    assert "On a fault line" not in html
 
 
 # --- timeline ----------------------------------------------------------------
@@ -166,17 +215,19 @@ def test_compare_marks_the_fault_lines(client):
 def test_timeline_shows_each_change_with_its_verdict(client):
     html = client.get("/embed/actors/ua/timeline?to=2025-03-31&topics=ceasefire_scope").get_data(as_text=True)
     verdicts = re.findall(r'data-verdict="([a-z_]+)" data-stance="([a-z_]+)"', html)
-    assert verdicts == [("first_stated", "full"), ("shifted", "energy_only"),
+    assert verdicts == [("first_stated", "limited_targets_unsettled"),
                         ("shifted", "energy_and_civilian")]
-    assert "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only" in html
-    assert "Ukraine moved broader: from Energy infrastructure only to Energy and civilian infrastructure" in html
+    assert "Ukraine first stated a position: Limited, targets not settled" in html
+    assert ("Ukraine moved broader: from Limited, targets not settled to Energy and civilian "
+            "infrastructure (2 steps)") in html
+    assert "narrower" not in html
 
 
 def test_timeline_from_a_date_starts_from_where_the_actor_stood(client):
-    html = client.get("/embed/actors/ukraine/timeline?from=2025-03-18&to=2025-03-19"
+    html = client.get("/embed/actors/ukraine/timeline?from=2025-03-20&to=2025-03-20"
                       "&topics=ceasefire_scope").get_data(as_text=True)
-    assert 'class="step start" data-stance="full"' in html
-    assert "On 18 March 2025" in html
+    assert 'class="step start" data-stance="limited_targets_unsettled"' in html
+    assert "Before 20 March 2025" in html
     assert re.findall(r'data-verdict="([a-z_]+)"', html) == ["shifted"]
 
 
@@ -253,7 +304,7 @@ def _add_statement(app, **fields) -> None:
     data = load_bundled()
     statement = {
         "id": "germany-peacekeepers-test", "actor": "germany", "topic": "peacekeepers",
-        "stance": "resists", "conditions": ["<i>no</i> & conditions"],
+        "stance": "rejects_some", "conditions": ["<i>no</i> & conditions"],
         "summary": "A test statement.", "quote": "Plain words.", "quote_kind": "verbatim",
         "speaker": {"name": "Test Speaker", "role": None}, "stated_on": "2025-03-18",
         "date_precision": "day",
@@ -314,7 +365,8 @@ def test_the_matrix_etag_changes_when_its_data_changes(app, client):
     changed = client.get(MATRIX, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
-    assert Page(changed.get_data(as_text=True)).stance_text("germany", "peacekeepers") == "Resists"
+    assert Page(changed.get_data(as_text=True)).stance_text("germany", "peacekeepers") == \
+        "Rejects some countries' troops"
 
 
 # --- assets --------------------------------------------------------------------

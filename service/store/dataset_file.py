@@ -1,0 +1,215 @@
+"""The dataset file format, read strictly.
+
+Any unknown, missing or mistyped key is an error that names the file, the
+line and the key: a text cut short by a YAML flow mapping, or a field spelled
+wrong, can never slip into the record. The same rules apply to the bundled
+file, to `flask data import` and to whatever else hands in a document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import marshmallow as ma
+import yaml
+
+from ..domain.model import ACTOR_KINDS, DATE_PRECISIONS, QUOTE_KINDS, STATUSES
+
+FORMAT = "standpoint-dataset/2"
+# Files written before notes and the `on_or_before` precision read the same way.
+FORMATS = ("standpoint-dataset/1", FORMAT)
+
+
+class DatasetError(ValueError):
+    """The dataset is invalid; every problem found, one per line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class _Date(ma.fields.Date):
+    """A date as YAML reads it (already a date) or as JSON writes it (ISO text)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _text(**kwargs) -> ma.fields.String:
+    return ma.fields.String(validate=ma.validate.Length(min=1), **kwargs)
+
+
+def _optional_text() -> ma.fields.String:
+    return ma.fields.String(required=True, allow_none=True)
+
+
+class SpeakerFile(_Strict):
+    name = _text(required=True)
+    role = _optional_text()
+
+
+class SourceFile(_Strict):
+    publisher = _text(required=True)
+    title = _optional_text()
+    byline = _optional_text()
+    url = _optional_text()
+    published_on = _Date(required=True)
+    location = ma.fields.String(allow_none=True)
+
+
+class StanceFile(_Strict):
+    value = _text(required=True)
+    level = ma.fields.Integer(required=True, strict=True)
+    side = ma.fields.Integer(required=True, strict=True, validate=ma.validate.OneOf([-1, 0, 1]))
+    label = _text(required=True)
+    definition = _text(required=True)
+
+
+class DirectionsFile(_Strict):
+    up = _text(required=True)
+    down = _text(required=True)
+
+
+class TopicFile(_Strict):
+    id = _text(required=True)
+    question = _text(required=True)
+    directions = ma.fields.Nested(DirectionsFile, required=True)
+    scale = ma.fields.List(ma.fields.Nested(StanceFile), required=True,
+                           validate=ma.validate.Length(min=1))
+
+
+class ActorFile(_Strict):
+    id = _text(required=True)
+    name = _text(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTOR_KINDS))
+    country_code = _optional_text()
+    aliases = ma.fields.List(_text(), required=True)
+    spokespeople = ma.fields.List(ma.fields.Nested(SpeakerFile), required=True)
+
+
+class StatementFile(_Strict):
+    id = _text(required=True)
+    actor = _text(required=True)
+    topic = _text(required=True)
+    stance = _text(required=True)
+    conditions = ma.fields.List(_text(), required=True)
+    summary = _text(required=True)
+    quote = _text(required=True)
+    quote_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(QUOTE_KINDS))
+    speaker = ma.fields.Nested(SpeakerFile, required=True, allow_none=True)
+    stated_on = _Date(required=True)
+    date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS))
+    source = ma.fields.Nested(SourceFile, required=True)
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    # Bookkeeping an export carries; an import records its own.
+    revision = ma.fields.Integer(strict=True)
+    recorded_at = ma.fields.String(allow_none=True)
+    recorded_by = ma.fields.String(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+
+
+class NoteFile(_Strict):
+    id = _text(required=True)
+    actor = _text(required=True)
+    topic = _text(required=True)
+    text = _text(required=True)
+    source = ma.fields.Nested(SourceFile, required=True)
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    # Bookkeeping an export carries; an import records its own.
+    revision = ma.fields.Integer(strict=True)
+    recorded_at = ma.fields.String(allow_none=True)
+    recorded_by = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class DatasetFile(_Strict):
+    format = ma.fields.String(required=True, validate=ma.validate.OneOf(FORMATS))
+    version = ma.fields.Integer(strict=True)  # an export's data version, for the reader
+    # Named sources, for YAML anchors: statements and notes carry their own copy.
+    sources = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(SourceFile))
+    topics = ma.fields.List(ma.fields.Nested(TopicFile), required=True)
+    actors = ma.fields.List(ma.fields.Nested(ActorFile), required=True)
+    statements = ma.fields.List(ma.fields.Nested(StatementFile), required=True)
+    notes = ma.fields.List(ma.fields.Nested(NoteFile), load_default=list)
+
+
+def _paths(messages: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """marshmallow's nested error dict as (path, message) pairs."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            # A Dict field reports a value's errors under "value".
+            yield from _paths(value, path if key == "value" and path else path + (key,))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        for message in messages:
+            yield path, message
+    else:
+        yield path, str(messages)
+
+
+def dotted(path: tuple) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text or "document"
+
+
+def _child(node: yaml.Node, key) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return node.value[key]
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    merged = []
+    for key_node, value_node in node.value:
+        if key_node.value == str(key):
+            return key_node if value_node is None else value_node
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            merged += value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+    return next((found for m in merged if (found := _child(m, key)) is not None), None)
+
+
+def line_of(root: yaml.Node | None, path: tuple) -> int | None:
+    """The line of the deepest node of `path` the document has (for a missing
+    key, its mapping's)."""
+    node = root
+    for key in path:
+        child = _child(node, key) if node is not None else None
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def compose(text: str, name: str) -> tuple[Any, yaml.Node | None]:
+    """A file's text (YAML, or JSON, which YAML reads) as data and as the node
+    tree that knows each value's line."""
+    try:
+        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        raise DatasetError([f"{where}: not valid YAML or JSON: {getattr(exc, 'problem', exc)}"]) from exc
+
+
+def check_document(data: Any, name: str = "document", root: yaml.Node | None = None) -> dict:
+    """`data` checked against the format; DatasetError names the file, line
+    and key of every problem."""
+    if not isinstance(data, dict):
+        raise DatasetError([f"{name}: expected a mapping with format: {FORMAT}"])
+    try:
+        return DatasetFile().load(data)
+    except ma.ValidationError as exc:
+        problems = []
+        for path, message in _paths(exc.messages):
+            line = line_of(root, path)
+            where = f"{name}:{line}" if line else name
+            problems.append(f"{where}: {dotted(path)}: {message}")
+        raise DatasetError(problems) from exc

@@ -1,0 +1,354 @@
+"""A second reader of the bundled record: every statement and note checked against the report.
+
+The record is read with yaml.safe_load and nothing else (the service's loader is not used), and
+the report is split into paragraphs the way the record numbers them: the non-empty lines of the
+source file, the photo caption being ¶1 and subheadings counting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+DATASET = REPO / "service" / "data" / "dataset.yaml"
+DATA_DOC = REPO / "docs" / "DATA.md"
+SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
+SOURCE_FILES = {"ap-2025-03-20": "000_946682fb2bb0df7b.txt"}  # named source -> file
+
+RECORD = yaml.safe_load(DATASET.read_text("utf-8"))
+STATEMENTS = RECORD["statements"]
+NOTES = RECORD["notes"]
+TOPICS = {topic["id"]: topic for topic in RECORD["topics"]}
+ACTORS = {actor["id"]: actor for actor in RECORD["actors"]}
+
+# Exactly the keys of standpoint-dataset/2; a text cut by a flow mapping leaves a stray key.
+SOURCE_KEYS = {"publisher", "title", "byline", "url", "published_on"}
+CITED_KEYS = SOURCE_KEYS | {"location"}
+KEYS = {
+    "record": {"format", "sources", "topics", "actors", "statements", "notes"},
+    "topic": {"id", "question", "directions", "scale"},
+    "directions": {"up", "down"},
+    "level": {"value", "level", "side", "label", "definition"},
+    "actor": {"id", "name", "kind", "country_code", "aliases", "spokespeople"},
+    "person": {"name", "role"},
+    "statement": {"id", "actor", "topic", "stance", "conditions", "summary", "quote",
+                  "quote_kind", "speaker", "stated_on", "date_precision", "source"},
+    "note": {"id", "actor", "topic", "text", "source"},
+}
+
+# The days the report dates things by, read from the report (published Thursday 20 March 2025).
+# Its "Monday" (¶10) and "Friday" (¶31) are days after publication: nothing is dated by them.
+REPORT_DAYS = {"thursday": dt.date(2025, 3, 20), "wednesday": dt.date(2025, 3, 19),
+               "saturday": dt.date(2025, 3, 15)}
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+STOPWORDS = {"that", "this", "with", "from", "have", "will", "would", "their", "there", "they",
+             "what", "when", "which", "been", "into", "only", "about", "some", "being"}
+
+LOCATION = re.compile(r"¶\d+(?:-\d+)?(?:, ¶\d+(?:-\d+)?)*")
+PARAGRAPH_REF = re.compile(r"¶(\d+)(?:-(\d+))?")
+
+
+def paragraph_numbers(text: str) -> list[int]:
+    numbers = []
+    for first, last in PARAGRAPH_REF.findall(text):
+        first, last = int(first), int(last or first)
+        assert first <= last, f"backwards range in {text!r}"
+        numbers.extend(range(first, last + 1))
+    return numbers
+
+
+def normal(text: str) -> str:
+    """Straight quotes and apostrophes, single spaces: the report's text as the YAML may hold it."""
+    text = (text.replace("\u2019", "'").replace("\u2018", "'")
+            .replace("\u201c", '"').replace("\u201d", '"'))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", normal(text).lower())
+
+
+def source_name(cited: dict) -> str:
+    """Which named source a cited source (merged through `<<: *anchor`) is."""
+    fields = {key: value for key, value in cited.items() if key != "location"}
+    names = [name for name, source in RECORD["sources"].items() if source == fields]
+    assert len(names) == 1, f"source {fields} is not exactly one named source"
+    return names[0]
+
+
+@pytest.fixture(scope="module")
+def paragraphs() -> dict[str, list[str]]:
+    found = {}
+    for name, filename in SOURCE_FILES.items():
+        path = SOURCES / filename
+        if not path.is_file():
+            pytest.skip(f"the source report {path} is absent: the record cannot be checked "
+                        "against it (clone with shared/ beside the repository)")
+        found[name] = [line for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return found
+
+
+def cited(paragraphs, item) -> list[tuple[int, str]]:
+    """The paragraphs an item's source.location cites, as (number, text)."""
+    location = item["source"]["location"]
+    assert LOCATION.fullmatch(location), f"location {location!r}: write ¶28, ¶6-7 or ¶5, ¶9"
+    report = paragraphs[source_name(item["source"])]
+    numbers = paragraph_numbers(location)
+    missing = [n for n in numbers if not 1 <= n <= len(report)]
+    assert not missing, f"{location}: the report has {len(report)} paragraphs, not {missing}"
+    return [(n, report[n - 1]) for n in numbers]
+
+
+def quoted_spans(text: str) -> list[str]:
+    return [normal(span) for span in re.findall(r"\u201c([^\u201d]*)\u201d", text)]
+
+
+# --- the record's shape: no stray keys, no cut texts ---------------------------------------
+
+def check_keys(kind: str, mapping: dict, where: str) -> None:
+    assert isinstance(mapping, dict), f"{where}: not a mapping"
+    assert set(mapping) == KEYS[kind], (
+        f"{where}: keys {sorted(map(str, mapping))}; a {kind} has exactly {sorted(KEYS[kind])} "
+        "(a stray key is usually a text cut at a comma by a flow mapping)")
+
+
+def check_text(value, where: str) -> None:
+    assert isinstance(value, str) and value.strip(), f"{where}: not a non-empty string"
+
+
+def check_cited_source(source: dict, where: str) -> None:
+    assert isinstance(source, dict) and set(source) == CITED_KEYS, (
+        f"{where}.source: keys {sorted(map(str, source))}, expected {sorted(CITED_KEYS)}")
+    source_name(source)
+
+
+def test_every_mapping_has_exactly_its_keys_and_every_text_is_whole():
+    check_keys("record", RECORD, "record")
+    assert RECORD["format"] == "standpoint-dataset/2"
+    for name, source in RECORD["sources"].items():
+        assert set(source) == SOURCE_KEYS, f"sources.{name}: keys {sorted(source)}"
+        assert isinstance(source["published_on"], dt.date)
+    for topic in RECORD["topics"]:
+        where = f"topic {topic.get('id')}"
+        check_keys("topic", topic, where)
+        check_keys("directions", topic["directions"], f"{where}.directions")
+        check_text(topic["question"], f"{where}.question")
+        for level in topic["scale"]:
+            check_keys("level", level, f"{where}.scale.{level.get('value')}")
+            for key in ("value", "label", "definition"):
+                check_text(level[key], f"{where}.scale.{level['value']}.{key}")
+    for actor in RECORD["actors"]:
+        check_keys("actor", actor, f"actor {actor.get('id')}")
+        for person in actor["spokespeople"]:
+            check_keys("person", person, f"actor {actor['id']} spokesperson")
+    for statement in STATEMENTS:
+        where = f"statement {statement.get('id')}"
+        check_keys("statement", statement, where)
+        for key in ("summary", "quote"):
+            check_text(statement[key], f"{where}.{key}")
+        assert isinstance(statement["conditions"], list)
+        for condition in statement["conditions"]:
+            check_text(condition, f"{where}.conditions")
+        if statement["speaker"] is not None:
+            check_keys("person", statement["speaker"], f"{where}.speaker")
+        assert isinstance(statement["stated_on"], dt.date), f"{where}: stated_on is not a date"
+        assert statement["quote_kind"] in ("verbatim", "paraphrase")
+        assert statement["date_precision"] in ("day", "month", "approximate", "on_or_before")
+        check_cited_source(statement["source"], where)
+    for note in NOTES:
+        where = f"note {note.get('id')}"
+        check_keys("note", note, where)
+        check_text(note["text"], f"{where}.text")
+        check_cited_source(note["source"], where)
+
+
+def test_ids_are_unique_and_references_known():
+    ids = [item["id"] for item in STATEMENTS + NOTES]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    for item in STATEMENTS + NOTES:
+        assert item["actor"] in ACTORS, f"{item['id']}: unknown actor {item['actor']}"
+        assert item["topic"] in TOPICS, f"{item['id']}: unknown topic {item['topic']}"
+    assert {"uk", "france", "russia", "us", "ukraine", "germany"} <= set(ACTORS)
+    assert set(TOPICS) == {"peacekeepers", "backstop", "ceasefire_scope"}
+
+
+def test_scales_have_consecutive_levels_and_sides_that_never_go_back():
+    for topic in TOPICS.values():
+        levels = [level["level"] for level in topic["scale"]]
+        sides = [level["side"] for level in topic["scale"]]
+        values = [level["value"] for level in topic["scale"]]
+        assert all(type(n) is int for n in levels + sides), topic["id"]
+        assert levels == list(range(levels[0], levels[0] + len(levels))), (
+            f"{topic['id']}: levels {levels} are not consecutive integers")
+        assert sides == sorted(sides) and set(sides) <= {-1, 0, 1}, f"{topic['id']}: sides {sides}"
+        assert len(set(values)) == len(values)
+        assert not {"no_position", "unclear"} & set(values), "off-scale values are reserved"
+
+
+def test_no_cell_has_two_statements_on_one_date():
+    # As of that date the position would be whichever one the store happened to sort last.
+    seen = {}
+    for statement in STATEMENTS:
+        key = (statement["actor"], statement["topic"], statement["stated_on"])
+        assert key not in seen, f"{statement['id']} and {seen[key]} share {key}"
+        seen[key] = statement["id"]
+
+
+def test_docs_data_names_every_statement_and_note():
+    doc = DATA_DOC.read_text("utf-8")
+    missing = [item["id"] for item in STATEMENTS + NOTES if f"`{item['id']}`" not in doc]
+    assert not missing, f"docs/DATA.md does not account for: {missing}"
+
+
+# --- each statement against the report -----------------------------------------------------
+
+by_id = pytest.mark.parametrize("statement", STATEMENTS, ids=[s["id"] for s in STATEMENTS])
+
+
+@by_id
+def test_id_names_actor_topic_and_date(statement):
+    topic = statement["topic"].replace("_", "-")
+    expected = f"{statement['actor']}-{topic}-{statement['stated_on']}"
+    assert re.fullmatch(re.escape(expected) + r"(-[a-z0-9]+)?", statement["id"]), expected
+
+
+@by_id
+def test_stance_is_on_its_topics_scale(statement):
+    values = {level["value"] for level in TOPICS[statement["topic"]]["scale"]}
+    assert statement["stance"] != "no_position", "silence is never a statement"
+    assert statement["stance"] in values | {"unclear"}, (
+        f"{statement['stance']} is not on the {statement['topic']} scale {sorted(values)}")
+
+
+@by_id
+def test_quote_is_in_the_cited_paragraphs(paragraphs, statement):
+    texts = cited(paragraphs, statement)
+    quote = normal(statement["quote"])
+    if statement["quote_kind"] == "verbatim":
+        assert statement["speaker"] is not None, "a verbatim quote has a named speaker"
+        words_only = quote.strip('"').rstrip(",.")
+        spans = [span for _, text in texts for span in quoted_spans(text)]
+        assert any(words_only in span for span in spans), (
+            f"not inside the report's quotation marks in {statement['source']['location']}: "
+            f"{words_only!r}")
+    else:
+        assert any(quote in normal(text) for _, text in texts), (
+            f"paraphrase not found word for word in {statement['source']['location']}: {quote!r}")
+
+
+@by_id
+def test_speaker_is_named_in_the_cited_paragraphs(paragraphs, statement):
+    if statement["speaker"] is None:
+        return
+    surname = statement["speaker"]["name"].split()[-1]
+    assert any(surname in text for _, text in cited(paragraphs, statement)), (
+        f"{statement['speaker']['name']} is not named in {statement['source']['location']}")
+
+
+@by_id
+def test_conditions_come_from_the_cited_paragraphs(paragraphs, statement):
+    report_words = {word for _, text in cited(paragraphs, statement) for word in words(text)}
+    for condition in statement["conditions"]:
+        key_words = [w for w in words(condition) if len(w) >= 4 and w not in STOPWORDS]
+        assert key_words, f"condition {condition!r} has no words to check"
+        missing = [w for w in key_words if not any(r.startswith(w[:5]) for r in report_words)]
+        assert not missing, (f"condition {condition!r}: {missing} not in "
+                             f"{statement['source']['location']} (borrowed from elsewhere?)")
+
+
+@by_id
+def test_quoted_words_in_the_summary_are_the_reports(paragraphs, statement):
+    text = " ".join(normal(t) for _, t in cited(paragraphs, statement)).lower()
+    for phrase in re.findall(r'"([^"]+)"', normal(statement["summary"])):
+        assert phrase.lower().rstrip(",.") in text, f"summary quotes {phrase!r}, not in the report"
+
+
+def days_named(text: str) -> set[dt.date]:
+    return {day for name, day in REPORT_DAYS.items() if name in text.lower()}
+
+
+@by_id
+def test_date_is_one_the_report_supports(paragraphs, statement):
+    stated_on, precision = statement["stated_on"], statement["date_precision"]
+    published = statement["source"]["published_on"]
+    texts = cited(paragraphs, statement)
+    location = statement["source"]["location"]
+    assert stated_on <= published, "stated after the report was published"
+    if precision == "day":
+        # The day must be named where the quote is: in its paragraph, or in the cited
+        # paragraph just before it that introduces the speaker (¶6 dates ¶7's quote).
+        quote = normal(statement["quote"]).strip('"').rstrip(",.")
+        holding = {n for n, text in texts if quote in normal(text)} or {n for n, _ in texts}
+        dating = [text for n, text in texts if n in holding or n + 1 in holding]
+        assert any(stated_on in days_named(text) for text in dating), (
+            f"day precision, but {location} names no day that is {stated_on} where the quote is")
+    elif precision == "on_or_before":
+        # "has said", "says": held by the day of the report. An earlier bound needs a day the
+        # report names in the cited paragraphs.
+        if stated_on != published:
+            assert any(stated_on in days_named(text) for _, text in texts), (
+                f"on_or_before {stated_on}, earlier than the report, but {location} names no "
+                "such day")
+    elif precision == "month":
+        last_month = (published.replace(day=1) - dt.timedelta(days=1)).month
+        months = {MONTHS[stated_on.month - 1]} | ({"last month"} if stated_on.month == last_month
+                                                   else set())
+        assert any(m in text.lower() for m in months for _, text in texts), (
+            f"month precision, but {location} names no month that is {stated_on:%B %Y}")
+    else:  # approximate: a relative time the report gives, and a date inside it
+        week = published - dt.timedelta(days=published.weekday())
+        windows = {"this week": (week, published),
+                   "last week": (week - dt.timedelta(days=7), week - dt.timedelta(days=1))}
+        fits = [phrase for phrase, (start, end) in windows.items()
+                if start <= stated_on <= end and any(phrase in t.lower() for _, t in texts)]
+        assert fits, f"approximate {stated_on}: {location} gives no period containing it"
+
+
+def test_report_days_are_the_days_before_publication():
+    published = next(iter(RECORD["sources"].values()))["published_on"]
+    for name, day in REPORT_DAYS.items():
+        assert day.strftime("%A").lower() == name
+        assert published - dt.timedelta(days=6) <= day <= published
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+by_note = pytest.mark.parametrize("note", NOTES, ids=[n["id"] for n in NOTES])
+
+
+@by_note
+def test_note_cites_paragraphs_that_exist_and_that_it_discusses(paragraphs, note):
+    numbers = [n for n, _ in cited(paragraphs, note)]
+    discussed = set(paragraph_numbers(note["text"]))
+    assert set(numbers) <= discussed, (
+        f"location {note['source']['location']} cites paragraphs the text does not discuss: "
+        f"{sorted(set(numbers) - discussed)}")
+
+
+@by_note
+def test_note_quotes_the_report_exactly(paragraphs, note):
+    report = paragraphs[source_name(note["source"])]
+    numbers = set(paragraph_numbers(note["text"])) | {n for n, _ in cited(paragraphs, note)}
+    text = " ".join(normal(report[n - 1]) for n in sorted(numbers) if n <= len(report)).lower()
+    for phrase in re.findall(r'"([^"]+)"', normal(note["text"])):
+        assert phrase.lower().rstrip(",.") in text, (
+            f"{note['id']} quotes {phrase!r}, which is not in the paragraphs it discusses")
+
+
+@by_note
+def test_note_is_not_phrased_as_a_stance(note):
+    # A scale's labels and its compound values (plain words such as "full" or "open" are
+    # left to the reader: the report itself uses them).
+    text = normal(note["text"]).lower()
+    for level in TOPICS[note["topic"]]["scale"]:
+        terms = [level["label"].lower()] + ([level["value"]] if "_" in level["value"] else [])
+        for term in terms:
+            assert not re.search(rf"\b{re.escape(term)}\b", text), (
+                f"{note['id']} uses the scale term {term!r}: a note explains, it takes no side")
