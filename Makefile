@@ -2,38 +2,76 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HASH   := $(shell cksum pyproject.toml | cut -d' ' -f1)
+# Serving needs the package alone; the tests add the dev extras. Each stamp
+# names pyproject.toml's checksum, so an edit there reinstalls.
+SERVE_STAMP := $(VENV)/.installed-serve-$(HASH)
+DEV_STAMP   := $(VENV)/.installed-dev-$(HASH)
 
-.PHONY: install run test test-postgres spec bench clean screenshots
+.PHONY: install install-dev run test test-postgres spec bench clean screenshots
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(SERVE_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-serve-*
+	touch $(SERVE_STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(SERVE_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-dev-*
+	touch $(DEV_STAMP)
+
+install: $(SERVE_STAMP)
+install-dev: $(DEV_STAMP)
 
 ## Serve on http://127.0.0.1:8000 (gunicorn, embedded SQLite under instance/, bundled data on first start)
 run: install
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
 ## The whole test suite (PostgreSQL, Redis and browser tests run when those are available)
-test: install
+test: install-dev
 	$(BIN)/python -m pytest
 
 ## Regenerate the committed contract from the code
 spec: install
 	STANDPOINT_PREPARE_DATABASE=0 $(BIN)/flask --app service openapi write --format=yaml openapi.yaml
 
+## Lint openapi.yaml: Redocly's recommended rules and Spectral's OpenAPI ruleset (pinned in
+## package.json; `npm ci` installs them). Any error or warning fails.
+.PHONY: lint-spec
+lint-spec:
+	@test -x node_modules/.bin/redocly -a -x node_modules/.bin/spectral || npm ci --no-audit --no-fund
+	@# Redocly's exit status counts errors only: a warning line fails the target too.
+	@out=$$(REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly \
+	    lint --config redocly.yaml --format=stylish openapi.yaml 2>&1); code=$$?; echo "$$out"; \
+	  [ $$code -eq 0 ] && ! echo "$$out" | grep -Eq '^ +[0-9]+:[0-9]+ +warning '
+	node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity=warn openapi.yaml
+
 ## Browser tests of the embed pages (Debian chromium), copying their screenshots into docs/screenshots/
-screenshots: install
+screenshots: install-dev
 	STANDPOINT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/servers/test_embed_browser.py
 
 ## Benchmarks; results go to docs/BENCHMARKS.md
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+## Read-only contract checks of any deployment against its own /openapi.yaml (GET operations,
+## every check, positive and negative data; no key is sent, so nothing can be written):
+##   make contract URL=https://standpoint.example [ST_ARGS='--rate-limit 15/s -n 30']
+## Reports go to test-artifacts/contract/ (junit.xml, report.json). See docs/CONTRACT.md.
+ifneq ($(filter contract,$(MAKECMDGOALS)),)
+ifndef URL
+$(error usage: make contract URL=https://your-deployment [ST_ARGS='...'])
+endif
+endif
+.PHONY: contract
+contract: install-dev
+	$(BIN)/st --config-file schemathesis.toml run '$(patsubst %/,%,$(URL))/openapi.yaml' \
+	  --url '$(patsubst %/,%,$(URL))' --include-method GET --phases examples,coverage,fuzzing \
+	  --checks all --mode all --report junit,json --report-dir test-artifacts/contract \
+	  --report-junit-path test-artifacts/contract/junit.xml \
+	  --report-json-path test-artifacts/contract/report.json $(ST_ARGS)

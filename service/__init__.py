@@ -23,5 +23,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    api.csv_format.init_app(app)  # once every route is known
     cli.init_app(app)
     return app

@@ -11,10 +11,12 @@ from werkzeug.exceptions import HTTPException
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import actors, auth, changes, comparisons, feed, health, matrix, positions, statements, topics
-from . import caching, cors, input_guards, limits, links, preconditions, request_id, security_headers
+from . import (actors, auth, changes, comparisons, feed, health, matrix, notes, positions,
+               statements, topics)
+from . import (caching, cors, csv_format, input_guards, limits, links, preconditions, request_id,
+               security_headers)
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
-from .spec_plugin import HttpCachingPlugin
+from .spec_plugin import ContractPlugin, HttpCachingPlugin
 
 API_DESCRIPTION = """\
 Sourced statements of position by the parties to the Ukraine ceasefire talks on the
@@ -43,6 +45,12 @@ class StandpointApi(Api):
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
+    def _register_pagination_header(self):
+        # Lists are paginated by api/pagination.py (an envelope, Link and
+        # X-Total-Count), not by flask-smorest's X-Pagination header: its header
+        # and PaginationMetadata schema would be components nothing uses.
+        pass
+
     def _register_error_handlers(self):
         # One handler for everything, registered for Exception so that a bug
         # or a database outage still answers in problem+json.
@@ -54,16 +62,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("API_TITLE", "Standpoint")
     app.config.setdefault("API_VERSION", "1.0.0")
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
-    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
-    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
-    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/docs/assets/")
-    # Swagger UI would otherwise send the spec to validator.swagger.io.
-    app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"validatorUrl": None})
+    # The document is served by api/health.py (rendered once, with an ETag) and
+    # the docs page by web/: flask-smorest serves neither.
+    app.config.setdefault("OPENAPI_URL_PREFIX", None)
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {
             "description": API_DESCRIPTION,
             "license": {"name": "MIT", "identifier": "MIT"},
+            "contact": {"name": "Standpoint editors"},
         },
         "servers": [{"url": "/", "description": "This server"}],
     })
@@ -74,11 +80,11 @@ def init_app(app: Flask) -> None:
     caching.init_app(app)
     api = StandpointApi(app, spec_kwargs={
         "extra_plugins": [HttpCachingPlugin(), limits.RateLimitPlugin(), links.LinksPlugin(),
-                          preconditions.PreconditionPlugin()]})
+                          preconditions.PreconditionPlugin(), ContractPlugin()]})
     limits.register_spec_components(api.spec)
     auth.init_app(api)
-    for module in (actors, topics, statements, positions, comparisons, changes, matrix, feed,
-                   health):
+    for module in (actors, topics, statements, notes, positions, comparisons, changes, matrix,
+                   feed, health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     cors.init_app(app)

@@ -46,8 +46,10 @@ SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_.-]*$", error="Use lower-case lette
 
 
 class SpeakerInSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    role = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200))
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                            metadata={"example": "Keir Starmer"})
+    role = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200),
+                            metadata={"example": "Prime Minister"})
 
 
 class ActorChangesSchema(ma.Schema):
@@ -56,13 +58,15 @@ class ActorChangesSchema(ma.Schema):
     class Meta:
         ordered = True
 
-    name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
-    kind = ma.fields.String(validate=ma.validate.OneOf(ACTOR_KINDS))
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=200),
+                            metadata={"example": "United Kingdom"})
+    kind = ma.fields.String(validate=ma.validate.OneOf(ACTOR_KINDS), metadata={"example": "state"})
     country_code = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(
-        r"^[A-Z]{2}$", error="ISO 3166-1 alpha-2, upper case."))
+        r"^[A-Z]{2}$", error="ISO 3166-1 alpha-2, upper case."), metadata={"example": "GB"})
     aliases = ma.fields.List(ma.fields.String(validate=[ma.validate.Length(min=1, max=64), SLUG]),
                              validate=ma.validate.Length(max=50), metadata={
-        "description": "Other ids that resolve to this actor; none may name another actor (409)."})
+        "description": "Other ids that resolve to this actor; none may name another actor (409).",
+        "example": ["gb", "united-kingdom"]})
     spokespeople = ma.fields.List(ma.fields.Nested(SpeakerInSchema), validate=ma.validate.Length(max=50))
 
 
@@ -74,11 +78,13 @@ class ActorInSchema(ActorChangesSchema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTOR_KINDS),
                             metadata={"example": "bloc"})
     country_code = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Regexp(
-        r"^[A-Z]{2}$", error="ISO 3166-1 alpha-2, upper case."))
+        r"^[A-Z]{2}$", error="ISO 3166-1 alpha-2, upper case."), metadata={"example": None})
     aliases = ma.fields.List(ma.fields.String(validate=[ma.validate.Length(min=1, max=64), SLUG]),
-                             load_default=list, validate=ma.validate.Length(max=50))
+                             load_default=list, validate=ma.validate.Length(max=50),
+                             metadata={"example": ["otan"]})
     spokespeople = ma.fields.List(ma.fields.Nested(SpeakerInSchema), load_default=list,
-                                  validate=ma.validate.Length(max=50))
+                                  validate=ma.validate.Length(max=50), metadata={
+        "example": [{"name": "Mark Rutte", "role": "Secretary General"}]})
 
 
 def _written(actor, status: int):

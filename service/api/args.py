@@ -10,7 +10,6 @@ import datetime as dt
 
 import marshmallow as ma
 from flask_smorest import Blueprint as SmorestBlueprint
-from webargs.fields import DelimitedList
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -22,6 +21,8 @@ MAX_LIST_ITEMS = 50
 # forgiven. A comma can never be part of an id: it is the list's delimiter, and a
 # server cannot tell an encoded comma (%2C) from a literal one once the query is decoded.
 ID_PATTERN = r"^ *[A-Za-z0-9_-]+ *$"
+# One value of a list parameter: an id, or ids separated by commas.
+ID_LIST_PATTERN = r"^ *[A-Za-z0-9_-]+( *, *[A-Za-z0-9_-]+)* *$"
 
 
 class StrictParser(FlaskParser):
@@ -70,26 +71,42 @@ def today() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
-class IdList(DelimitedList):
-    """`actors=uk,russia`: comma-separated ids, trimmed, lower-cased, de-duplicated."""
+class IdList(ma.fields.List):
+    """Ids as OpenAPI clients send a list, `actors=uk&actors=russia`, or as
+    people type one, `actors=uk,russia` (or both at once): every value counts,
+    trimmed, lower-cased, de-duplicated, in the order given. Never one value
+    kept and the others dropped.
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "validate", ma.validate.Length(min=1, max=MAX_LIST_ITEMS,
-                                           error="Give between {min} and {max} ids.")
-        )
+    The schema bounds the number of values; `min_ids`/`max_ids`, when given,
+    bound the distinct ids once commas are split (a 400), which no schema can
+    say of `actors=uk,russia`."""
+
+    def __init__(self, min_ids: int = 1, max_ids: int | None = None, **kwargs):
+        self.min_ids, self.max_ids = min_ids, max_ids
+        self.max_values = max_ids or MAX_LIST_ITEMS
         item = ma.fields.String(validate=[
-            ma.validate.Length(min=1, max=64),
-            ma.validate.Regexp(ID_PATTERN, error="Not an id: letters, digits, '-' and '_' only."),
+            ma.validate.Length(min=1, max=MAX_LIST_ITEMS * 66),
+            ma.validate.Regexp(ID_LIST_PATTERN, error=(
+                "Not an id, or ids separated by commas: letters, digits, '-' and '_' only.")),
         ])
         super().__init__(item, **kwargs)
+        # Documented as minItems/maxItems: they count the values sent, as a schema can.
+        self.metadata = {"minItems": 1, "maxItems": self.max_values, **self.metadata}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        items = super()._deserialize(value, attr, data, **kwargs)
-        seen: dict[str, None] = {}
-        for item in items:
-            seen.setdefault(item.strip().lower(), None)
-        return list(seen)
+        values = super()._deserialize(value, attr, data, **kwargs)
+        if not 1 <= len(values) <= self.max_values:
+            raise ma.ValidationError(f"Give between 1 and {self.max_values} values.")
+        ids: dict[str, None] = {}
+        for item in values:
+            for part in item.split(","):
+                if len(part.strip()) > 64:
+                    raise ma.ValidationError("An id is at most 64 characters.")
+                ids.setdefault(part.strip().lower(), None)
+        if len(ids) < self.min_ids or (self.max_ids and len(ids) > self.max_ids):
+            raise ma.ValidationError(
+                f"Give between {self.min_ids} and {self.max_values} different ids.")
+        return list(ids)
 
 
 def as_of_field(description: str = "Date of the snapshot (YYYY-MM-DD); default today (UTC).") -> ma.fields.Date:

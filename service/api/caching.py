@@ -19,10 +19,11 @@ from .args import today
 
 # Probes must see the live state, never a cached one.
 NO_STORE_PATHS = frozenset({"/healthz", "/readyz"})
-# GETs that name their answer themselves: files (werkzeug's own validators) and
-# a statement, whose ETag names its revision for If-Match on corrections.
-OWN_VALIDATORS = frozenset({"web.embed_asset", "web.docs_asset", "api-docs.static",
-                            "statements.StatementItem"})
+# GETs that name their answer themselves: files (werkzeug's own validators), the
+# OpenAPI document (a hash of its bytes), and a statement or a note, whose ETag
+# names its revision for If-Match on corrections.
+OWN_VALIDATORS = frozenset({"web.embed_asset", "web.docs_asset", "statements.StatementItem",
+                            "notes.NoteItem", "operations.Contract", "operations.ContractJson"})
 
 
 def cache_control() -> str:
@@ -47,6 +48,7 @@ def representation_etag(version: int) -> str:
 
 
 def _not_modified_early() -> Response | None:
+    g.pop("etag", None)  # an app context can outlive a request (tests, CLI)
     if not _named_by_data_version():
         return None
     g.etag = representation_etag(database.record().version)

@@ -15,9 +15,9 @@ from .. import database
 from ..domain.diff import diff, take_snapshot
 from ..domain.model import Statement
 from ..domain.timeline import timeline
-from .args import Blueprint, IdList, today
+from .args import Blueprint, IdList, QueryArgs, today
 from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
-from .csv_format import FormatArgs, csv_alternative, respond
+from .csv_format import csv_twin
 from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
 from .statements import StatementSchema
 
@@ -28,7 +28,7 @@ blp = Blueprint("changes", __name__, url_prefix="/v1",
                 description="How an actor's positions, or a topic's, moved over time.")
 
 
-class DateRangeArgs(FormatArgs):
+class DateRangeArgs(QueryArgs):
     to = ma.fields.Date(load_default=today, metadata={
         "description": "End date (inclusive); default today (UTC).", "example": "2025-03-20"})
 
@@ -40,7 +40,8 @@ class DateRangeArgs(FormatArgs):
 
 class ChangesArgs(DateRangeArgs):
     from_ = ma.fields.Date(data_key="from", required=True, metadata={
-        "description": "Start date: the position held on this day is the `left` side.",
+        "description": "First day of the period (inclusive): `left` is the position held "
+                       "just before it, and statements stated on it are in the trail.",
         "example": "2025-03-01"})
     topics = TOPICS_ARG
     # A bound on the answer's size whatever the size of the record: an actor
@@ -54,7 +55,7 @@ class ChangesArgs(DateRangeArgs):
 
 class ChangeSchema(TopicDiffSchema):
     trail = ma.fields.List(ma.fields.Nested(StatementSchema), required=True, metadata={
-        "description": "Statements stated after `from` up to `to` that count for positions, "
+        "description": "Statements stated from `from` to `to` (inclusive) that count for positions, "
                        "oldest first: the last `trail_limit` of them."})
     trail_total = ma.fields.Integer(required=True, metadata={
         "description": "How many statements the whole trail holds.", "example": 2})
@@ -72,7 +73,8 @@ class ChangesSchema(ma.Schema):
     from_ = ma.fields.Date(data_key="from", attribute="from", required=True)
     to = ma.fields.Date(required=True)
     topics = ma.fields.List(ma.fields.Nested(ChangeSchema), required=True, metadata={
-        "description": "Per topic: `left` is the position at `from`, `right` at `to`."})
+        "description": "Per topic: `left` is the position held just before `from`, `right` "
+                       "the one held at the end of `to`."})
 
 
 CHANGE_COLUMNS = DIFF_COLUMNS + ("statements_between", "statements_between_total")
@@ -98,51 +100,64 @@ class _Change:
 
 
 def trail_listing(actor: str, start: dt.date, end: dt.date, topic: str) -> str:
-    """The listStatements URL of a topic's whole trail. The trail is (start,
-    end]; listStatements takes inclusive dates and, by default, only the
-    statements that count for positions, in the same order. Asked for only
-    when a trail is cut short, so a statement after `start` exists, and so
-    does the day after it."""
+    """The listStatements URL of a topic's whole trail: the same actor, topic
+    and inclusive dates, and by default only the statements that count for
+    positions, in the same order."""
     return url_for("statements.Statements") + "?" + urlencode({
-        "actor": actor, "from": (start + dt.timedelta(days=1)).isoformat(),
-        "to": end.isoformat(), "topic": topic})
+        "actor": actor, "from": start.isoformat(), "to": end.isoformat(), "topic": topic})
+
+
+def day_before(day: dt.date) -> dt.date:
+    """The last day before an inclusive `from`: what was held as it began."""
+    return day - dt.timedelta(days=1) if day > dt.date.min else day
+
+
+def changes_answer(args: dict, actor_id: str) -> dict:
+    record = database.record()
+    actor = actor_or_404(record, actor_id)
+    topics = topics_or_404(record, args.get("topics"))
+    start, end, limit = args["from_"], args["to"], args["trail_limit"]
+    before = day_before(start)
+    diffs = diff(take_snapshot(record, actor, before, topics),
+                 take_snapshot(record, actor, end, topics), topics)
+    return {"actor": actor.id, "from": start, "to": end, "topics": [
+        _Change(d, record.trail(actor.id, d.topic.id, before, end, last=limit) if limit else [],
+                record.trail_count(actor.id, d.topic.id, before, end),
+                lambda: trail_listing(actor.id, start, end, d.topic.id)) for d in diffs]}
 
 
 @blp.route("/actors/<string:actor_id>/changes")
 class ActorChanges(MethodView):
     @blp.doc(operationId="getActorChanges")
     @blp.arguments(ChangesArgs, location="query")
-    @csv_alternative(blp, "One row per topic, columns: " + ", ".join(CHANGE_COLUMNS)
-                     + " (statements_between: the ids of the trail shown, separated by '; '; "
-                       "statements_between_total: how many the whole trail holds).")
     @blp.response(200, ChangesSchema)
     def get(self, args, actor_id):
         """How an actor's positions changed between two dates
 
-        Per topic: the position at `from`, the position at `to`, the verdict (unchanged,
-        shifted, reversed, first_stated, withdrawn, unknown), distance and direction, and the
-        most recent statements in between (`trail_limit`; `trail_more` lists them all).
+        Per topic: the position held just before `from`, the position at `to` (both dates
+        inclusive), the verdict (unchanged, shifted, reversed, first_stated, took_side,
+        withdrawn, unknown), distance and direction, and the most recent statements in
+        between (`trail_limit`; `trail_more` lists them all). As a table:
+        `/v1/actors/{actor_id}/changes.csv`.
         """
-        record = database.record()
-        actor = actor_or_404(record, actor_id)
-        topics = topics_or_404(record, args.get("topics"))
-        start, end, limit = args["from_"], args["to"], args["trail_limit"]
-        diffs = diff(take_snapshot(record, actor, start, topics),
-                     take_snapshot(record, actor, end, topics), topics)
-        result = {"actor": actor.id, "from": start, "to": end, "topics": [
-            _Change(d, record.trail(actor.id, d.topic.id, start, end, last=limit) if limit else [],
-                    record.trail_count(actor.id, d.topic.id, start, end),
-                    lambda: trail_listing(actor.id, start, end, d.topic.id)) for d in diffs]}
-        return respond(args, result, changes_table)
+        return changes_answer(args, actor_id)
+
+
+csv_twin(blp, "/actors/<string:actor_id>/changes", ChangesArgs, changes_answer, changes_table,
+         "getActorChangesCsv", "How an actor's positions changed between two dates, as CSV",
+         "One row per topic, columns: " + ", ".join(CHANGE_COLUMNS) + " (statements_between: "
+         "the ids of the trail shown, separated by '; '; statements_between_total: how many "
+         "the whole trail holds).")
 
 
 # --- /v1/topics/{topic_id}/timeline ---------------------------------------
 
 class TimelineArgs(DateRangeArgs):
     from_ = ma.fields.Date(data_key="from", metadata={
-        "description": "Only statements stated after this date; default the whole record.",
+        "description": "First day of the period (inclusive): only statements stated on or "
+                       "after it; default the whole record.",
         "example": "2025-03-01"})
-    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases; default all."})
+    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
 
 
 class TimelineEventSchema(ma.Schema):
@@ -153,7 +168,7 @@ class TimelineEventSchema(ma.Schema):
     actor = ma.fields.String(attribute="statement.actor", required=True,
                              metadata={"example": "ukraine"})
     verdict = ma.fields.String(attribute="change.verdict", required=True, metadata={
-        "enum": ["shifted", "reversed", "first_stated", "withdrawn", "unknown"]})
+        "enum": ["shifted", "reversed", "first_stated", "took_side", "withdrawn", "unknown"]})
     distance = ma.fields.Integer(attribute="change.distance", allow_none=True, required=True)
     direction = ma.fields.String(attribute="change.direction", allow_none=True, required=True)
     summary = ma.fields.String(attribute="change.summary", required=True)
@@ -182,22 +197,31 @@ def timeline_table(result: dict):
          e.statement.id, e.change.summary) for e in result["events"])
 
 
+def timeline_answer(args: dict, topic_id: str) -> dict:
+    record = database.record()
+    topic = topic_or_404(record, topic_id)
+    actors = actors_or_404(record, args.get("actors"))
+    start = args.get("from_")
+    events = timeline(record, topic, actors, day_before(start) if start else None, args["to"])
+    return {"topic": topic.id, "from": start, "to": args["to"], "events": events}
+
+
 @blp.route("/topics/<string:topic_id>/timeline")
 class TopicTimeline(MethodView):
     @blp.doc(operationId="getTopicTimeline")
     @blp.arguments(TimelineArgs, location="query")
-    @csv_alternative(blp, "One row per change, columns: " + ", ".join(TIMELINE_COLUMNS) + ".")
     @blp.response(200, TimelineSchema)
     def get(self, args, topic_id):
         """Every change of stance on a topic, by any actor, in date order
 
-        Each statement is diffed against the position its actor held just before it;
-        restatements that change nothing are left out.
+        Each statement stated from `from` to `to` (both inclusive) is diffed against the
+        position its actor held just before it; restatements that change nothing are left
+        out. As a table: `/v1/topics/{topic_id}/timeline.csv`.
         """
-        record = database.record()
-        topic = topic_or_404(record, topic_id)
-        actors = actors_or_404(record, args.get("actors"))
-        events = timeline(record, topic, actors, args.get("from_"), args["to"])
-        result = {"topic": topic.id, "from": args.get("from_"), "to": args["to"],
-                  "events": events}
-        return respond(args, result, timeline_table)
+        return timeline_answer(args, topic_id)
+
+
+csv_twin(blp, "/topics/<string:topic_id>/timeline", TimelineArgs, timeline_answer,
+         timeline_table, "getTopicTimelineCsv",
+         "Every change of stance on a topic, by any actor, in date order, as CSV",
+         "One row per change, columns: " + ", ".join(TIMELINE_COLUMNS) + ".")

@@ -12,8 +12,8 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot, take_snapshots
-from .args import MAX_LIST_ITEMS, Blueprint, IdList, as_of_field
-from .csv_format import FormatArgs, csv_alternative, respond
+from .args import MAX_LIST_ITEMS, Blueprint, IdList, QueryArgs, as_of_field
+from .csv_format import csv_twin
 from .lookups import actor_or_404, actors_or_404, topics_or_404
 from .positions import PositionSchema
 from .problems import Problem
@@ -21,7 +21,7 @@ from .problems import Problem
 blp = Blueprint("comparisons", __name__, url_prefix="/v1",
                 description="How positions differ between actors and move over time.")
 
-TOPICS_ARG = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+TOPICS_ARG = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
 class TopicDiffSchema(ma.Schema):
@@ -41,22 +41,24 @@ class TopicDiffSchema(ma.Schema):
         "enum": list(VERDICTS),
         "description": "For a change: unchanged, shifted (moved along the scale, to or from its "
                        "neutral middle, or changed conditions), reversed (crossed from one side "
-                       "of the scale to the other), first_stated, withdrawn, or unknown. For a "
+                       "of the scale to the other), first_stated, took_side (a stance after a "
+                       "statement that took no side), withdrawn, or unknown. For a "
                        "comparison: agree, differ, opposed or unknown. `unknown` whenever a side "
                        "is unclear or has no position: silence is never agreement."})
     distance = ma.fields.Integer(allow_none=True, required=True, metadata={
-        "description": "Right level minus left level on the topic's scale; null when either "
-                       "side is off the scale.", "example": -2})
+        "description": "Steps along the topic's scale from the left stance to the right one "
+                       "(negative when the right one is lower); null when either side is off "
+                       "the scale.", "example": 2})
     direction = ma.fields.String(allow_none=True, required=True, metadata={
         "description": "The sign of `distance` in the topic's own words (its `directions`), "
-                       "`same`, or null.", "example": "narrower"})
+                       "`same`, or null.", "example": "broader"})
     conditions_added = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "Conditions the right side sets that the left does not."})
     conditions_removed = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "Conditions the left side sets that the right does not."})
     summary = ma.fields.String(required=True, metadata={
-        "example": "Ukraine moved narrower: from Full ceasefire to Energy infrastructure only "
-                   "(2 steps)"})
+        "example": "Ukraine moved broader: from Limited, targets not settled to Energy and "
+                   "civilian infrastructure (2 steps)"})
 
 class SideSchema(ma.Schema):
     class Meta:
@@ -93,7 +95,7 @@ class ActorAtDate(ma.fields.String):
             raise self.make_error("syntax") from None
 
 
-class DiffArgs(FormatArgs):
+class DiffArgs(QueryArgs):
     left = ActorAtDate(required=True, metadata={
         "description": "Left side, `actor@YYYY-MM-DD`.", "example": "us@2025-03-11",
         "pattern": ActorAtDate.PATTERN.pattern})
@@ -114,29 +116,41 @@ def diff_row(d: TopicDiff) -> tuple:
             d.conditions_added, d.conditions_removed, d.summary)
 
 
+def diff_table(result: dict):
+    return DIFF_COLUMNS, map(diff_row, result["topics"])
+
+
+def diff_answer(args: dict) -> dict:
+    record = database.record()
+    (left_id, left_date), (right_id, right_date) = args["left"], args["right"]
+    left_actor, right_actor = actor_or_404(record, left_id), actor_or_404(record, right_id)
+    topics = topics_or_404(record, args.get("topics"))
+    diffs = diff(take_snapshot(record, left_actor, left_date, topics),
+                 take_snapshot(record, right_actor, right_date, topics), topics)
+    return {"left": {"actor": left_actor.id, "as_of": left_date},
+            "right": {"actor": right_actor.id, "as_of": right_date},
+            "topics": diffs}
+
+
 @blp.route("/diff")
 class Diff(MethodView):
     @blp.doc(operationId="getDiff")
     @blp.arguments(DiffArgs, location="query")
-    @csv_alternative(blp, "One row per topic, columns: " + ", ".join(DIFF_COLUMNS) + ".")
     @blp.response(200, DiffSchema)
     def get(self, args):
         """Diff any actor at any date against any actor at any date
 
         The same actor on both sides classifies change (`unchanged`, `shifted`, `reversed`,
-        `first_stated`, `withdrawn`); two actors are compared (`agree`, `differ`, `opposed`).
-        Either way `unknown` when a side is unclear or has no position.
+        `first_stated`, `took_side`, `withdrawn`); two actors are compared (`agree`, `differ`,
+        `opposed`). Either way `unknown` when a side is unclear or has no position. As a
+        table: `/v1/diff.csv`.
         """
-        record = database.record()
-        (left_id, left_date), (right_id, right_date) = args["left"], args["right"]
-        left_actor, right_actor = actor_or_404(record, left_id), actor_or_404(record, right_id)
-        topics = topics_or_404(record, args.get("topics"))
-        diffs = diff(take_snapshot(record, left_actor, left_date, topics),
-                     take_snapshot(record, right_actor, right_date, topics), topics)
-        result = {"left": {"actor": left_actor.id, "as_of": left_date},
-                  "right": {"actor": right_actor.id, "as_of": right_date},
-                  "topics": diffs}
-        return respond(args, result, lambda r: (DIFF_COLUMNS, map(diff_row, r["topics"])))
+        return diff_answer(args)
+
+
+csv_twin(blp, "/diff", DiffArgs, diff_answer, diff_table, "getDiffCsv",
+         "Diff any actor at any date against any actor at any date, as CSV",
+         "One row per topic, columns: " + ", ".join(DIFF_COLUMNS) + ".")
 
 
 # --- /v1/compare ----------------------------------------------------------
@@ -149,16 +163,17 @@ class PairSchema(ma.Schema):
     left = ma.fields.String(attribute="left_actor.id", required=True, metadata={"example": "russia"})
     right = ma.fields.String(attribute="right_actor.id", required=True, metadata={"example": "uk"})
     left_stance = ma.fields.String(attribute="left.stance", required=True,
-                                   metadata={"example": "rejects"})
+                                   metadata={"example": "rejects_some"})
     right_stance = ma.fields.String(attribute="right.stance", required=True,
-                                    metadata={"example": "will_send_troops"})
+                                    metadata={"example": "wants_force"})
     verdict = ma.fields.String(required=True, metadata={
         "enum": ["agree", "differ", "opposed", "unknown"],
         "description": "agree (same stance), differ (same side, or one neutral), opposed "
                        "(opposite sides), unknown (a side is unclear or has no position)."})
     distance = ma.fields.Integer(allow_none=True, required=True, metadata={
-        "description": "Right level minus left level; null when either is off the scale.",
-        "example": 4})
+        "description": "Steps along the scale from the left stance to the right one; null "
+                       "when either is off the scale.",
+        "example": 3})
     direction = ma.fields.String(allow_none=True, required=True,
                                  metadata={"example": "more willing"})
     summary = ma.fields.String(required=True)
@@ -186,9 +201,9 @@ class CompareSchema(ma.Schema):
                        "lines of the talks on that date."})
 
 
-class CompareArgs(FormatArgs):
+class CompareArgs(QueryArgs):
     as_of = as_of_field()
-    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases (at most "
+    actors = IdList(metadata={"description": "Actor ids or aliases, repeated or comma-separated (at most "
                                              f"{MAX_LIST_ITEMS}); default all."})
     topics = TOPICS_ARG
 
@@ -205,40 +220,46 @@ def compare_table(result: dict):
     return PAIR_COLUMNS, rows
 
 
+def compare_answer(args: dict) -> dict:
+    record = database.record()
+    actors = actors_or_404(record, args.get("actors"))
+    if len(actors) > MAX_LIST_ITEMS:
+        raise Problem(400, "too-many-actors",
+                      f"Compare at most {MAX_LIST_ITEMS} actors; name them with `actors=`.")
+    topics = topics_or_404(record, args.get("topics"))
+    as_of = args["as_of"]
+    snapshots = take_snapshots(record, actors, as_of, topics)
+    pairs_by_topic: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
+    for left, right in itertools.combinations(snapshots, 2):
+        for d in diff(left, right, topics):
+            pairs_by_topic[d.topic.id].append(d)
+    fault_lines = sorted(
+        (d for pairs in pairs_by_topic.values() for d in pairs if d.verdict == "opposed"),
+        key=lambda d: -abs(d.distance))
+    return {
+        "as_of": as_of,
+        "actors": [a.id for a in actors],
+        "topics": [{"topic": t.id,
+                    "positions": [s.positions[t.id] for s in snapshots],
+                    "pairs": pairs_by_topic[t.id]} for t in topics],
+        "fault_lines": fault_lines,
+    }
+
+
 @blp.route("/compare")
 class Compare(MethodView):
     @blp.doc(operationId="compareActors")
     @blp.arguments(CompareArgs, location="query")
-    @csv_alternative(blp, "One row per pair of actors per topic, columns: "
-                     + ", ".join(PAIR_COLUMNS) + ".")
     @blp.response(200, CompareSchema)
     def get(self, args):
         """Compare actors on a date
 
         Per topic, each actor's position and every pair of actors with verdict and distance,
-        plus the opposed pairs (fault lines).
+        plus the opposed pairs (fault lines). As a table: `/v1/compare.csv`.
         """
-        record = database.record()
-        actors = actors_or_404(record, args.get("actors"))
-        if len(actors) > MAX_LIST_ITEMS:
-            raise Problem(400, "too-many-actors",
-                          f"Compare at most {MAX_LIST_ITEMS} actors; name them with `actors=`.")
-        topics = topics_or_404(record, args.get("topics"))
-        as_of = args["as_of"]
-        snapshots = take_snapshots(record, actors, as_of, topics)
-        pairs_by_topic: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
-        for left, right in itertools.combinations(snapshots, 2):
-            for d in diff(left, right, topics):
-                pairs_by_topic[d.topic.id].append(d)
-        fault_lines = sorted(
-            (d for pairs in pairs_by_topic.values() for d in pairs if d.verdict == "opposed"),
-            key=lambda d: -abs(d.distance))
-        result = {
-            "as_of": as_of,
-            "actors": [a.id for a in actors],
-            "topics": [{"topic": t.id,
-                        "positions": [s.positions[t.id] for s in snapshots],
-                        "pairs": pairs_by_topic[t.id]} for t in topics],
-            "fault_lines": fault_lines,
-        }
-        return respond(args, result, compare_table)
+        return compare_answer(args)
+
+
+csv_twin(blp, "/compare", CompareArgs, compare_answer, compare_table, "compareActorsCsv",
+         "Compare actors on a date, as CSV",
+         "One row per pair of actors per topic, columns: " + ", ".join(PAIR_COLUMNS) + ".")

@@ -1,22 +1,24 @@
-"""CSV for data journalists: one mechanism every CSV-capable endpoint shares.
+"""CSV for data journalists: every table-shaped answer has a `.csv` twin.
 
-A view declares `format` in its query schema (via `FormatArgs`), documents the
-CSV alternative with `@csv_alternative(blp, ...)`, and ends with
-`return respond(args, result, to_rows)`: JSON (serialised by smorest) unless the
-URL asks for CSV with `?format=csv`. The URL alone chooses, never Accept: one
-URL, one representation, so any cache keyed on the URL is right.
+`/v1/matrix` answers JSON and `/v1/matrix.csv` the same answer as a table:
+one URL, one representation, so a generated client types each operation by
+its one content type, and any cache keyed on the URL is right. A view module
+computes its answer in a plain function; `csv_twin` registers the `.csv`
+route that turns that answer into rows.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 
-import marshmallow as ma
-from flask import Response
+from flask import Response, current_app, request
+from flask.views import MethodView
 
-from .args import QueryArgs
+from .args import today
+from .problems import Problem
 
 CSV_MEDIA_TYPE = "text/csv"
 
@@ -26,23 +28,19 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A CSV table: a header row of column names, then rows of plain values.
 Table = tuple[Sequence[str], Iterable[Sequence[object]]]
 
-
-class FormatArgs(QueryArgs):
-    format = ma.fields.String(
-        validate=ma.validate.OneOf(("json", "csv")),
-        metadata={"description": "`csv` for a CSV table, `json` (the default) for JSON. "
-                                 "The URL alone chooses: the Accept header is not consulted."},
-    )
+CONTENT_DISPOSITION = {"Content-Disposition": {
+    "description": "`attachment` with a file name made of the path and the date asked for, "
+                   "e.g. `standpoint-matrix-2025-03-20.csv`.",
+    "schema": {"type": "string"}}}
 
 
-def csv_alternative(blp, description: str):
-    """Document `text/csv` as an alternative content of the 200 response."""
-    return blp.alt_response(
-        200,
-        content_type=CSV_MEDIA_TYPE,
-        schema={"type": "string", "description": description},
-        success=True,
-    )
+def csv_filename() -> str:
+    """`standpoint-actors-ukraine-changes-2025-03-20.csv`: the path after /v1
+    and the date the answer is for, in characters every file system takes."""
+    parts = request.path.removesuffix(".csv").strip("/").split("/")[1:]
+    day = request.args.get("as_of") or request.args.get("to") or today().isoformat()
+    name = "-".join(["standpoint", *parts, day])
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:150] + ".csv"
 
 
 def _cell(value: object) -> object:
@@ -65,11 +63,44 @@ def csv_response(table: Table) -> Response:
         writer.writerow([_cell(v) for v in row])
     response = Response(buffer.getvalue(), mimetype=CSV_MEDIA_TYPE)
     response.headers["Content-Type"] = f"{CSV_MEDIA_TYPE}; charset=utf-8; header=present"
+    response.headers["Content-Disposition"] = f'attachment; filename="{csv_filename()}"'
     return response
 
 
-def respond(args: dict, result, to_table: Callable[[object], Table]):
-    """The view's result as JSON, or as CSV when the URL asks for it."""
-    if args.get("format") == "csv":
-        return csv_response(to_table(result))
-    return result
+def csv_twin(blp, rule: str, args, answer: Callable[..., object],
+             to_table: Callable[[object], Table], operation_id: str, summary: str,
+             columns: str, parameters: list | None = None) -> None:
+    """Register `rule + ".csv"`: what `answer(args, **path)` returns, as a CSV table."""
+
+    def get(self, args, **path):
+        return csv_response(to_table(answer(args, **path)))
+
+    get.__doc__ = f"{summary}\n\n{columns}"
+    get = blp.doc(operationId=operation_id)(get)
+    get = blp.arguments(args, location="query")(get)
+    get = blp.response(200, {"type": "string", "description": columns},
+                       content_type=CSV_MEDIA_TYPE, headers=CONTENT_DISPOSITION,
+                       description="The table, with a header row.")(get)
+    view = type(operation_id[0].upper() + operation_id[1:], (MethodView,), {"get": get})
+    blp.route(rule + ".csv", parameters=parameters)(view)
+
+
+def _point_format_to_the_csv_path() -> None:
+    """`?format=csv` was how CSV was asked for before it had its own URL: say
+    where it is now rather than only that `format` is unknown."""
+    rule = request.url_rule
+    if "format" not in request.args or rule is None or rule.rule.endswith(".csv"):
+        return
+    if rule.rule + ".csv" in current_app.extensions["standpoint.csv_rules"]:
+        query = "&".join(f"{k}={v}" for k, v in request.args.items(multi=True) if k != "format")
+        path = request.path + ".csv" + (f"?{query}" if query else "")
+        raise Problem(400, "invalid-request",
+                      f"`format` is not a parameter here: CSV has its own URL, {path}",
+                      errors={"format": [f"Unknown field. For CSV, ask for {path}"]})
+
+
+def init_app(app) -> None:
+    """Call once every blueprint is registered."""
+    app.extensions["standpoint.csv_rules"] = {r.rule for r in app.url_map.iter_rules()
+                                              if r.rule.endswith(".csv")}
+    app.before_request(_point_format_to_the_csv_path)

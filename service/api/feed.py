@@ -47,7 +47,7 @@ class Cursor(ma.fields.String):
 
 
 class FeedArgs(QueryArgs):
-    since = Cursor(load_default=0, metadata={
+    since = Cursor(metadata={
         "description": "Opaque cursor: `next_cursor` of the previous page. Omit to start at the beginning."})
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=MAX_LIMIT),
                               metadata={"description": f"Entries per page, 1 to {MAX_LIMIT}."})
@@ -58,18 +58,20 @@ class FeedEntrySchema(ma.Schema):
         ordered = True
 
     cursor = ma.fields.String(required=True, metadata={
-        "description": "Resume after this entry with `since=<cursor>`."})
-    at = ma.fields.AwareDateTime(required=True)
-    entity = ma.fields.String(required=True, metadata={"enum": ["statement", "actor", "topic"]})
-    id = ma.fields.String(required=True)
+        "description": "Resume after this entry with `since=<cursor>`.", "example": "c2VxOjE"})
+    at = ma.fields.AwareDateTime(required=True, metadata={"example": "2025-03-21T09:30:00+00:00"})
+    entity = ma.fields.String(required=True, metadata={"enum": ["statement", "actor", "topic", "note"],
+                                                       "example": "actor"})
+    id = ma.fields.String(required=True, metadata={"example": "uk"})
     action = ma.fields.String(required=True, metadata={
         "enum": ["created", "updated", "revised", "retracted"]})
     revision = ma.fields.Integer(allow_none=True, required=True, metadata={
-        "description": "For statements: the revision this write recorded."})
-    tombstone = ma.fields.Boolean(required=True, metadata={
+        "description": "For statements: the revision this write recorded.", "example": None})
+    tombstone = ma.fields.Boolean(required=True, metadata={"example": False,
         "description": "True for a retraction: drop the statement from positions and diffs."})
-    recorded_by = ma.fields.String(required=True)
-    href = ma.fields.String(required=True, metadata={"description": "Where the entity is now."})
+    recorded_by = ma.fields.String(required=True, metadata={"example": "bundled dataset"})
+    href = ma.fields.String(required=True, metadata={"description": "Where the entity is now.",
+                                                     "example": "/v1/actors/uk"})
 
 
 class FeedPageSchema(ma.Schema):
@@ -78,13 +80,15 @@ class FeedPageSchema(ma.Schema):
 
     items = ma.fields.List(ma.fields.Nested(FeedEntrySchema), required=True)
     next_cursor = ma.fields.String(required=True, metadata={
-        "description": "Pass as `since` to get what follows; stays put when nothing is new."})
-    has_more = ma.fields.Boolean(required=True)
+        "description": "Pass as `since` to get what follows; stays put when nothing is new.",
+        "example": "c2VxOjE"})
+    has_more = ma.fields.Boolean(required=True, metadata={"example": True})
 
 
 ENDPOINTS = {"statement": ("statements.StatementItem", "statement_id"),
              "actor": ("actors.ActorItem", "actor_id"),
-             "topic": ("topics.TopicItem", "topic_id")}
+             "topic": ("topics.TopicItem", "topic_id"),
+             "note": ("notes.NoteItem", "note_id")}
 
 
 def _entry(row) -> dict:
@@ -108,8 +112,9 @@ class Changes(MethodView):
         Statements created, revised and retracted (a retraction is a tombstone),
         actors and topics created and updated. Page with `next_cursor`.
         """
-        rows = database.record().changes_since(args["since"], args["limit"] + 1)
+        since = args.get("since", 0)  # no cursor: from the beginning
+        rows = database.record().changes_since(since, args["limit"] + 1)
         page = rows[:args["limit"]]
-        last = page[-1].seq if page else args["since"]
+        last = page[-1].seq if page else since
         return {"items": [_entry(r) for r in page], "next_cursor": encode_cursor(last),
                 "has_more": len(rows) > args["limit"]}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import marshmallow as ma
 from flask import Response, current_app
 from flask.views import MethodView
@@ -47,11 +50,41 @@ class Ready(MethodView):
         return {"status": "ready", "data_version": version}
 
 
+def _contract(kind: str) -> Response:
+    """The OpenAPI document, rendered once per process (it is the same until the
+    code changes) and named by a hash of its bytes, so a 304 costs nothing."""
+    documents = current_app.extensions.setdefault("standpoint.contract", {})
+    if kind not in documents:
+        spec = current_app.extensions["standpoint.api"].spec
+        body = (spec.to_yaml() if kind == "yaml" else json.dumps(spec.to_dict())).encode()
+        documents[kind] = body, hashlib.blake2b(body, digest_size=12).hexdigest()
+    body, etag = documents[kind]
+    response = Response(body, mimetype=f"application/{kind}")
+    response.set_etag(etag)
+    return response
+
+
 @blp.route("/openapi.yaml")
 class Contract(MethodView):
     @blp.doc(operationId="getOpenApiDocument")
-    @blp.response(200, {"type": "object"}, content_type="application/yaml")
+    @blp.response(200, {"type": "string", "description": "The OpenAPI document in YAML."},
+                  content_type="application/yaml")
     def get(self):
-        """The OpenAPI document, as committed in openapi.yaml"""
-        api = current_app.extensions["standpoint.api"]
-        return Response(api.spec.to_yaml(), mimetype="application/yaml")
+        """The OpenAPI document, as committed in openapi.yaml
+
+        The contract every answer of this server keeps; the same document as
+        `/openapi.json`. Conditional requests (If-None-Match) are answered 304.
+        """
+        return _contract("yaml")
+
+
+@blp.route("/openapi.json")
+class ContractJson(MethodView):
+    @blp.doc(operationId="getOpenApiDocumentJson")
+    @blp.response(200, {"type": "object"}, content_type="application/json")
+    def get(self):
+        """The OpenAPI document, as JSON
+
+        The same document as `/openapi.yaml`, for tools that read JSON.
+        """
+        return _contract("json")

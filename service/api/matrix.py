@@ -8,9 +8,10 @@ from flask.views import MethodView
 from .. import database
 from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Position, Statement
 from .actors import SpeakerSchema
-from .args import Blueprint, IdList, as_of_field
-from .csv_format import FormatArgs, csv_alternative, respond
+from .args import Blueprint, IdList, QueryArgs, as_of_field
+from .csv_format import csv_twin
 from .lookups import actors_or_404, topics_or_404
+from .notes import NoteSchema
 from .topics import TopicSchema
 
 blp = Blueprint("matrix", __name__, url_prefix="/v1",
@@ -45,12 +46,14 @@ class CellSchema(ma.Schema):
         ordered = True
 
     topic = ma.fields.String(required=True, metadata={"example": "peacekeepers"})
-    stance = ma.fields.String(required=True, metadata={"example": "will_send_troops"})
-    label = ma.fields.String(required=True, metadata={"example": "Will send troops"})
+    stance = ma.fields.String(required=True, metadata={"example": "wants_force"})
+    label = ma.fields.String(required=True, metadata={"example": "Wants a force"})
     level = ma.fields.Integer(allow_none=True, required=True)
     side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
     statement = ma.fields.Nested(CellStatementSchema, allow_none=True, required=True, metadata={
         "description": "What the cell rests on; null for no_position."})
+    notes = ma.fields.List(ma.fields.Nested(NoteSchema), required=True, metadata={
+        "description": "Editors' notes on the cell; never a position."})
 
 
 class MatrixRowSchema(ma.Schema):
@@ -73,21 +76,32 @@ class MatrixSchema(ma.Schema):
     rows = ma.fields.List(ma.fields.Nested(MatrixRowSchema), required=True)
 
 
-class MatrixArgs(FormatArgs):
+class MatrixArgs(QueryArgs):
     as_of = as_of_field()
-    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases; default all."})
-    topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
+    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
 MATRIX_COLUMNS = ("as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
-                  "statement", "stated_on", "speaker", "quote", "source")
+                  "statement", "stated_on", "date_precision", "speaker", "speaker_role", "quote",
+                  "quote_kind", "conditions", "source_publisher", "source_title", "source_url",
+                  "source_location", "source_published_on", "notes")
 
 
 def _cell_row(as_of, name: str, cell: Position) -> tuple:
+    """Everything a journalist needs to attribute the cell: whether the quote is
+    the speaker's words or the source's paraphrase, how exact the date is,
+    and where to find it; or, for a silent cell, the editors' notes."""
     s = cell.statement
+    speaker = s.speaker if s else None
+    source = s.source if s else None
     return (as_of, cell.actor, name, cell.topic, cell.stance, cell.label, cell.level, cell.side,
-            s and s.id, s and s.stated_on, s and s.speaker and s.speaker.name, s and s.quote,
-            s and source_line(s))
+            s and s.id, s and s.stated_on, s and s.date_precision, speaker and speaker.name,
+            speaker and speaker.role, s and s.quote, s and s.quote_kind, s and s.conditions,
+            source and source.publisher, source and source.title, source and source.url,
+            source and source.location, source and source.published_on,
+            # One note a line: a note's text may hold the "; " that joins other lists.
+            "\n".join(note.text for note in cell.notes))
 
 
 def matrix_table(result: dict):
@@ -95,25 +109,32 @@ def matrix_table(result: dict):
                             for row in result["rows"] for cell in row["cells"])
 
 
+def matrix_answer(args: dict) -> dict:
+    record = database.record()
+    actors = actors_or_404(record, args.get("actors"))
+    topics = topics_or_404(record, args.get("topics"))
+    as_of = args["as_of"]
+    positions = record.positions(actors, topics, as_of)
+    return {"as_of": as_of, "topics": topics, "rows": [
+        {"actor": actor.id, "name": actor.name, "cells": [positions[actor.id, t.id] for t in topics]}
+        for actor in actors]}
+
+
 @blp.route("/matrix")
 class Matrix(MethodView):
     @blp.doc(operationId="getMatrix")
     @blp.arguments(MatrixArgs, location="query")
-    @csv_alternative(blp, "One row per cell, columns: " + ", ".join(MATRIX_COLUMNS) + ".")
     @blp.response(200, MatrixSchema)
     def get(self, args):
         """The actors x topics grid on a date
 
-        Each cell: stance, level, side, label and the statement it rests on. `topics` carries
-        the scales for a legend.
+        Each cell: stance, level, side, label, the statement it rests on and the
+        editors' notes. `topics` carries the scales for a legend. As a table:
+        `/v1/matrix.csv`.
         """
-        record = database.record()
-        actors = actors_or_404(record, args.get("actors"))
-        topics = topics_or_404(record, args.get("topics"))
-        as_of = args["as_of"]
-        positions = record.positions(actors, topics, as_of)
-        result = {"as_of": as_of, "topics": topics, "rows": [
-            {"actor": actor.id, "name": actor.name,
-             "cells": [positions[actor.id, t.id] for t in topics]}
-            for actor in actors]}
-        return respond(args, result, matrix_table)
+        return matrix_answer(args)
+
+
+csv_twin(blp, "/matrix", MatrixArgs, matrix_answer, matrix_table, "getMatrixCsv",
+         "The actors x topics grid on a date, as CSV",
+         "One row per cell, columns: " + ", ".join(MATRIX_COLUMNS) + ".")

@@ -9,6 +9,7 @@ from .. import database
 from ..store.read import Record
 from .args import Blueprint, IdList, QueryArgs, as_of_field
 from .lookups import actor_or_404, actors_or_404, topics_or_404
+from .notes import NoteSchema
 from .statements import StatementSchema
 
 blp = Blueprint("positions", __name__, url_prefix="/v1",
@@ -25,12 +26,15 @@ class PositionSchema(ma.Schema):
         "description": "A value of the topic's scale, `unclear`, or `no_position` when no "
                        "statement is recorded. Never inferred from silence.",
         "example": "requires"})
-    label = ma.fields.String(required=True, metadata={"example": "Requires it"})
+    label = ma.fields.String(required=True, metadata={"example": "Firmly for it"})
     level = ma.fields.Integer(allow_none=True, required=True, metadata={
         "description": "Level on the topic's scale; null for no_position and unclear."})
     side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
     statement = ma.fields.Nested(StatementSchema, allow_none=True, required=True, metadata={
         "description": "The statement the position rests on; null for no_position."})
+    notes = ma.fields.List(ma.fields.Nested(NoteSchema), required=True, metadata={
+        "description": "Editors' notes on the cell (what was considered and not coded, why it "
+                       "is silent), published by `as_of`. Never a position."})
 
 
 class PositionsSchema(ma.Schema):
@@ -43,13 +47,13 @@ class PositionsSchema(ma.Schema):
 
 class PositionsArgs(QueryArgs):
     as_of = as_of_field()
-    actors = IdList(metadata={"description": "Comma-separated actor ids or aliases; default all."})
-    topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
+    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
 class ActorPositionsArgs(QueryArgs):
     as_of = as_of_field()
-    topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
 def positions_grid(record: Record, actors, topics, as_of) -> dict:
@@ -80,7 +84,13 @@ class ActorPositions(MethodView):
     @blp.arguments(ActorPositionsArgs, location="query")
     @blp.response(200, PositionsSchema)
     def get(self, args, actor_id):
-        """Positions of one actor as of a date"""
+        """Positions of one actor as of a date
+
+        The actor's position on each requested topic (default all), in topic order.
+        Aliases resolve; a topic with no statement stated on or before `as_of` is
+        `no_position` with a null statement. An unknown actor or topic is a 404 that
+        lists the valid ids.
+        """
         record = database.record()
         actor = actor_or_404(record, actor_id)
         topics = topics_or_404(record, args.get("topics"))

@@ -19,10 +19,11 @@ API_SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-# Swagger UI (flask-smorest's "api-docs" blueprint): its own scripts and styles,
-# an inline bootstrap script, and fetches of /openapi.json from this origin.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+# The /docs page (the "web" blueprint): Swagger UI's script and stylesheet and our
+# initialiser, all files from this origin (no inline script); its SVG icons as
+# data: images; fetches of /openapi.json and of "Try it out" requests from this origin.
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 EXTENSION = "standpoint.security_headers"
 
@@ -45,6 +46,9 @@ def _add_headers(response):
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = {}
-    override(app, "api-docs", {"Content-Security-Policy": DOCS_CSP})
     override(app, "web", {"Content-Security-Policy": DOCS_CSP})
+    # The front page: our own stylesheet, links, nothing else.
+    override(app, "index", {"Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'")})
     app.after_request(_add_headers)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import marshmallow as ma
-from flask import request, url_for
 from flask.views import MethodView
 from werkzeug.http import quote_etag
 
@@ -18,7 +15,9 @@ from .auth import current_key, requires
 from .lookups import actor_or_404, topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
 from .problems import Problem
-from .writes import IdempotencyHeaders, IdempotentIfMatchHeaders, outcome, write
+from .revisions import (WRITTEN_HEADERS, matches_if_match, optional_if_match, require_if_match,
+                        revision_etag, written)
+from .writes import IdempotencyHeaders, IdempotentIfMatchHeaders, write
 
 blp = Blueprint("statements", __name__, url_prefix="/v1/statements",
                 description="Sourced statements of position.")
@@ -29,9 +28,11 @@ class SourceSchema(ma.Schema):
         ordered = True
 
     publisher = ma.fields.String(required=True, metadata={"example": "Associated Press"})
-    title = ma.fields.String(allow_none=True, required=True)
-    byline = ma.fields.String(allow_none=True, required=True)
-    url = ma.fields.String(allow_none=True, required=True)
+    title = ma.fields.String(allow_none=True, required=True, metadata={"example": None})
+    byline = ma.fields.String(allow_none=True, required=True,
+                              metadata={"example": "Arhirova and Lawless"})
+    url = ma.fields.String(allow_none=True, required=True, metadata={
+        "example": "https://apnews.com/article/ukraine-starmer-backstop"})
     published_on = ma.fields.Date(required=True, metadata={"example": "2025-03-20"})
     location = ma.fields.String(allow_none=True, required=True, metadata={
         "description": "Where in the source: paragraph, page, timestamp.", "example": "¶28"})
@@ -47,19 +48,24 @@ class StatementSchema(ma.Schema):
     stance = ma.fields.String(required=True, metadata={
         "description": "A value of the topic's scale, or `unclear`.", "example": "requires"})
     conditions = ma.fields.List(ma.fields.String(), required=True, metadata={
-        "description": "What the actor makes its stance depend on."})
-    summary = ma.fields.String(required=True)
-    quote = ma.fields.String(required=True)
+        "description": "What the actor makes its stance depend on.", "example": []})
+    summary = ma.fields.String(required=True, metadata={
+        "example": "Starmer says the plan for a European force will not work without a US "
+                   "\"backstop\", reserve firepower in case of any breaches of a truce."})
+    quote = ma.fields.String(required=True, metadata={
+        "example": "Starmer says the plan won’t work without that U.S. “backstop.”"})
     quote_kind = ma.fields.String(required=True, metadata={
-        "enum": list(QUOTE_KINDS),
+        "enum": list(QUOTE_KINDS), "example": "paraphrase",
         "description": "`verbatim` words of the speaker, or a close `paraphrase` from the source."})
     speaker = ma.fields.Nested(SpeakerSchema, allow_none=True, required=True)
     stated_on = ma.fields.Date(required=True, metadata={"example": "2025-03-20"})
-    date_precision = ma.fields.String(required=True, metadata={"enum": list(DATE_PRECISIONS)})
+    date_precision = ma.fields.String(required=True, metadata={
+        "enum": list(DATE_PRECISIONS), "example": "on_or_before"})
     source = ma.fields.Nested(SourceSchema, required=True)
     status = ma.fields.String(required=True, metadata={"enum": ["current", "retracted"]})
-    revision = ma.fields.Integer(required=True)
-    recorded_at = ma.fields.AwareDateTime(required=True)
+    revision = ma.fields.Integer(required=True, metadata={"example": 1})
+    recorded_at = ma.fields.AwareDateTime(required=True, metadata={
+        "example": "2025-03-21T09:30:00+00:00"})
 
 StatementPageSchema = page_schema(StatementSchema, "StatementPage")
 
@@ -82,39 +88,23 @@ class HistorySchema(ma.Schema):
     class Meta:
         ordered = True
 
-    id = ma.fields.String(required=True)
+    id = ma.fields.String(required=True, metadata={"example": "uk-backstop-2025-03-20"})
     revisions = ma.fields.List(ma.fields.Nested("RevisionSchema"), required=True, metadata={
         "description": "Every revision, oldest first; the last one is current."})
 
 
 class RevisionSchema(StatementSchema):
     recorded_by = ma.fields.String(required=True, metadata={
-        "description": "Name of the API key (or import) that recorded this revision."})
+        "description": "Name of the API key (or import) that recorded this revision.",
+        "example": "bundled dataset"})
     note = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "Why this revision was made: the correction or the retraction's reason."})
-
-
-def statement_etag(statement: Statement) -> str:
-    """The one ETag of a statement, for GET and for If-Match on its revisions:
-    it names the revision, and each revision's content never changes."""
-    digest = hashlib.sha256(statement.id.encode("utf-8")).hexdigest()[:16]
-    return f"r{statement.revision}-{digest}"
-
-
-def _matches_if_match(statement: Statement) -> bool:
-    return request.if_match.contains(statement_etag(statement))
-
-
-def _require_if_match() -> None:
-    if not request.if_match:
-        raise Problem(428, "precondition-required",
-                      "Send If-Match with the statement's current ETag (from GET /v1/statements/{id}).")
+        "description": "Why this revision was made: the correction or the retraction's reason.",
+        "example": None})
 
 
 def _written(statement: Statement, status: int):
-    headers = {"Location": url_for("statements.StatementItem", statement_id=statement.id),
-               "ETag": quote_etag(statement_etag(statement))}
-    return outcome(StatementSchema().dump(statement), status, headers)
+    return written(statement, StatementSchema(), "statements.StatementItem", status,
+                   statement_id=statement.id)
 
 
 # -- write schemas -------------------------------------------------------------
@@ -138,8 +128,10 @@ class SourceInSchema(ma.Schema):
                                 metadata={"example": "Associated Press"})
     published_on = ma.fields.Date(required=True, validate=_not_future,
                                   metadata={"example": "2025-03-21"})
-    title = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=500))
-    byline = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200))
+    title = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=500),
+                             metadata={"example": None})
+    byline = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200),
+                              metadata={"example": "Arhirova and Lawless"})
     # One documented rule, the same for the spec and the server (marshmallow's Url
     # validator cannot be written as a JSON Schema): http(s), a dotted host name, then
     # visible ASCII (percent-encode the rest).
@@ -147,7 +139,8 @@ class SourceInSchema(ma.Schema):
         ma.validate.Length(max=2000),
         ma.validate.Regexp(URL_PATTERN, error="Not an http(s) URL with a host name.")],
         metadata={"example": "https://apnews.com/article/ukraine-starmer-backstop"})
-    location = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200))
+    location = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200),
+                                metadata={"example": "¶28"})
 
 
 class StatementChangesSchema(ma.Schema):
@@ -162,16 +155,21 @@ class StatementChangesSchema(ma.Schema):
     stance = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
         "description": "A value of the topic's scale, or `unclear` (else 422).", "example": "requires"})
     conditions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=500)),
-                                validate=ma.validate.Length(max=20))
-    summary = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
-    quote = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
-    quote_kind = ma.fields.String(validate=ma.validate.OneOf(QUOTE_KINDS))
+                                validate=ma.validate.Length(max=20), metadata={"example": []})
+    summary = ma.fields.String(validate=ma.validate.Length(min=1, max=2000), metadata={
+        "example": "Starmer says a European force needs a US backstop."})
+    quote = ma.fields.String(validate=ma.validate.Length(min=1, max=2000), metadata={
+        "example": "It will not work without an American backstop."})
+    quote_kind = ma.fields.String(validate=ma.validate.OneOf(QUOTE_KINDS),
+                                  metadata={"example": "verbatim"})
     speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True)
     stated_on = ma.fields.Date(validate=_not_future, metadata={"example": "2025-03-21"})
-    date_precision = ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS))
+    date_precision = ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS),
+                                      metadata={"example": "day"})
     source = ma.fields.Nested(SourceInSchema)
     note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000), metadata={
-        "description": "Why (for a correction: what was wrong)."})
+        "description": "Why (for a correction: what was wrong).",
+        "example": "Quote corrected against the video."})
 
     @ma.validates_schema
     def _published_after_stated(self, data, **_):
@@ -194,15 +192,18 @@ class StatementInSchema(StatementChangesSchema):
     stance = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64), metadata={
         "description": "A value of the topic's scale, or `unclear` (else 422).", "example": "requires"})
     conditions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=500)),
-                                load_default=list, validate=ma.validate.Length(max=20))
+                                load_default=list, validate=ma.validate.Length(max=20),
+                                metadata={"example": []})
     summary = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
                                metadata={"example": "Starmer says a European force needs a US backstop."})
     quote = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
                              metadata={"example": "The plan will not work without it."})
-    quote_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(QUOTE_KINDS))
+    quote_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(QUOTE_KINDS),
+                                  metadata={"example": "verbatim"})
     speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True, load_default=None)
     stated_on = ma.fields.Date(required=True, validate=_not_future, metadata={"example": "2025-03-21"})
-    date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS))
+    date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS),
+                                      metadata={"example": "day"})
     source = ma.fields.Nested(SourceInSchema, required=True)
 
 
@@ -262,7 +263,7 @@ class StatementItem(MethodView):
         statement = database.record().statement(statement_id)
         if statement is None:
             raise Problem(404, "unknown-statement", f"No statement '{statement_id}'.")
-        return statement, 200, {"ETag": quote_etag(statement_etag(statement))}
+        return statement, 200, {"ETag": quote_etag(revision_etag(statement))}
 
 
 @blp.route("/<string:statement_id>/history", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
@@ -281,19 +282,13 @@ class StatementHistory(MethodView):
         return {"id": statement_id, "revisions": revisions}
 
 
-_WRITTEN_HEADERS = {
-    "Location": {"description": "The statement.", "schema": {"type": "string"}},
-    "ETag": {"description": "The new revision's ETag.", "schema": {"type": "string"}},
-}
-
-
-@blp.route("/<string:statement_id>/revisions", parameters=[{"in": "path", "name": "statement_id", "example": "us-backstop-2025-03-20"}])
+@blp.route("/<string:statement_id>/revisions", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
 class StatementRevisions(MethodView):
     @requires(blp, "editor")
     @blp.doc(operationId="reviseStatement")
     @blp.arguments(IdempotentIfMatchHeaders, location="headers")
     @blp.arguments(StatementChangesSchema)
-    @blp.response(201, StatementSchema, headers=_WRITTEN_HEADERS)
+    @blp.response(201, StatementSchema, headers=WRITTEN_HEADERS)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(412, response="PRECONDITION_FAILED")
@@ -305,10 +300,10 @@ class StatementRevisions(MethodView):
         Send the fields that change; the result is a new revision and the old
         one stays in the history. Needs If-Match with the current ETag.
         """
-        _require_if_match()
+        require_if_match("/v1/statements/{id}")
         by = current_key().name
         return write(lambda conn: _written(
-            w.revise_statement(conn, statement_id, changes, by, _matches_if_match), 201))
+            w.revise_statement(conn, statement_id, changes, by, matches_if_match), 201))
 
 
 @blp.route("/<string:statement_id>/retraction", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
@@ -317,7 +312,7 @@ class StatementRetraction(MethodView):
     @blp.doc(operationId="retractStatement")
     @blp.arguments(IdempotentIfMatchHeaders, location="headers")
     @blp.arguments(RetractionSchema)
-    @blp.response(201, StatementSchema, headers=_WRITTEN_HEADERS)
+    @blp.response(201, StatementSchema, headers=WRITTEN_HEADERS)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(412, response="PRECONDITION_FAILED")
@@ -329,9 +324,5 @@ class StatementRetraction(MethodView):
         here (a stale one is 412): retracting twice is 409 anyway.
         """
         by = current_key().name
-
-        def matches(statement):
-            return not request.if_match or _matches_if_match(statement)
-
         return write(lambda conn: _written(
-            w.retract_statement(conn, statement_id, data["reason"], by, matches), 201))
+            w.retract_statement(conn, statement_id, data["reason"], by, optional_if_match), 201))

@@ -23,13 +23,14 @@ class StanceValueSchema(ma.Schema):
         ordered = True
 
     value = ma.fields.String(required=True, metadata={"example": "energy_only"})
-    level = ma.fields.Integer(required=True, metadata={
+    level = ma.fields.Integer(required=True, metadata={"example": 1,
         "description": "Position on the scale; distance between stances is the difference of levels."})
     side = ma.fields.Integer(required=True, metadata={
         "description": "-1 against, 0 neutral, +1 for. Crossing sides is a reversal.",
-        "enum": [-1, 0, 1]})
-    label = ma.fields.String(required=True)
-    definition = ma.fields.String(required=True)
+        "enum": [-1, 0, 1], "example": 1})
+    label = ma.fields.String(required=True, metadata={"example": "Energy infrastructure only"})
+    definition = ma.fields.String(required=True, metadata={
+        "example": "A halt to strikes on energy infrastructure only."})
 
 
 class DirectionsSchema(ma.Schema):
@@ -44,7 +45,8 @@ class TopicSchema(ma.Schema):
         ordered = True
 
     id = ma.fields.String(required=True, metadata={"example": "ceasefire_scope"})
-    question = ma.fields.String(required=True)
+    question = ma.fields.String(required=True, metadata={
+        "example": "How broad should a ceasefire be?"})
     scale = ma.fields.List(ma.fields.Nested(StanceValueSchema), required=True, metadata={
         "description": "Stance values in order. `no_position` and `unclear` are outside every scale."})
     directions = ma.fields.Nested(DirectionsSchema, required=True)
@@ -59,24 +61,32 @@ class StanceValueInSchema(ma.Schema):
     class Meta:
         ordered = True
 
-    value = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG])
+    value = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG],
+                             metadata={"example": "supports"})
     level = ma.fields.Integer(required=True, strict=True,
-                              validate=ma.validate.Range(min=-1000, max=1000))
-    side = ma.fields.Integer(required=True, strict=True, validate=ma.validate.OneOf([-1, 0, 1]))
-    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    definition = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+                              validate=ma.validate.Range(min=-1000, max=1000),
+                              metadata={"example": 1})
+    side = ma.fields.Integer(required=True, strict=True, validate=ma.validate.OneOf([-1, 0, 1]),
+                             metadata={"example": 1})
+    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                             metadata={"example": "Supports"})
+    definition = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                                  metadata={"example": "For easing sanctions as part of a deal."})
 
 
 class DirectionsInSchema(ma.Schema):
-    up = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
-    down = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    up = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
+                          metadata={"example": "more in favour"})
+    down = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
+                            metadata={"example": "less in favour"})
 
 
 class TopicChangesSchema(ma.Schema):
     class Meta:
         ordered = True
 
-    question = ma.fields.String(validate=ma.validate.Length(min=1, max=1000))
+    question = ma.fields.String(validate=ma.validate.Length(min=1, max=1000), metadata={
+        "example": "Should sanctions on Russia be eased as part of a deal?"})
     scale = ma.fields.List(ma.fields.Nested(StanceValueInSchema),
                            validate=ma.validate.Length(min=1, max=50), metadata={
         "description": "The whole scale, in order (levels increasing, sides -1 to +1; else 422). "
@@ -88,7 +98,9 @@ class TopicChangesSchema(ma.Schema):
 class TopicInSchema(TopicChangesSchema):
     id = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG],
                           metadata={"example": "sanctions_relief"})
-    question = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+    question = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000),
+                                metadata={"example": "Should sanctions on Russia be eased as part "
+                                                     "of a deal?"})
     scale = ma.fields.List(ma.fields.Nested(StanceValueInSchema), required=True,
                            validate=ma.validate.Length(min=1, max=50))
 
@@ -122,7 +134,11 @@ class Topics(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, _headers, data):
-        """Add a topic with its stance scale (scope admin)"""
+        """Add a topic with its stance scale (scope admin)
+
+        The scale lists its stance values in order: levels increasing, sides from
+        -1 to +1 (else 422). A duplicate id is 409.
+        """
         by = current_key().name
         return write(lambda conn: _written(w.create_topic(conn, data, by), 201))
 
@@ -132,7 +148,11 @@ class TopicItem(MethodView):
     @blp.doc(operationId="getTopic")
     @blp.response(200, TopicSchema)
     def get(self, topic_id):
-        """Get one topic with its scale"""
+        """Get one topic with its scale
+
+        The question, its ordered stance values and what a move up or down the
+        scale is called. An unknown id is a 404 that lists the valid ids.
+        """
         return topic_or_404(database.record(), topic_id)
 
     @requires(blp, "admin")

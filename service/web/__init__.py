@@ -6,23 +6,32 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Blueprint, Flask, send_from_directory, url_for
-from swagger_ui_bundle import swagger_ui_path
+from flask import Blueprint, Flask, render_template, send_from_directory, url_for
 
-from . import embed, filters, oembed
+from . import embed, filters, front, oembed
 from .palette import stance_class
 
 bp = Blueprint("web", __name__)
 STATIC = Path(__file__).parent / "static"
+# Swagger UI 5 (npm swagger-ui-dist, copied by `npm run vendor:swagger-ui` with
+# its LICENSE and NOTICE) and our initialiser and stylesheet for it.
+DOCS_STATIC = STATIC / "docs"
 # Asset URLs carry a digest of the file, so browsers may keep them for a year
 # and still fetch the new file the moment it changes.
 ASSET_MAX_AGE = 365 * 86400
 
 
+@bp.get("/docs")
+def docs():
+    """The API documentation: Swagger UI on the served OpenAPI document."""
+    return render_template("docs.html", spec_url=url_for("operations.ContractJson"),
+                           yaml_url=url_for("operations.Contract"),
+                           home_url=url_for("index.Front"))
+
+
 @bp.get("/docs/assets/<path:filename>")
 def docs_asset(filename: str):
-    # Swagger UI from the swagger-ui-bundle package: no CDN at run time.
-    return send_from_directory(swagger_ui_path, filename, max_age=86400)
+    return send_from_directory(DOCS_STATIC, filename, max_age=ASSET_MAX_AGE)
 
 
 @bp.get("/embed/assets/<path:filename>")
@@ -30,20 +39,26 @@ def embed_asset(filename: str):
     return send_from_directory(STATIC, filename, max_age=ASSET_MAX_AGE)
 
 
-def _asset_versions() -> dict[str, str]:
+def _asset_versions(folder: Path = STATIC) -> dict[str, str]:
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-            for path in STATIC.iterdir() if path.is_file()}
+            for path in folder.iterdir() if path.is_file()}
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     api = app.extensions["standpoint.api"]
+    api.register_blueprint(front.blp)
     api.register_blueprint(embed.blp)
     api.register_blueprint(oembed.blp)
     filters.register(app)
     versions = _asset_versions()
+    docs_versions = _asset_versions(DOCS_STATIC)
 
     def asset_url(name: str) -> str:
         return url_for("web.embed_asset", filename=name, v=versions.get(name, "0"))
 
-    app.jinja_env.globals.update(asset_url=asset_url, stance_class=stance_class)
+    def docs_asset_url(name: str) -> str:
+        return url_for("web.docs_asset", filename=name, v=docs_versions.get(name, "0"))
+
+    app.jinja_env.globals.update(asset_url=asset_url, docs_asset_url=docs_asset_url,
+                                 stance_class=stance_class)

@@ -19,6 +19,7 @@ from flask.views import MethodView
 
 from .. import database
 from ..api.args import Blueprint, IdList, QueryArgs, as_of_field, today
+from ..api.changes import day_before
 from ..api.lookups import actor_or_404, actors_or_404, topics_or_404
 from ..api.positions import PositionsArgs
 from . import page_data
@@ -36,7 +37,11 @@ HTML_HEADERS = {
         "schema": {"type": "string"},
     },
 }
-HTML_RESPONSE = {"type": "string", "description": "A standalone HTML page."}
+HTML_RESPONSE = {"type": "string", "description": "A standalone HTML page.", "example": (
+    '<!doctype html>\n<html lang="en" data-embed-id="standpoint-matrix-b8ffbd11c1">\n'
+    '<head><meta charset="utf-8"><title>Where the parties stand on 20 March 2025 · Standpoint'
+    '</title>...</head>\n<body class="embed embed-matrix"><main>\n'
+    '<h1>Where the parties stand on 20 March 2025</h1>...</main></body>\n</html>\n')}
 
 
 def content_security_policy() -> str:
@@ -50,7 +55,7 @@ def render_embed(kind: str, template: str, title: str, data_url: str, **context)
     digest = hashlib.sha1(request.full_path.encode("utf-8")).hexdigest()[:10]
     html = render_template(
         template, kind=kind, title=title, embed_id=f"standpoint-{kind}-{digest}",
-        data_url=data_url, home_url="/docs",
+        data_url=data_url, home_url=url_for("index.Front"),
         oembed_url=url_for("oembed.OEmbed", url=request.url, format="json"), **context)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = content_security_policy()
@@ -60,21 +65,20 @@ def render_embed(kind: str, template: str, title: str, data_url: str, **context)
 
 
 class EmbedCompareArgs(QueryArgs):
-    actors = IdList(required=True, validate=ma.validate.Length(
-        min=2, max=MAX_COMPARED, error="Give between {min} and {max} actor ids."),
-        metadata={"description": "Comma-separated actor ids or aliases to set side by side."})
+    actors = IdList(required=True, min_ids=2, max_ids=MAX_COMPARED,
+        metadata={"description": "2 to 8 different actor ids or aliases to set side by side: repeat the parameter or separate ids with commas."})
     as_of = as_of_field()
-    topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
 class EmbedTimelineArgs(QueryArgs):
     from_ = ma.fields.Date(data_key="from", metadata={
-        "description": "Start date (YYYY-MM-DD): the position held on this day is the "
-                       "starting point, then every change after it. Default: from the first "
-                       "statement.", "example": "2025-03-01"})
+        "description": "First day of the period (YYYY-MM-DD, inclusive): the position held "
+                       "just before it is the starting point, then every change from it on. "
+                       "Default: from the first statement.", "example": "2025-03-01"})
     to = ma.fields.Date(load_default=today, metadata={
         "description": "Last day of the period (YYYY-MM-DD); default today (UTC)."})
-    topics = IdList(metadata={"description": "Comma-separated topic ids; default all."})
+    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
     @ma.validates_schema
     def _range(self, data, **_):
@@ -144,9 +148,10 @@ class TimelinePage(MethodView):
     def get(self, args, actor_id):
         """Embeddable page: how an actor moved
 
-        Per topic, the position held on `from`, then each change stated after it up to
-        `to`, in order, with the diff engine's verdict (first stated, shifted along the
-        scale or in its conditions, reversed) in plain words.
+        Per topic, the position held just before `from`, then each change stated from
+        `from` to `to` (both inclusive), in order, with the diff engine's verdict (first
+        stated, took a side, shifted along the scale or in its conditions, reversed) in
+        plain words, and the editors' notes on the cell.
         """
         record = database.record()
         actor = actor_or_404(record, actor_id)
@@ -161,7 +166,8 @@ class TimelinePage(MethodView):
             f"How {actor.name}'s positions moved"
             + (f", {long_date(start)} to {long_date(end)}" if start else f", up to {long_date(end)}"),
             url_for("statements.Statements", **data_args),
-            timelines=page_data.timeline(record, actor, topics, start, end), topics=topics,
+            timelines=page_data.timeline(record, actor, topics, start and day_before(start), end),
+            topics=topics,
             start=start, end=end, actor=actor)
 
 

@@ -43,19 +43,34 @@ class OEmbedSchema(ma.Schema):
 
     version = ma.fields.String(required=True, metadata={"example": "1.0"})
     type = ma.fields.String(required=True, metadata={"enum": ["rich"]})
-    title = ma.fields.String(required=True)
+    title = ma.fields.String(required=True, metadata={
+        "example": "Where the parties stand (Standpoint)"})
     provider_name = ma.fields.String(required=True, metadata={"example": PROVIDER})
-    provider_url = ma.fields.String(required=True)
+    provider_url = ma.fields.String(required=True, metadata={"example": "https://standpoint.example/"})
     html = ma.fields.String(required=True, metadata={
-        "description": "The iframe, and a small script that resizes it to the page's height."})
-    width = ma.fields.Integer(required=True)
-    height = ma.fields.Integer(required=True)
-    cache_age = ma.fields.Integer(required=True)
+        "description": "The iframe, and a small script that resizes it to the page's height.",
+        "example": '<iframe src="https://standpoint.example/embed/matrix?as_of=2025-03-20" '
+                   'title="Where the parties stand (Standpoint)" width="640" height="900" '
+                   'style="width:100%;max-width:640px;border:0" loading="lazy"></iframe>\n'
+                   '<script>...</script>'})
+    width = ma.fields.Integer(required=True, metadata={"example": DEFAULT_WIDTH})
+    height = ma.fields.Integer(required=True, metadata={"example": 900})
+    cache_age = ma.fields.Integer(required=True, metadata={"example": 60})
 
 
 def _not_ours(url: str) -> Problem:
     return Problem(404, "not-an-embed", f"'{url}' is not an embed page of this server; "
                    "embed URLs start with /embed/.")
+
+
+def _query_args(schema: ma.Schema, query: str) -> dict:
+    """A query string as the page's own parser reads it: every value of a list
+    parameter (`actors=uk&actors=russia`), the last one of any other."""
+    values: dict[str, list[str]] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        values.setdefault(key, []).append(value)
+    return {key: found if isinstance(schema.fields.get(key), ma.fields.List) else found[-1]
+            for key, found in values.items()}
 
 
 def _embed_page(url: str) -> EmbedPage:
@@ -68,7 +83,7 @@ def _embed_page(url: str) -> EmbedPage:
     except HTTPException:
         raise _not_ours(url) from None
     page = EMBED_PAGES.get(endpoint)
-    if page is None or page.args().validate(dict(parse_qsl(parts.query, keep_blank_values=True))):
+    if page is None or page.args().validate(_query_args(page.args(), parts.query)):
         raise _not_ours(url)
     if "actor_id" in view_args:
         actor_or_404(database.record(), view_args["actor_id"])

@@ -68,7 +68,7 @@ def test_if_none_match_answers_304_with_no_body(client):
 
 
 @pytest.mark.parametrize("path", [POSITIONS, "/v1/matrix?as_of=2025-03-20",
-                                  "/v1/compare?actors=uk,russia&format=csv",
+                                  "/v1/compare.csv?actors=uk,russia",
                                   "/embed/matrix?as_of=2025-03-20", "/v1/statements?actor=uk"])
 def test_a_304_costs_one_query_and_no_rendering(client, queries, path):
     client.validate = False  # CSV and HTML are checked against the spec elsewhere

@@ -15,8 +15,9 @@ CHANGES = f"/v1/actors/uk/changes?from={FROM}&to={TO}&topics=backstop"
 
 @pytest.fixture
 def long_trail(app, client):
-    """Eight UK statements on the backstop after 21 March (one of them
-    retracted, so it never counts), and one on 21 March itself, outside the trail."""
+    """One UK statement on the backstop on 21 March, `from` itself (inside the
+    trail: both ends are inclusive), then eight after it (one of them
+    retracted, so it never counts). The bundled one of 20 March is outside."""
     editor = {"Authorization": "Bearer " + make_key(app, "trail-desk", "editor")}
     stances = ["supports", "requires", "supports", "requires", "supports",
                "requires", "supports", "supports"]
@@ -33,7 +34,7 @@ def long_trail(app, client):
     on_from = {**STATEMENT, "id": "uk-backstop-on-from", "stated_on": FROM,
                "source": {**STATEMENT["source"], "published_on": FROM}}
     assert post(client, "/v1/statements", on_from, editor).status_code == 201
-    return ids  # the trail, oldest first
+    return [on_from["id"], *ids]  # the trail, oldest first
 
 
 def change(client, query: str = "") -> dict:
@@ -43,19 +44,27 @@ def change(client, query: str = "") -> dict:
     return topic
 
 
-@pytest.mark.parametrize("limit", [0, 1, 3, 6, 7, 8, 100])
+@pytest.mark.parametrize("limit", [0, 1, 3, 7, 8, 9, 100])
 def test_the_trail_is_its_last_statements_and_counts_them_all(client, long_trail, limit):
     topic = change(client, f"&trail_limit={limit}")
     shown = long_trail[-limit:] if limit else []
     assert [s["id"] for s in topic["trail"]] == shown
-    assert topic["trail_total"] == len(long_trail) == 7
-    assert (topic["trail_more"] is None) == (limit >= 7)
+    assert topic["trail_total"] == len(long_trail) == 8
+    assert (topic["trail_more"] is None) == (limit >= 8)
 
 
 def test_by_default_three_statements_are_shown(client, long_trail):
     topic = change(client)
     assert [s["id"] for s in topic["trail"]] == long_trail[-3:]
-    assert topic["trail_total"] == 7
+    assert topic["trail_total"] == 8
+
+
+def test_the_left_side_is_what_was_held_just_before_from(client, long_trail):
+    """`from` is inclusive: the statement of 21 March is a change inside the
+    period, and `left` is the position held before it (the bundled one of 20 March)."""
+    topic = change(client)
+    assert topic["left"]["statement"]["id"] == "uk-backstop-2025-03-20"
+    assert topic["trail_total"] == 8
 
 
 def test_trail_more_lists_the_whole_trail_in_order(client, long_trail):
@@ -74,17 +83,18 @@ def test_the_verdict_does_not_depend_on_how_much_trail_is_shown(client, long_tra
 
 
 def test_a_short_trail_is_whole_and_has_no_more(client):
-    topic = next(t for t in client.get("/v1/actors/ukraine/changes?from=2025-03-11&to=2025-03-20")
+    topic = next(t for t in client.get("/v1/actors/ukraine/changes?from=2025-03-19&to=2025-03-20")
                  .get_json()["topics"] if t["topic"] == "ceasefire_scope")
     assert (len(topic["trail"]), topic["trail_total"], topic["trail_more"]) == (2, 2, None)
 
 
 def test_csv_counts_the_whole_trail(client, long_trail):
-    text = client.get(CHANGES + "&trail_limit=2&format=csv").get_data(as_text=True)
+    csv_url = CHANGES.replace("/changes?", "/changes.csv?")
+    text = client.get(csv_url + "&trail_limit=2").get_data(as_text=True)
     header, row = text.splitlines()[:2]
     columns = dict(zip(header.split(","), row.split(",")))
     assert columns["statements_between"] == "; ".join(long_trail[-2:])
-    assert columns["statements_between_total"] == "7"
+    assert columns["statements_between_total"] == "8"
 
 
 @pytest.mark.parametrize("value", ["-1", "101", "five", "2.5", ""])

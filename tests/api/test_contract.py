@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from openapi_spec_validator import validate
 
@@ -48,8 +50,43 @@ def test_docs_page_uses_only_local_assets(client):
     page = client.get("/docs")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "/docs/assets/swagger-ui-bundle.js" in html
-    assert '"validatorUrl": null' in html  # never sends the spec to validator.swagger.io
+    assert '<html lang="en">' in html and "<title>Standpoint API documentation</title>" in html
+    assert 'data-spec-url="/openapi.json"' in html
     assert "https://" not in html and "http://" not in html.replace("http://localhost", "")
-    asset = client.get("/docs/assets/swagger-ui-bundle.js")
-    assert asset.status_code == 200 and len(asset.data) > 100_000
+    # Scripts are files of this origin only (no inline script), named by their digest.
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all('src="/docs/assets/' in attributes for attributes in scripts)
+    assets = re.findall(r'(?:src|href)="(/docs/assets/[^"]+)"', html)
+    assert {a.split("?")[0].rsplit("/", 1)[1] for a in assets} == {
+        "swagger-ui-bundle.js", "swagger-ui.css", "docs.js", "docs.css"}
+    for url in assets:
+        asset = client.get(url.replace("&amp;", "&"))
+        assert asset.status_code == 200, url
+        assert "max-age=31536000" in asset.headers["Cache-Control"], url
+    bundle = client.get("/docs/assets/swagger-ui-bundle.js").data
+    assert len(bundle) > 1_000_000 and b"SwaggerUIBundle" in bundle
+    # Never sends the document to validator.swagger.io.
+    assert b"validatorUrl: null" in client.get("/docs/assets/docs.js").data
+    assert client.get("/docs/assets/LICENSE").status_code == 200
+
+
+def test_the_json_document_is_the_same_contract(client):
+    assert client.get("/openapi.json").get_json() == spec_dict()
+
+
+def test_the_document_is_rendered_once_and_revalidated_for_nothing(app, client, monkeypatch):
+    first = client.get("/openapi.yaml")
+    spec = app.extensions["standpoint.api"].spec
+
+    def render_again(*args, **kwargs):
+        raise AssertionError("the document was rendered a second time")
+
+    monkeypatch.setattr(spec, "to_yaml", render_again)
+    monkeypatch.setattr(spec, "to_dict", render_again)
+    again = client.get("/openapi.yaml")
+    assert again.data == first.data
+    assert client.get("/openapi.yaml",
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    # A cache-busting query is the same document, known by the same ETag.
+    assert client.get("/openapi.yaml?_=123",
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304

@@ -12,7 +12,7 @@ BAD_REQUESTS = [
     ("/v1/positions?as_of=", 400, "invalid-request", "as_of"),
     ("/v1/positions?asof=2025-03-20", 400, "invalid-request", "asof"),
     ("/v1/positions?actors=", 400, "invalid-request", "actors"),
-    ("/v1/positions?actors=" + ",".join(f"a{i}" for i in range(51)), 400, "invalid-request", "actors"),
+    ("/v1/positions?" + "&".join(f"actors=a{i}" for i in range(51)), 400, "invalid-request", "actors"),
     ("/v1/positions?actors=narnia", 404, "unknown-actor", None),
     ("/v1/positions?topics=nukes", 404, "unknown-topic", None),
     ("/v1/actors/narnia", 404, "unknown-actor", None),

@@ -39,14 +39,17 @@ def test_if_match_is_required_where_its_absence_is_428(client):
     assert response.status_code in (401, 428)
 
 
-def test_list_items_are_documented_as_ids_that_cannot_hold_the_delimiter(client):
-    # back%2Cstop reaches the server as "back,stop": it cannot be told from two ids, so the
-    # spec must not promise that an item may contain a comma.
+def test_list_items_are_documented_as_ids_or_comma_lists_of_ids(client):
+    # A value of a list parameter may hold several ids separated by commas, and the spec
+    # says so: back%2Cstop reaches the server as "back,stop", two ids, neither a topic.
     import re
 
     topics = next(p for p in spec_dict()["paths"]["/v1/positions"]["get"]["parameters"]
                   if p["name"] == "topics")
+    assert topics["explode"] is True and topics["schema"]["type"] == "array"
     pattern = topics["schema"]["items"]["pattern"]
-    assert not re.match(pattern, "back,stop") and re.match(pattern, " backstop ")
+    assert re.match(pattern, "back,stop") and re.match(pattern, " backstop ")
+    assert not re.match(pattern, "back,,stop") and not re.match(pattern, "back;stop")
     assert client.get("/v1/positions", query_string="topics=backstop, peacekeepers").status_code == 200
-    assert client.get("/v1/positions", query_string="topics=back%2Cstop").status_code == 404
+    split = client.get("/v1/positions", query_string="topics=back%2Cstop")
+    assert split.status_code == 404 and "'back'" in split.get_json()["detail"]

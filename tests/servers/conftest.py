@@ -1,0 +1,32 @@
+"""Fixtures of the browser tests (tests/servers/browser.py): one chromium for
+the whole session, whichever browser test modules run."""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser import Watched, launch
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def watched(browser):
+    opened: list[Watched] = []
+
+    def open_(viewport):
+        item = Watched(browser, viewport)
+        opened.append(item)
+        return item
+
+    yield open_
+    for item in opened:
+        item.close()
