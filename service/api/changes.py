@@ -147,7 +147,7 @@ csv_twin(blp, "/actors/<string:actor_id>/changes", ChangesArgs, changes_answer, 
          "getActorChangesCsv", "How an actor's positions changed between two dates, as CSV",
          "One row per topic, columns: " + ", ".join(CHANGE_COLUMNS) + " (statements_between: "
          "the ids of the trail shown, separated by '; '; statements_between_total: how many "
-         "the whole trail holds).")
+         "the whole trail holds).", CHANGE_COLUMNS)
 
 
 # --- /v1/topics/{topic_id}/timeline ---------------------------------------
@@ -224,4 +224,4 @@ class TopicTimeline(MethodView):
 csv_twin(blp, "/topics/<string:topic_id>/timeline", TimelineArgs, timeline_answer,
          timeline_table, "getTopicTimelineCsv",
          "Every change of stance on a topic, by any actor, in date order, as CSV",
-         "One row per change, columns: " + ", ".join(TIMELINE_COLUMNS) + ".")
+         "One row per change, columns: " + ", ".join(TIMELINE_COLUMNS) + ".", TIMELINE_COLUMNS)

@@ -150,7 +150,7 @@ class Diff(MethodView):
 
 csv_twin(blp, "/diff", DiffArgs, diff_answer, diff_table, "getDiffCsv",
          "Diff any actor at any date against any actor at any date, as CSV",
-         "One row per topic, columns: " + ", ".join(DIFF_COLUMNS) + ".")
+         "One row per topic, columns: " + ", ".join(DIFF_COLUMNS) + ".", DIFF_COLUMNS)
 
 
 # --- /v1/compare ----------------------------------------------------------
@@ -262,4 +262,5 @@ class Compare(MethodView):
 
 csv_twin(blp, "/compare", CompareArgs, compare_answer, compare_table, "compareActorsCsv",
          "Compare actors on a date, as CSV",
-         "One row per pair of actors per topic, columns: " + ", ".join(PAIR_COLUMNS) + ".")
+         "One row per pair of actors per topic, columns: " + ", ".join(PAIR_COLUMNS) + ".",
+         PAIR_COLUMNS)

@@ -69,7 +69,7 @@ def csv_response(table: Table) -> Response:
 
 def csv_twin(blp, rule: str, args, answer: Callable[..., object],
              to_table: Callable[[object], Table], operation_id: str, summary: str,
-             columns: str, parameters: list | None = None) -> None:
+             columns: str, header: Sequence[str], parameters: list | None = None) -> None:
     """Register `rule + ".csv"`: what `answer(args, **path)` returns, as a CSV table."""
 
     def get(self, args, **path):
@@ -80,7 +80,8 @@ def csv_twin(blp, rule: str, args, answer: Callable[..., object],
     get = blp.arguments(args, location="query")(get)
     get = blp.response(200, {"type": "string", "description": columns},
                        content_type=CSV_MEDIA_TYPE, headers=CONTENT_DISPOSITION,
-                       description="The table, with a header row.")(get)
+                       description="The table, with a header row.",
+                       example=",".join(header) + "\r\n")(get)
     view = type(operation_id[0].upper() + operation_id[1:], (MethodView,), {"get": get})
     blp.route(rule + ".csv", parameters=parameters)(view)
 

@@ -68,7 +68,8 @@ def _contract(kind: str) -> Response:
 class Contract(MethodView):
     @blp.doc(operationId="getOpenApiDocument")
     @blp.response(200, {"type": "string", "description": "The OpenAPI document in YAML."},
-                  content_type="application/yaml")
+                  content_type="application/yaml",
+                  example="openapi: 3.1.0\ninfo:\n  title: Standpoint\n  version: 1.0.0\n")
     def get(self):
         """The OpenAPI document, as committed in openapi.yaml
 
@@ -81,7 +82,8 @@ class Contract(MethodView):
 @blp.route("/openapi.json")
 class ContractJson(MethodView):
     @blp.doc(operationId="getOpenApiDocumentJson")
-    @blp.response(200, {"type": "object"}, content_type="application/json")
+    @blp.response(200, {"type": "object"}, content_type="application/json",
+                  example={"openapi": "3.1.0", "info": {"title": "Standpoint", "version": "1.0.0"}})
     def get(self):
         """The OpenAPI document, as JSON
 

@@ -137,4 +137,4 @@ class Matrix(MethodView):
 
 csv_twin(blp, "/matrix", MatrixArgs, matrix_answer, matrix_table, "getMatrixCsv",
          "The actors x topics grid on a date, as CSV",
-         "One row per cell, columns: " + ", ".join(MATRIX_COLUMNS) + ".")
+         "One row per cell, columns: " + ", ".join(MATRIX_COLUMNS) + ".", MATRIX_COLUMNS)

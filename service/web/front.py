@@ -64,7 +64,8 @@ class Index(MethodView):
 class Front(MethodView):
     @blp.doc(operationId="getFrontPage")
     @blp.response(200, {"type": "string", "description": "An HTML page."},
-                  content_type="text/html", description="What Standpoint is, for people.")
+                  content_type="text/html", description="What Standpoint is, for people.",
+                  example="<!doctype html><html lang=\"en\"><title>Standpoint</title>...</html>")
     def get(self):
         """The front page
 

@@ -43,7 +43,7 @@ def test_no_write_operation_ignores_its_api_key(tmp_path):
     print(result.stdout[-1500:])
     outcome = json.loads(report.read_text())
     assert result.returncode == 0 and outcome["failures"] == [], result.stdout[-3000:]
-    assert outcome["operations"]["tested"] == len(_write_operations()) == 7
+    assert outcome["operations"]["tested"] == len(_write_operations()) == 10
     accepted = {op: sum(phase["accepted"] for phase in rates.values())
                 for op, rates in outcome["valid_rates"].items()}
     assert set(accepted) == _write_operations()
