@@ -30,6 +30,8 @@ blp = Blueprint("notes", __name__, url_prefix="/v1/notes",
                 description="Editors' notes on a cell: what was considered, why it is silent.")
 
 NOTE_ID = {"in": "path", "name": "note_id", "example": "germany-peacekeepers-considered"}
+# Each write's example names a note of its own, so trying them in any order works.
+RETRACTED_NOTE_ID = {**NOTE_ID, "example": "france-backstop-considered"}
 
 
 class NoteSchema(ma.Schema):
@@ -93,7 +95,7 @@ class NoteInSchema(ma.Schema):
 
     id = ma.fields.String(validate=[ma.validate.Length(min=1, max=128), SLUG], metadata={
         "description": "Optional slug; generated from actor and topic when absent.",
-        "example": "germany-peacekeepers-considered"})
+        "example": "germany-backstop-considered"})
     actor = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
                              metadata={"example": "germany"})
     topic = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
@@ -202,7 +204,7 @@ class NoteRevisions(MethodView):
             w.revise_note(conn, note_id, changes, by, matches_if_match), 201))
 
 
-@blp.route("/<string:note_id>/retraction", parameters=[NOTE_ID])
+@blp.route("/<string:note_id>/retraction", parameters=[RETRACTED_NOTE_ID])
 class NoteRetraction(MethodView):
     @requires(blp, "editor")
     @blp.doc(operationId="retractNote")

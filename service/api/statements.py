@@ -282,7 +282,7 @@ class StatementHistory(MethodView):
         return {"id": statement_id, "revisions": revisions}
 
 
-@blp.route("/<string:statement_id>/revisions", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
+@blp.route("/<string:statement_id>/revisions", parameters=[{"in": "path", "name": "statement_id", "example": "russia-peacekeepers-2025-03-20"}])
 class StatementRevisions(MethodView):
     @requires(blp, "editor")
     @blp.doc(operationId="reviseStatement")
