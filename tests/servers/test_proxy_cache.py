@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.nginx import MISSING, binary, nginx
+from tests.api.test_writes import STATEMENT as EDITOR_STATEMENT
 from tests.servers.server import ROOT, free_port, live_server, post_json
 
 MAX_AGE = 2
@@ -122,20 +123,7 @@ def create_key(app) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-STATEMENT = {
-    "id": "uk-backstop-proxy-cache-test",
-    "actor": "uk",
-    "topic": "backstop",
-    "stance": "supports",
-    "summary": "The UK backs a US security guarantee.",
-    "quote": "We will need American support.",
-    "quote_kind": "verbatim",
-    "speaker": {"name": "Keir Starmer", "role": "Prime Minister"},
-    "stated_on": "2025-03-25",
-    "date_precision": "day",
-    "source": {"publisher": "Associated Press", "published_on": "2025-03-25",
-               "url": "https://apnews.com/example"},
-}
+STATEMENT = {**EDITOR_STATEMENT, "id": "uk-backstop-proxy-cache-test", "actor": "uk"}
 
 
 def ids(body: bytes) -> list[str]:
