@@ -39,15 +39,15 @@ class Subscription:
     updated_by: str
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
+def utc(value: dt.datetime | None) -> dt.datetime | None:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return value.replace(tzinfo=dt.timezone.utc) if value and value.tzinfo is None else value
 
 
 def _from_row(row) -> Subscription:
     return Subscription(row.id, row.url, row.description, tuple(row.actors), tuple(row.topics),
-                        tuple(row.verdicts), row.status, _utc(row.created_at), row.created_by,
-                        _utc(row.updated_at), row.updated_by)
+                        tuple(row.verdicts), row.status, utc(row.created_at), row.created_by,
+                        utc(row.updated_at), row.updated_by)
 
 
 def new_secret() -> str:
@@ -122,11 +122,12 @@ def update(conn: sa.Connection, subscription_id: str, changes: dict, by: str) ->
     return get(conn, subscription_id)
 
 
-def delete(conn: sa.Connection, subscription_id: str) -> None:
-    """Delete a subscription and its deliveries, sent or not."""
-    get(conn, subscription_id)
+def delete(conn: sa.Connection, subscription_id: str) -> Subscription:
+    """Delete a subscription and its deliveries, sent or not; what it was."""
+    subscription = get(conn, subscription_id)
     conn.execute(DELIVERIES.delete().where(DELIVERIES.c.subscription_id == subscription_id))
     conn.execute(SUBSCRIPTIONS.delete().where(SUBSCRIPTIONS.c.id == subscription_id))
+    return subscription
 
 
 def deliveries(conn: sa.Connection, subscription_id: str, status: str | None, offset: int,
