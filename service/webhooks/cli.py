@@ -4,6 +4,7 @@ for operators at a shell (the API does the same with an admin key)."""
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 import threading
@@ -26,6 +27,7 @@ webhooks_cli = AppGroup("webhooks", help="Webhook subscriptions and their delive
 @click.option("--until-idle", is_flag=True, help="Exit once nothing is due, instead of polling.")
 def deliver(until_idle: bool) -> None:
     """Run the delivery worker (SIGTERM or Ctrl-C stops it after the current request)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

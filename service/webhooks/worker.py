@@ -58,9 +58,8 @@ def signed_headers(secret: str, message_id: str, body: str,
 def send(client: httpx.Client, item: deliveries.Claimed,
          settings: Settings) -> tuple[bool, int | None, str | None]:
     """One attempt: (delivered, HTTP status, error)."""
-    url = httpx.URL(item.url)
-    parts = targets.check_url(item.url)
     try:
+        parts = targets.check_url(item.url)
         address = targets.resolve(parts.hostname, targets.default_port(parts),
                                   settings.allow_private)[0]
     except targets.UnsafeTarget as exc:
@@ -70,11 +69,11 @@ def send(client: httpx.Client, item: deliveries.Claimed,
                "host": parts.netloc}
     extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
     try:
-        response = client.post(url.copy_with(host=address), content=item.body.encode(),
-                               headers=headers, extensions=extensions)
+        response = client.post(httpx.URL(item.url).copy_with(host=address),
+                               content=item.body.encode(), headers=headers, extensions=extensions)
     except httpx.TimeoutException:
         return False, None, f"no answer within {settings.timeout:g} s"
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
         return False, None, f"{type(exc).__name__}: {exc}"
     if 200 <= response.status_code < 300:
         return True, response.status_code, None
@@ -106,10 +105,19 @@ def run(engine: sa.Engine, settings: Settings, stop: threading.Event | None = No
     """Deliver until `stop` is set (or, with `until_idle`, until nothing is due)."""
     stop = stop or threading.Event()
     timeout = httpx.Timeout(settings.timeout)
-    # trust_env=False: no proxy from the environment, so the address checked is the one dialled.
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    # trust_env=False: no proxy from the environment, so the address checked is the one
+    # dialled. No kept-alive connections: one to an address, made for one host's TLS name,
+    # must never carry a request for another host served from the same address.
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
+                      limits=httpx.Limits(max_keepalive_connections=0)) as client:
         while not stop.is_set():
-            if deliver_batch(engine, client, settings, stop) == 0:
+            try:
+                claimed = deliver_batch(engine, client, settings, stop)
+            except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+                # The database is away (a restart, a failover): leases keep the rows safe.
+                log.warning("database unavailable, retrying: %s", type(exc).__name__)
+                claimed = 0
+            if claimed == 0:
                 if until_idle:
                     return
                 stop.wait(settings.poll)
