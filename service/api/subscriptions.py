@@ -26,7 +26,6 @@ from .args import Blueprint
 from .auth import current_key, requires
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
 from .problems import Problem
-from .writes import IdempotencyHeaders, outcome, write
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
                 description="Webhooks: signed position events pushed to a newsroom (scope admin).")
@@ -173,6 +172,22 @@ def _not_found(exc: w.NotFound) -> Problem:
     return Problem(404, "unknown-subscription", exc.detail)
 
 
+def _change(perform):
+    """Run `perform(conn)` in a write transaction, its refusals as problems.
+
+    Subscriptions do not honour Idempotency-Key: a creation's answer holds the
+    secret, which is shown once and kept nowhere else, and a replayed answer could
+    name a subscription deleted since. A retried creation makes a second
+    subscription, which the list shows and DELETE removes."""
+    try:
+        with write_transaction(database.engine()) as conn:
+            return perform(conn)
+    except w.NotFound as exc:
+        raise _not_found(exc) from exc
+    except w.Invalid as exc:
+        raise Problem(422, "unprocessable", exc.detail, **exc.extensions) from exc
+
+
 def _location(subscription) -> dict:
     return {"Location": url_for("subscriptions.SubscriptionItem",
                                 subscription_id=subscription.id)}
@@ -196,28 +211,23 @@ class Subscriptions(MethodView):
 
     @requires(blp, "admin")
     @blp.doc(operationId="createSubscription")
-    @blp.arguments(IdempotencyHeaders, location="headers")
     @blp.arguments(SubscriptionInSchema)
     @blp.response(201, NewSubscriptionSchema, headers={
         "Location": {"description": "The subscription.", "schema": {"type": "string"}}})
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def post(self, _headers, data):
+    def post(self, data):
         """Subscribe a URL to position events (scope admin)
 
         Answers 201 with the signing `secret`, shown this once. A target on a private,
         loopback or link-local address is 422 `unsafe-target`; an unknown actor or
-        topic in the filters is 422.
+        topic in the filters is 422. Idempotency-Key is not honoured here (a replay
+        would show the secret again): a retried creation makes a second subscription.
         """
         _safe(data["url"])
         by = current_key().name
-
-        def perform(conn):
-            subscription, secret = subs.create(conn, data, by)
-            body = NewSubscriptionSchema().dump({**dataclasses.asdict(subscription),
-                                                 "secret": secret})
-            return outcome(body, 201, _location(subscription))
-
-        return write(perform)
+        subscription, secret = _change(lambda conn: subs.create(conn, data, by))
+        return ({**dataclasses.asdict(subscription), "secret": secret}, 201,
+                _location(subscription))
 
 
 @blp.route("/<string:subscription_id>", parameters=[SUBSCRIPTION_ID])
@@ -239,22 +249,20 @@ class SubscriptionItem(MethodView):
 
     @requires(blp, "admin")
     @blp.doc(operationId="updateSubscription")
-    @blp.arguments(IdempotencyHeaders, location="headers")
     @blp.arguments(SubscriptionChangesSchema)
     @blp.response(200, SubscriptionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def patch(self, _headers, changes, subscription_id):
+    def patch(self, changes, subscription_id):
         """Change, pause or resume a subscription (scope admin)
 
         Send the fields that change: `status` `paused` holds deliveries (events are still
-        queued), `active` resumes them.
+        queued), `active` resumes them. Sending the same change twice changes nothing more.
         """
         if "url" in changes:
             _safe(changes["url"])
         by = current_key().name
-        return write(lambda conn: outcome(SubscriptionSchema().dump(
-            subs.update(conn, subscription_id, changes, by)), 200))
+        return _change(lambda conn: subs.update(conn, subscription_id, changes, by))
 
     @requires(blp, "admin", body=False)
     @blp.doc(operationId="deleteSubscription")
@@ -266,11 +274,7 @@ class SubscriptionItem(MethodView):
         Answers with the subscription as it was. Its queued and past deliveries go with
         it; nothing more is sent.
         """
-        try:
-            with write_transaction(database.engine()) as conn:
-                return subs.delete(conn, subscription_id)
-        except w.NotFound as exc:
-            raise _not_found(exc) from exc
+        return _change(lambda conn: subs.delete(conn, subscription_id))
 
 
 @blp.route("/<string:subscription_id>/deliveries", parameters=[SUBSCRIPTION_ID])
@@ -309,8 +313,5 @@ class Redelivery(MethodView):
         Queues it now with a fresh retry schedule, whatever its state (a failed one, once
         the receiver is fixed). It keeps its `webhook-id`. No body.
         """
-        try:
-            with write_transaction(database.engine()) as conn:
-                return _delivery(subs.redeliver(conn, subscription_id, delivery_id))
-        except w.NotFound as exc:
-            raise _not_found(exc) from exc
+        return _delivery(_change(lambda conn: subs.redeliver(conn, subscription_id,
+                                                             delivery_id)))
