@@ -141,3 +141,10 @@ def test_a_write_queues_its_event_and_a_delivery_can_be_queued_again(client, adm
     assert again.status_code == 202 and again.get_json()["id"] == delivery["id"]
     assert client.post(f"/v1/subscriptions/{subscription['id']}/deliveries/msg_nope/redelivery",
                        headers=admin).status_code == 404
+
+
+def test_idempotency_key_is_not_replayed_so_no_secret_is_shown_twice(client, admin):
+    key = {"Idempotency-Key": "same-key"}
+    first = post(client, "/v1/subscriptions", HOOK, admin, **key).get_json()
+    second = post(client, "/v1/subscriptions", HOOK, admin, **key).get_json()
+    assert first["id"] != second["id"] and first["secret"] != second["secret"]
