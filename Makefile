@@ -29,9 +29,11 @@ install-dev: $(DEV_STAMP)
 run: install
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-## The whole test suite (PostgreSQL, Redis and browser tests run when those are available)
+## The whole test suite (PostgreSQL, Redis and browser tests run when those are available),
+## in TEST_WORKERS processes (pytest-xdist), one test file per process at a time
+TEST_WORKERS ?= 2
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## Regenerate the committed contract from the code
 spec: install

@@ -11,7 +11,11 @@ import sys
 wsgi_app = "service.wsgi:app"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# gevent: each connection is a greenlet, so a client that is slow to send its request
+# (or to read its answer) holds a few kilobytes, never a worker. With sync workers two
+# slowloris sockets stalled the service; see docs/RELIABILITY.md, "Slow clients".
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = 30
 graceful_timeout = 20

@@ -62,6 +62,7 @@ SPEC = ROOT / "openapi.yaml"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
+WORKER_CLASS = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")  # gunicorn.conf.py's default
 
 GOAL_HOT = 0.85      # cached through nginx / static through the same nginx, requests/s
 GOAL_304 = 0.80      # Standpoint's 304 / the bare Flask app's 304, requests/s
@@ -127,7 +128,8 @@ def _bytes(text: str) -> int:
 def parse_wrk(out: str) -> Load:
     """wrk's text report (run with --latency) as a Load. Read errors are not
     counted: they are keep-alive connections the server closed (gunicorn's
-    sync workers close every connection after one answer)."""
+    sync workers close every connection after one answer; gevent ones after
+    the keep-alive timeout)."""
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -909,7 +911,7 @@ def report(meta: Meta, hot: list[HotRow], databases: list[DatabaseRun],
         f"- Date: {meta.started:%Y-%m-%d %H:%M} UTC; the run took {meta.elapsed_s / 60:.1f} minutes.",
         f"- Machine: {meta.machine}.",
         f"- Software: {meta.versions or 'unknown'}.",
-        f"- Servers: gunicorn with gunicorn.conf.py ({WORKERS} sync workers, rate limiter on "
+        f"- Servers: gunicorn with gunicorn.conf.py ({WORKERS} {WORKER_CLASS} workers, rate limiter on "
         f"with budgets no run reaches), nginx with deploy/standpoint-proxy.conf (one worker); "
         f"{meta.cpus}.",
         f"- Load: {meta.settings}",

@@ -40,8 +40,11 @@ class Config:
             "RATE_LIMIT_PER_IP": os.environ.get("STANDPOINT_RATE_LIMIT_PER_IP", "1200 per minute"),
             "RATE_LIMIT_PER_KEY": os.environ.get("STANDPOINT_RATE_LIMIT_PER_KEY", "600 per minute"),
             # How many reverse proxies in front set X-Forwarded-For: the client IP the
-            # per-IP limit counts. 0 = trust none (direct exposure).
+            # per-IP limit counts. 0 = trust none (direct exposure). The header is believed
+            # only on connections from PROXY_ADDRESSES (IPs or networks, comma-separated):
+            # the address the nearest proxy connects from (api/proxies.py).
             "TRUSTED_PROXIES": int(os.environ.get("STANDPOINT_TRUSTED_PROXIES", "0")),
+            "PROXY_ADDRESSES": _words(os.environ.get("STANDPOINT_PROXY_ADDRESSES", ""), ","),
             # Stable error identifiers live under this base (RFC 9457 `type`).
             "PROBLEM_TYPE_BASE": os.environ.get(
                 "STANDPOINT_PROBLEM_TYPE_BASE", "/problems/"

@@ -35,7 +35,8 @@ def close_record(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["standpoint.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["standpoint.engine"] = make_engine(
+        app.config["DATABASE_URL"], create_missing=app.config.get("PREPARE_DATABASE", True))
     app.teardown_request(close_record)
     app.teardown_appcontext(close_record)
     if app.config.get("PREPARE_DATABASE", True):

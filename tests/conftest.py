@@ -13,7 +13,23 @@ from service import create_app
 
 from .contract import ContractClient
 
-POSTGRES_URL = os.environ.get("STANDPOINT_TEST_POSTGRES_URL")
+def _database_of_this_worker(url: str | None) -> str | None:
+    """Under pytest-xdist (`make test` runs two workers), each worker wipes and fills
+    a database of its own, `<name>_<worker>`, made on first use beside the one named."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = sa.make_url(url)
+    name = f"{parsed.database}_{worker}"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _database_of_this_worker(os.environ.get("STANDPOINT_TEST_POSTGRES_URL"))
 POSTGRES_SKIP = (
     "PostgreSQL run skipped: set STANDPOINT_TEST_POSTGRES_URL (e.g. "
     "postgresql+psycopg://postgres@127.0.0.1:5432/test) to a database the tests may wipe"
@@ -60,3 +76,17 @@ def app(database_url):
     app.test_client_class = ContractClient
     yield app
     app.extensions["standpoint.engine"].dispose()
+
+
+# The longest files, started first: under pytest-xdist (`make test`) each runs on one
+# worker while the other works through everything else, instead of starting last.
+LONGEST_FIRST = ("tests/servers/test_schemathesis.py", "tests/servers/test_write_concurrency.py",
+                 "tests/servers/test_worker_kill.py", "tests/servers/test_slow_clients.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order

@@ -9,12 +9,10 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from werkzeug.middleware.proxy_fix import ProxyFix
-
 from . import (actors, auth, changes, comparisons, feed, health, matrix, notes, positions,
                statements, subscriptions, topics)
-from . import (caching, cors, csv_format, input_guards, limits, links, preconditions, request_id,
-               security_headers)
+from . import (caching, cors, csv_format, input_guards, limits, links, preconditions, proxies,
+               request_id, security_headers)
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import ContractPlugin, HttpCachingPlugin
 
@@ -88,6 +86,5 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     cors.init_app(app)
-    if app.config.get("TRUSTED_PROXIES"):
-        # The client address the per-IP limit counts: the one the trusted proxies saw.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+    # The client address the per-IP limit counts: the one the trusted proxies saw.
+    proxies.init_app(app)

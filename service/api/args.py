@@ -13,7 +13,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from .input_guards import contains_nul
+from .input_guards import parse_json_body
 from .problems import Problem
 
 MAX_LIST_ITEMS = 50
@@ -39,7 +39,7 @@ class StrictParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def _raw_load_json(self, req):
-        """A body must be JSON (415 otherwise), and nesting too deep for the parser is a 400."""
+        """A body must be JSON (415 otherwise), parsed and checked by input_guards."""
         if not is_json_request(req):
             if not req.get_data(cache=True):
                 return core.missing  # no body at all: the schema decides if one was required
@@ -49,13 +49,7 @@ class StrictParser(FlaskParser):
             # webargs would read "no body" as an empty document; every body Standpoint
             # takes is required, and an empty one is not JSON.
             raise Problem(400, "invalid-json", "The body is empty; send a JSON object.")
-        try:
-            document = core.parse_json(req.get_data(cache=True))
-        except RecursionError:
-            raise Problem(400, "invalid-json", "The JSON body is nested too deeply.") from None
-        if contains_nul(document):
-            raise Problem(400, "invalid-json", "The JSON body contains a NUL character (\\u0000).")
-        return document
+        return parse_json_body(req)  # checked at the door already (input_guards)
 
 
 class Blueprint(SmorestBlueprint):

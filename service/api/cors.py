@@ -11,6 +11,9 @@ paths, so the options are picked here by method and applied with flask-cors.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Flask, request
 from flask_cors.core import get_cors_options, set_cors_headers
 
@@ -32,6 +35,39 @@ WRITE_REQUEST_HEADERS = READ_REQUEST_HEADERS + ["Authorization", "Idempotency-Ke
 PREFLIGHT_MAX_AGE = 3600
 
 
+class OriginConfigError(ValueError):
+    """STANDPOINT_CORS_WRITE_ORIGINS holds an entry that is not safe to trust."""
+
+
+def write_origin(entry: str) -> str | re.Pattern:
+    """One allowed write origin: an exact origin, or a regular expression the
+    operator anchored at both ends (`^https://[a-z0-9-]+\\.news\\.example$`).
+
+    Anything else is refused: flask-cors would read `https://*.trusted.example`
+    as a regex matched at the start only, which admits
+    `https://xtrusted.example.attacker.net`."""
+    if entry.startswith("^") or entry.endswith("$"):
+        if not (entry.startswith("^") and entry.endswith("$")):
+            raise OriginConfigError(
+                f"STANDPOINT_CORS_WRITE_ORIGINS: the pattern {entry!r} must start with ^ and end "
+                "with $, so that it matches whole origins only.")
+        try:
+            return re.compile(entry, re.IGNORECASE)
+        except re.error as error:
+            raise OriginConfigError(
+                f"STANDPOINT_CORS_WRITE_ORIGINS: {entry!r} is not a regular expression: {error}.") from None
+    parts = urlsplit(entry)
+    exact = (parts.scheme in ("http", "https") and parts.hostname and "*" not in entry
+             and not parts.path and not parts.query and not parts.fragment and not parts.username
+             and f"{parts.scheme}://{parts.netloc}" == entry)
+    if not exact:
+        raise OriginConfigError(
+            f"STANDPOINT_CORS_WRITE_ORIGINS: {entry!r} is not an origin. Give exact origins "
+            "(scheme://host[:port], no path, no wildcard) or a pattern anchored with ^...$, "
+            "for example ^https://[a-z0-9-]+\\.news\\.example$.")
+    return entry
+
+
 def _options(app: Flask, origins, methods, allow_headers):
     return get_cors_options(app, {
         "origins": origins,
@@ -46,7 +82,8 @@ def _options(app: Flask, origins, methods, allow_headers):
 
 
 def init_app(app: Flask) -> None:
-    write_origins = list(app.config.get("CORS_WRITE_ORIGINS") or [])
+    # Checked when the app starts: a bad entry stops it with a message, never a silent hole.
+    write_origins = [write_origin(entry) for entry in app.config.get("CORS_WRITE_ORIGINS") or []]
     read = _options(app, "*", READ_METHODS, READ_REQUEST_HEADERS)
     # An empty allowlist matches no origin, so writes get no CORS headers at all.
     write = _options(app, write_origins, READ_METHODS + WRITE_METHODS, WRITE_REQUEST_HEADERS)

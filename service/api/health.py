@@ -10,6 +10,7 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from .. import database
+from ..store.engine import why_not_writable
 from .args import Blueprint
 from .problems import Problem
 
@@ -21,9 +22,20 @@ class HealthSchema(ma.Schema):
 
 
 class ReadySchema(ma.Schema):
-    status = ma.fields.String(required=True, metadata={"example": "ready"})
+    class Meta:
+        ordered = True
+
+    status = ma.fields.String(required=True, metadata={
+        "enum": ["ready", "read-only"],
+        "description": "`ready`: reads and writes can succeed. `read-only`: reads are "
+                       "answered, writes cannot succeed now (see `writes`).",
+        "example": "ready"})
     data_version = ma.fields.Integer(required=True, metadata={
         "description": "Sequence number of the latest write; changes whenever the data does."})
+    writable = ma.fields.Boolean(required=True, metadata={
+        "description": "Whether a write can succeed now.", "example": True})
+    writes = ma.fields.String(required=True, allow_none=True, metadata={
+        "description": "Why writes cannot succeed, or null when they can.", "example": None})
 
 
 @blp.route("/healthz")
@@ -41,13 +53,20 @@ class Ready(MethodView):
     @blp.response(200, ReadySchema)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
-        """Readiness: the database answers"""
+        """Readiness: the database answers reads, and says whether writes can succeed
+
+        503 when reads fail. When only writes cannot succeed (a read-only disk or
+        database) the answer stays 200 with `status: read-only`, so a load balancer
+        keeps sending readers here while monitoring sees `writable: false`.
+        """
         try:
             version = database.record().version
+            why_not = why_not_writable(database.engine())
         except Exception as exc:  # any failure to reach the database means not ready
             raise Problem(503, "database-unavailable", "The database cannot be reached.",
                           headers={"Retry-After": "5"}) from exc
-        return {"status": "ready", "data_version": version}
+        return {"status": "read-only" if why_not else "ready", "data_version": version,
+                "writable": why_not is None, "writes": why_not}
 
 
 def _contract(kind: str) -> Response:

@@ -15,6 +15,7 @@ import sqlalchemy.exc
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from ..store.engine import cannot_write
 from .request_id import current_request_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -132,6 +133,13 @@ def handle_exception(error: Exception):
     if isinstance(error, Problem):
         return problem_response(error.code, error.slug, error.description or "",
                                 error.extra_headers, **error.extensions)
+    if isinstance(error, sqlalchemy.exc.DBAPIError) and cannot_write(error.orig):
+        # The pool has already dropped the connection (store/engine.py): a retry
+        # gets a fresh one, which writes as soon as the disk or database allows.
+        log.warning("database cannot write: %s", error.orig)
+        return problem_response(503, "database-read-only",
+                                "The database cannot take writes right now (reads still "
+                                "work); retry shortly.", {"Retry-After": "5"})
     if isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
         log.warning("database unavailable: %s", error.__class__.__name__)
         return problem_response(503, "database-unavailable",

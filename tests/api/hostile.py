@@ -148,6 +148,19 @@ def body_cases():
         "form": (b"actor=uk&topic=backstop", "application/x-www-form-urlencoded", "wrong Content-Type", (415,)),
         "xml": (b"<statement><actor>uk</actor></statement>", "application/xml", "wrong Content-Type", (415,)),
         "oversized": (b'{"summary": "' + b"a" * 200_000 + b'"}', "application/json", "oversized body", (413,)),
+        # What an editor's hostile bodies once turned into 500s: lone surrogates in a
+        # value and in a field name, nesting just under the parser's recursion limit,
+        # an integer longer than Python converts, and JSON's missing constants.
+        "lone-surrogate-value": (b'{"summary": "a\\ud800b"}', "application/json", "lone surrogate", (400,)),
+        "lone-surrogate-name": (b'{"\\ud800": 1}', "application/json", "lone surrogate", (400,)),
+        "low-surrogate-alone": (b'{"text": "\\udfff"}', "application/json", "lone surrogate", (400,)),
+        "nested-400": (b"[" * 400 + b"]" * 400, "application/json", "deeply nested JSON", (400,)),
+        "nested-999": (b'{"a":' * 999 + b"1" + b"}" * 999, "application/json", "deeply nested JSON", (400,)),
+        "nested-33": (b'{"a":' * 33 + b"1" + b"}" * 33, "application/json", "deeply nested JSON", (400,)),
+        "int-5000-digits": (b'{"revision": ' + b"9" * 5000 + b"}", "application/json", "huge number", (400,)),
+        "int-33-digits": (b'{"revision": -' + b"9" * 33 + b"}", "application/json", "huge number", (400,)),
+        "nan": (b'{"revision": NaN}', "application/json", "huge number", (400,)),
+        "infinity": (b'{"revision": -Infinity}', "application/json", "huge number", (400,)),
     }
     for path, method, operation in operations():
         if "requestBody" not in operation:
@@ -158,6 +171,13 @@ def body_cases():
         for label, (body, content_type, category, expected) in bodies.items():
             yield Case(f"{operation['operationId']}-body-{label}", category, method, fill(path),
                        body=body, headers={**headers, "Content-Type": content_type}, expected=expected)
+        # A body in a content coding the service does not decode, whatever its bytes
+        # (here plain JSON labelled gzip, which was once stored as is): 415.
+        for coding in ("gzip", "br", "deflate, gzip"):
+            yield Case(f"{operation['operationId']}-content-encoding-{coding.replace(', ', '-')}",
+                       "request Content-Encoding", method, fill(path), body=b'{"summary": "x"}',
+                       headers={**headers, "Content-Type": "application/json",
+                                "Content-Encoding": coding}, expected=(415,))
 
 
 def all_cases() -> list[Case]:

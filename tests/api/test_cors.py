@@ -145,3 +145,40 @@ def test_an_allowlisted_admin_page_can_read_the_answer_to_its_write(write_app):
     other = client.post("/v1/statements", json={**statement, "stated_on": "2025-03-22"}, headers={
         "Origin": DASHBOARD, "Authorization": f"Bearer {key}"})
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+@pytest.mark.parametrize("entry", [
+    "https://*.trusted.example",  # a glob: once a prefix regex that admitted attacker hosts
+    "*",
+    "trusted.example",  # no scheme
+    "https://trusted.example/admin",  # a path is not part of an origin
+    "ftp://trusted.example",
+    "^https://[a-z]+\\.trusted\\.example",  # a pattern anchored at one end only
+    "^https://[a-z+\\.trusted\\.example$",  # not a regular expression
+])
+def test_a_write_origin_that_is_not_exact_or_anchored_stops_the_app(tmp_path, entry):
+    from service.api.cors import OriginConfigError
+
+    with pytest.raises(OriginConfigError, match="STANDPOINT_CORS_WRITE_ORIGINS"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "TESTING": True,
+                    "CORS_WRITE_ORIGINS": [entry]})
+
+
+@pytest.mark.parametrize(("origin", "allowed"), [
+    ("https://desk.trusted.example", True),
+    ("https://DESK.trusted.example", True),  # hosts are case-insensitive
+    ("https://trusted.example", True),  # the exact origin, listed beside the pattern
+    ("https://xtrusted.example.attacker.net", False),
+    ("https://desk.trusted.example.attacker.net", False),
+    ("http://desk.trusted.example", False),
+    ("https://trusted.example:8443", False),
+])
+def test_write_origins_match_whole_origins_only(tmp_path, origin, allowed):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "TESTING": True,
+                      "CORS_WRITE_ORIGINS": ["https://trusted.example",
+                                             "^https://[a-z0-9-]+\\.trusted\\.example$"]})
+    app.test_client_class = ContractClient
+    response = app.test_client().options("/v1/statements", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST"})
+    assert (response.headers.get("Access-Control-Allow-Origin") == origin) is allowed
+    app.extensions["standpoint.engine"].dispose()

@@ -54,3 +54,23 @@ def test_every_referenced_file_exists():
     text = (ROOT / "compose.yaml").read_text("utf-8")
     for path in re.findall(r"\./[\w./-]+", text):
         assert (ROOT / path).exists(), f"compose.yaml refers to {path}, which does not exist"
+
+
+def test_compose_trusts_its_nginx_hop_and_no_other():
+    """The apps believe X-Forwarded-For from nginx's fixed address only, and are not
+    reachable from outside: tests/servers/test_trusted_proxies.py runs the same
+    settings behind a real nginx."""
+    import ipaddress
+
+    spec = compose()
+    lb_address = spec["services"]["lb"]["networks"]["backend"]["ipv4_address"]
+    subnet = ipaddress.ip_network(spec["networks"]["backend"]["ipam"]["config"][0]["subnet"])
+    assert ipaddress.ip_address(lb_address) in subnet
+    for name in APPS:
+        app = spec["services"][name]
+        env = app["environment"]
+        assert env["STANDPOINT_TRUSTED_PROXIES"] == "1"
+        assert env["STANDPOINT_PROXY_ADDRESSES"] == lb_address
+        assert env["FORWARDED_ALLOW_IPS"] == lb_address
+        assert "ports" not in app, f"{name} is published: clients could bypass nginx"
+        assert app["networks"] == ["backend"]
