@@ -47,6 +47,13 @@ def check_address(address: str, allow_private: bool) -> None:
 def resolve(host: str, port: int, allow_private: bool) -> list[str]:
     """Every address `host` resolves to, each checked; UnsafeTarget if any is refused."""
     try:
+        # A name the resolver cannot even encode (an empty label, one over 63
+        # characters) is refused here: under gevent a resolver thread would also
+        # print the encoding error's traceback.
+        host.encode("idna")
+    except UnicodeError as exc:
+        raise UnsafeTarget(f"{host!r} is not a valid host name") from exc
+    try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise UnsafeTarget(f"{host} does not resolve: {exc}") from exc
