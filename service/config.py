@@ -32,6 +32,10 @@ class Config:
             # Default '*': the pages are public, read-only, without forms or
             # cookies, and made to be framed by any newsroom; restrict it to
             # your own sites with e.g. "'self' https://news.example".
+            # The address readers reach this service at (e.g. https://standpoint.news.example),
+            # when it differs from the Host the app sees behind a proxy: oEmbed accepts
+            # embed URLs of this host as its own.
+            "PUBLIC_URL": os.environ.get("STANDPOINT_PUBLIC_URL", "").strip().rstrip("/") or None,
             "EMBED_FRAME_ANCESTORS": os.environ.get("STANDPOINT_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
             "MAX_CONTENT_LENGTH": int(os.environ.get("STANDPOINT_MAX_BODY_BYTES", str(64 * 1024))),
             # Rate limits (`limits` notation). Generous: a dashboard polling every few
