@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, g
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 
 LANGUAGES = ("en", "fr", "de", "uk")
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -21,6 +21,7 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 def use_language(lang: str) -> None:
     """Render the rest of this request in `lang` (a parsed, valid `lang=`)."""
     g.embed_lang = lang
+    refresh()  # Flask-Babel caches the locale it found first
 
 
 def _locale() -> str:

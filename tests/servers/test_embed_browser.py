@@ -125,15 +125,18 @@ def check_stances(name: str, page) -> None:
         assert badge(page, "russia", "peacekeepers") == "Rejects some countries' troops"
         assert badge(page, "uk", "backstop") == "Firmly for it"
         assert badge(page, "uk", "peacekeepers") == "Wants a force"
-        assert "on or before 20 March 2025" in page.inner_text(
-            '[data-actor="uk"][data-topic="backstop"]')
+        # Compact: the date and source are in the cell, one tap away.
+        cell = page.locator('[data-actor="uk"][data-topic="backstop"]')
+        assert not cell.locator(".date").is_visible()
+        cell.locator("summary").click()
+        assert "on or before 20 March 2025" in cell.inner_text()
         for topic in ("peacekeepers", "backstop", "ceasefire_scope"):
             assert badge(page, "germany", topic) == "No recorded position"
         # A silent cell shows why it is silent.
         assert badge(page, "us", "backstop") == "No recorded position"
-        note = page.locator('[data-actor="us"][data-topic="backstop"] .note')
-        assert note.is_visible()
-        assert note.inner_text().startswith("Editors' note: Considered ¶28-29.")
+        line = page.locator('[data-actor="us"][data-topic="backstop"] summary')
+        assert line.is_visible()
+        assert line.inner_text().startswith("Why no position: Considered ¶28-29.")
     elif name == "compare":
         assert badge(page, "russia", "peacekeepers") == "Rejects some countries' troops"
         assert badge(page, "uk", "backstop") == "Firmly for it"

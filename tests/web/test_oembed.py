@@ -83,6 +83,8 @@ def test_urls_that_are_not_our_embeds_are_404_saying_why(client, url, why):
      "How Ukraine's positions moved, 1 March 2025 to 31 March 2025"),
     ("http://localhost/embed/matrix?as_of=2025-03-20&title=Our+own",
      "Our own"),
+    ("http://localhost/embed/matrix?as_of=2025-03-20&lang=fr",
+     "Où en sont les parties au 20 mars 2025"),
 ])
 def test_oembed_titles_say_what_the_embed_shows(client, url, title):
     assert oembed(client, url).get_json()["title"] == title
