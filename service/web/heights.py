@@ -63,3 +63,30 @@ def at_width(heights: dict[int, int], width: int) -> int:
             (w0, h0) = points[i - 1]
             return round(h0 + (h - h0) * (width - w0) / (w - w0))
     return points[-1][1]
+
+
+def _chart(args: dict, chart: str, chart_width: int, max_width: int) -> dict[int, int]:
+    """A chart scales with its frame: its height at each width from its viewBox,
+    plus the page around it (title, credit, downloads), measured."""
+    import re
+
+    height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', chart).group(1))
+    around = {360: 190, 640: 150, 1280: 150}
+    result = {}
+    for width in WIDTHS:
+        drawn = min(width - 24, max_width)
+        result[width] = around[width] + round(height * drawn / chart_width)
+    return _finish_chart(args, result)
+
+
+def _finish_chart(args: dict, heights: dict[int, int]) -> dict[int, int]:
+    extra = 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
+    return {w: h + extra for w, h in heights.items()}
+
+
+def spectrum(args: dict, chart: str) -> dict[int, int]:
+    return _chart(args, chart, 420, 560)
+
+
+def steps(args: dict, chart: str) -> dict[int, int]:
+    return _chart(args, chart, 600, 720)

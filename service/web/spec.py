@@ -36,7 +36,14 @@ class EmbedErrorPagesPlugin(BasePlugin):
                 if str(status) == "default":
                     responses[status] = error_page_response(
                         "Any other error, as a frameable page (the status says which).")
-                elif str(status) == "429":
+                elif str(status) == "429" or not str(status).isdigit() or int(status) < 400:
+                    pass
+                else:
+                    current = responses[status]
+                    described = current.get("description") if isinstance(current, dict) else None
+                    responses[status] = error_page_response(
+                        described or f"An error ({status}), as a frameable page.")
+                if str(status) == "429":
                     page = error_page_response(
                         "Too Many Requests: a rate limit is spent; retry after Retry-After "
                         "seconds.")
