@@ -260,10 +260,17 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
+    placed, chart = (lambda r: (r[4], r[-1]))(_spectrum(args, topic_id, False))
+    silent = [p for p in placed if not p.position.statement]
+    noted = sum(1 for p in silent if p.position.notes)
+    return heights.spectrum(args, chart, noted, len(silent) - noted)
+
+
 EMBED_PAGES.update({
     "embed.SpectrumPage": EmbedPage(
         SpectrumArgs, lambda args, topic_id: _spectrum(args, topic_id, False)[5],
-        lambda args, topic_id: heights.spectrum(args, _spectrum(args, topic_id, False)[-1])),
+        lambda args, topic_id: _spectrum_heights(args, topic_id)),
     "embed.StepsPage": EmbedPage(
         StepsArgs, lambda args, actor_id: _steps(args, actor_id, False)[5],
         lambda args, actor_id: heights.steps(args, _steps(args, actor_id, False)[-1])),

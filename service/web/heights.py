@@ -18,6 +18,8 @@ MATRIX = {360: (218, 34.4, 40.7), 640: (304, 32.4, 15.7), 1280: (221, 51.1, 3.1)
 COMPARE = {360: (115, 59.4, 61.4, 222.6), 640: (143, 34.2, 34.8, 155.9),
            1280: (145, 15.8, 18.9, 167.5)}
 TIMELINE = {360: (134, 129.7, 142.2), 640: (154, 116.6, 105.0), 1280: (144, 105.4, 108.9)}
+# With `from`, each topic starts with the position held before it.
+TIMELINE_BEFORE = {360: 103, 640: 96, 1280: 80}
 # `detail=full` shows every quote and note at once: measured on the 6 x 3 matrix.
 FULL = {"matrix": {360: 5.0, 640: 6.8, 1280: 4.4}, "compare": {360: 2.6, 640: 3.0, 1280: 2.5},
         "timeline": {360: 1.9, 640: 1.6, 1280: 1.3}}
@@ -48,7 +50,8 @@ def compare(args: dict, actors: int, topics: int) -> dict[int, int]:
 
 
 def timeline(args: dict, actors: int, topics: int, changes: int) -> dict[int, int]:
-    return _finish("timeline", args, {w: a + b * topics + c * changes
+    before = topics if args.get("from_") else 0
+    return _finish("timeline", args, {w: a + b * topics + c * changes + TIMELINE_BEFORE[w] * before
                                       for w, (a, b, c) in TIMELINE.items()})
 
 
@@ -65,28 +68,32 @@ def at_width(heights: dict[int, int], width: int) -> int:
     return points[-1][1]
 
 
-def _chart(args: dict, chart: str, chart_width: int, max_width: int) -> dict[int, int]:
-    """A chart scales with its frame: its height at each width from its viewBox,
-    plus the page around it (title, credit, downloads), measured."""
+# Around a chart (title, question, credit, downloads), by width; for the
+# spectrum, plus the silent parties listed below it (those with an editors'
+# note take two lines on a phone). Measured like the rest.
+AROUND = {"spectrum": {360: 238, 640: 197, 1280: 155}, "steps": {360: 220, 640: 200, 1280: 155}}
+SILENT = {360: (0, 49, 29), 640: (17, 53, 29), 1280: (40, 45, 25)}  # fixed, noted, plain
+
+
+def _chart(kind: str, args: dict, chart: str, chart_width: int, max_width: int,
+           noted: int = 0, plain: int = 0) -> dict[int, int]:
+    """A chart scales with its frame: its height at each width from its viewBox."""
     import re
 
     height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', chart).group(1))
-    around = {360: 190, 640: 150, 1280: 150}
+    extra = 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
     result = {}
     for width in WIDTHS:
         drawn = min(width - 24, max_width)
-        result[width] = around[width] + round(height * drawn / chart_width)
-    return _finish_chart(args, result)
+        fixed, per_noted, per_plain = SILENT[width]
+        silent = fixed + per_noted * noted + per_plain * plain if noted + plain else 0
+        result[width] = AROUND[kind][width] + round(height * drawn / chart_width) + silent + extra
+    return result
 
 
-def _finish_chart(args: dict, heights: dict[int, int]) -> dict[int, int]:
-    extra = 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
-    return {w: h + extra for w, h in heights.items()}
-
-
-def spectrum(args: dict, chart: str) -> dict[int, int]:
-    return _chart(args, chart, 420, 560)
+def spectrum(args: dict, chart: str, noted: int, plain: int) -> dict[int, int]:
+    return _chart("spectrum", args, chart, 420, 560, noted, plain)
 
 
 def steps(args: dict, chart: str) -> dict[int, int]:
-    return _chart(args, chart, 600, 720)
+    return _chart("steps", args, chart, 600, 720)

@@ -222,4 +222,5 @@ def steps(topic: Topic, actor: Actor, points: list[Step], start: dt.date, end: d
         foot, y = _footer(width, y, credit)
         body += foot
         y += 8
-    return _document(width, y, title, desc, body, f"steps-{actor.id}-{topic.id}")
+    # A group, not an image: its points are links a keyboard can reach.
+    return _document(width, y, title, desc, body, f"steps-{actor.id}-{topic.id}", role="group")
