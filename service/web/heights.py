@@ -96,4 +96,4 @@ def spectrum(args: dict, chart: str, noted: int, plain: int) -> dict[int, int]:
 
 
 def steps(args: dict, chart: str) -> dict[int, int]:
-    return _chart("steps", args, chart, 600, 720)
+    return _chart("steps", args, chart, 440, 560)

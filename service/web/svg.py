@@ -25,6 +25,7 @@ from .palette import css_colours, stance_class
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'Liberation Sans', 'DejaVu Sans', sans-serif"
 CHAR = 7.4  # average advance of a 13 px sans-serif character, for layout only
+BOLD = 8.4  # the same, bold, in the widest common face (DejaVu Sans)
 
 
 def _colour(name: str) -> str:
@@ -35,14 +36,14 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False) or [""]
 
 
-def _text(x: float, y: float, text: str, size: int = 13, weight: int = 400,
+def _text(x: float, y: float, text: str, size: float = 13, weight: int = 400,
           css: str = "ink", fill: str | None = None, anchor: str = "start") -> str:
     colour = fill or _colour("muted" if css == "muted-ink" else "text")
     return (f'<text class="{css}" x="{x:.1f}" y="{y:.1f}" font-size="{size}" '
             f'font-weight="{weight}" fill="{colour}" text-anchor="{anchor}">{escape(text)}</text>')
 
 
-def _lines(x: float, y: float, lines: list[str], size: int = 13, weight: int = 400,
+def _lines(x: float, y: float, lines: list[str], size: float = 13, weight: int = 400,
            css: str = "ink", step: float = 17) -> str:
     return "".join(_text(x, y + i * step, line, size, weight, css) for i, line in enumerate(lines))
 
@@ -101,7 +102,7 @@ def spectrum(topic: Topic, placed: list[Placed], title: str, desc: str, words: d
         # Flow the parties' pills into lines across the right column.
         rows, line, used = [], [], 0.0
         for p in here:
-            w = 18 + CHAR * len(p.actor.name)
+            w = 18 + BOLD * len(p.actor.name)
             if line and used + w > pills_w:
                 rows.append(line)
                 line, used = [], 0.0
@@ -147,7 +148,7 @@ def spectrum(topic: Topic, placed: list[Placed], title: str, desc: str, words: d
 
 # --- step chart ---------------------------------------------------------------
 
-STEPS_WIDTH = 600
+STEPS_WIDTH = 440
 
 
 @dataclass(frozen=True)
@@ -173,20 +174,25 @@ def steps(topic: Topic, actor: Actor, points: list[Step], start: dt.date, end: d
     if any(p.position.stance == UNCLEAR for p in points):
         rows.append((UNCLEAR, words["unclear"]))
     rows.append((NO_POSITION, words["none"]))
-    row_h, left, right = 36, 176, width - 16
-    row_y = {value: y + row_h * i + row_h / 2 for i, (value, _label) in enumerate(rows)}
+    row_h, left, right = 38, 150, width - 12
+    wrapped = {value: _wrap(label, 17) for value, label in rows}
+    row_y, top = {}, y
+    for value, _label in rows:
+        height = max(row_h, 15 * len(wrapped[value]) + 10)
+        row_y[value] = top + height / 2
+        top += height
     for value, label in rows:
-        lines = _wrap(label, 22)
+        lines = wrapped[value]
         cy = row_y[value]
         body += (f'<line class="rule" x1="{left}" x2="{right}" y1="{cy:.1f}" y2="{cy:.1f}" '
                  f'stroke="{_colour("rule")}" stroke-dasharray="{"4 4" if value in (NO_POSITION, UNCLEAR) else "none"}"/>')
-        body += _lines(8, cy + 4 - 7.5 * (len(lines) - 1), lines, 12, 600, step=15)
+        body += _lines(8, cy + 4 - 7.5 * (len(lines) - 1), lines, 12.5, 600, step=15)
     span = max(_days(end) - _days(start), 1)
 
     def x_of(day: dt.date) -> float:
         return left + 8 + (right - left - 16) * (_days(min(max(day, start), end)) - _days(start)) / span
 
-    bottom = y + row_h * len(rows)
+    bottom = top
     # The line: level until the next change, then a step to it.
     path = []
     for i, p in enumerate(points):
@@ -211,12 +217,12 @@ def steps(topic: Topic, actor: Actor, points: list[Step], start: dt.date, end: d
                      f'aria-label="{escape(label)}"><title>{escape(label)}</title>{dot}</a>')
         else:
             body += f"<g><title>{escape(label)}</title>{dot}</g>"
-        if cx - last_label_x > 90:
-            body += _text(cx, bottom + 16, date_label(p.statement), 11, 400, "muted-ink",
+        if cx - last_label_x > 100:
+            body += _text(cx, bottom + 16, date_label(p.statement), 12, 400, "muted-ink",
                           anchor="middle")
             last_label_x = cx
-    body += _text(left + 8, bottom + 32, day_label(start), 11, 400, "muted-ink")
-    body += _text(right - 8, bottom + 32, day_label(end), 11, 400, "muted-ink", anchor="end")
+    body += _text(left + 8, bottom + 34, day_label(start), 12, 400, "muted-ink")
+    body += _text(right - 8, bottom + 34, day_label(end), 12, 400, "muted-ink", anchor="end")
     y = bottom + 42
     if standalone:
         foot, y = _footer(width, y, credit)

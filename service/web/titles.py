@@ -14,7 +14,8 @@ NAMED = 3  # parties named in a headline before "and N others"
 
 
 def names(actors: list[Actor]) -> str:
-    shown = [a.name for a in actors[:NAMED]]
+    # "and 1 others" would name no one less: name all when only one is left over.
+    shown = [a.name for a in actors[:NAMED if len(actors) > NAMED + 1 else NAMED + 1]]
     rest = len(actors) - len(shown)
     if rest > 0:
         return _("%(names)s and %(count)d others", names=", ".join(shown), count=rest)

@@ -412,3 +412,12 @@ def test_an_error_shows_inside_the_frame(live_server, newsroom, watched):
     screenshot(tab.page, "error-in-frame-360")
     # The frame was allowed: nothing refused it.
     assert not any("frame-ancestors" in error for error in tab.errors)
+
+
+def test_print_is_ink_on_paper_with_every_detail_open(live_server, watched):
+    tab = watched(DESKTOP)
+    tab.page.goto(f"{live_server}{MATRIX_6X3}&theme=dark")
+    tab.page.emulate_media(media="print")
+    assert tab.page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    assert tab.page.locator('[data-actor="uk"][data-topic="backstop"] .source').is_visible()
+    assert not tab.page.locator(".data-links").is_visible()
