@@ -20,9 +20,9 @@ COMPARE = {360: (115, 59.4, 61.4, 222.6), 640: (143, 34.2, 34.8, 155.9),
 TIMELINE = {360: (134, 129.7, 142.2), 640: (154, 116.6, 105.0), 1280: (144, 105.4, 108.9)}
 # With `from`, each topic starts with the position held before it.
 TIMELINE_BEFORE = {360: 103, 640: 96, 1280: 80}
-# `detail=full` shows every quote and note at once: measured on the 6 x 3 matrix.
-FULL = {"matrix": {360: 5.0, 640: 6.8, 1280: 4.4}, "compare": {360: 2.6, 640: 3.0, 1280: 2.5},
-        "timeline": {360: 1.9, 640: 1.6, 1280: 1.3}}
+# `detail=full` shows every quote and note at once: measured on the pages of docs/EMBEDDING.md.
+FULL = {"matrix": {360: 4.9, 640: 6.8, 1280: 4.5}, "compare": {360: 2.8, 640: 3.1, 1280: 2.7},
+        "timeline": {360: 2.7, 640: 2.2, 1280: 1.75}}
 LEGEND = 40  # the folded legend, when `legend=0` leaves it out
 
 
