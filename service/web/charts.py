@@ -20,8 +20,8 @@ from ..api.args import IdList, as_of_field, today
 from ..api.changes import day_before
 from ..api.lookups import actor_or_404, actors_or_404, topic_or_404
 from . import heights, page_data, svg, titles
-from .embed import (EMBED_PAGES, HTML_HEADERS, EmbedOptions, EmbedPage, blp, html_page,
-                    page_response, render_embed)
+from .embed import (EMBED_PAGES, EmbedOptions, EmbedPage, blp, html_page, page_response,
+                    render_embed)
 from .filters import long_date, stated_date, topic_title
 from .i18n import use_language
 
@@ -33,12 +33,17 @@ SVG_EXAMPLE = ('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"
                'parties stand on peacekeepers, as of 20 March 2025</title>...</svg>')
 
 
-class SpectrumArgs(EmbedOptions):
+class ChartOptions(EmbedOptions):
+    class Meta(EmbedOptions.Meta):
+        exclude = ("legend", "detail")  # a chart labels its own scale and shows no cards
+
+
+class SpectrumArgs(ChartOptions):
     as_of = as_of_field()
     actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
 
 
-class StepsArgs(EmbedOptions):
+class StepsArgs(ChartOptions):
     topic = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"),
                              metadata={"description": "The topic whose scale is the axis.",
                                        "example": "ceasefire_scope"})

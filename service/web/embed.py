@@ -42,9 +42,9 @@ HTML_HEADERS = {
 }
 HTML_RESPONSE = {"type": "string", "description": "A standalone HTML page.", "example": (
     '<!doctype html>\n<html lang="en" data-theme="light" data-embed-id="standpoint-matrix-b8ffbd11c1">\n'
-    '<head><meta charset="utf-8"><title>Where the parties stand on 20 March 2025 · Standpoint'
-    '</title>...</head>\n<body class="embed embed-matrix"><main>\n'
-    '<h1>Where the parties stand on 20 March 2025</h1>...</main></body>\n</html>\n')}
+    '<head><meta charset="utf-8"><title>Where the parties stand, as of 20 March 2025 · Standpoint'
+    '</title>...</head>\n<body class="embed embed-matrix detail-compact"><main>\n'
+    '<h1>Where the parties stand, as of 20 March 2025</h1>...</main></body>\n</html>\n')}
 # Errors on embed routes are pages too, so a frame never shows the browser's broken icon.
 HTML_ERROR = ERROR_PAGE
 
