@@ -19,6 +19,7 @@ from .. import database
 from ..api.args import IdList, as_of_field, today
 from ..api.changes import day_before
 from ..api.lookups import actor_or_404, actors_or_404, topic_or_404
+from ..domain.model import Position
 from . import heights, page_data, svg, titles
 from .embed import (EMBED_PAGES, EmbedOptions, EmbedPage, blp, html_page, page_response,
                     render_embed)
@@ -172,7 +173,9 @@ def _steps(args: dict, actor_id: str, standalone: bool):
         points.append(svg.Step(start, held, None))
     first = start or (trail[0].stated_on if trail else end)
     for statement in trail:
-        position = record.positions([actor], [topic], statement.stated_on)[actor.id, topic.id]
+        # Oldest first, as positions resolve them: each statement holds from its day on.
+        position = Position(actor.id, topic.id, statement.stated_on, statement.stance, statement,
+                            topic.stance(statement.stance))
         points.append(svg.Step(statement.stated_on, position, statement,
                                _absolute(url_for("statements.StatementItem",
                                                  statement_id=statement.id))))

@@ -15,6 +15,7 @@ and <desc>; the pages add a data table for screen readers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -26,6 +27,14 @@ from .palette import css_colours, stance_class
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'Liberation Sans', 'DejaVu Sans', sans-serif"
 CHAR = 7.4  # average advance of a 13 px sans-serif character, for layout only
 BOLD = 8.4  # the same, bold, in the widest common face (DejaVu Sans)
+
+
+# Characters XML 1.0 forbids (a desk's title could carry one): an SVG with one is not an SVG.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _x(text: str) -> Markup:
+    return escape(_NOT_XML.sub("", text))
 
 
 def _colour(name: str) -> str:
@@ -40,7 +49,7 @@ def _text(x: float, y: float, text: str, size: float = 13, weight: int = 400,
           css: str = "ink", fill: str | None = None, anchor: str = "start") -> str:
     colour = fill or _colour("muted" if css == "muted-ink" else "text")
     return (f'<text class="{css}" x="{x:.1f}" y="{y:.1f}" font-size="{size}" '
-            f'font-weight="{weight}" fill="{colour}" text-anchor="{anchor}">{escape(text)}</text>')
+            f'font-weight="{weight}" fill="{colour}" text-anchor="{anchor}">{_x(text)}</text>')
 
 
 def _lines(x: float, y: float, lines: list[str], size: float = 13, weight: int = 400,
@@ -54,7 +63,7 @@ def _document(width: int, height: float, title: str, desc: str, body: str, ids: 
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" '
         f'viewBox="0 0 {width} {int(height)}" width="{width}" height="{int(height)}" '
         f'aria-labelledby="{ids}-title {ids}-desc" font-family="{escape(FONT)}">'
-        f'<title id="{ids}-title">{escape(title)}</title><desc id="{ids}-desc">{escape(desc)}</desc>'
+        f'<title id="{ids}-title">{_x(title)}</title><desc id="{ids}-desc">{_x(desc)}</desc>'
         f'<rect class="paper" width="100%" height="100%" fill="{_colour("bg")}"/>{body}</svg>')
 
 
@@ -214,9 +223,9 @@ def steps(topic: Topic, actor: Actor, points: list[Step], start: dt.date, end: d
                f'stroke="{_colour("text")}" stroke-width="1.5"/>')
         if p.href:
             body += (f'<a class="step-link" href="{escape(p.href)}" target="_blank" '
-                     f'aria-label="{escape(label)}"><title>{escape(label)}</title>{dot}</a>')
+                     f'aria-label="{_x(label)}"><title>{_x(label)}</title>{dot}</a>')
         else:
-            body += f"<g><title>{escape(label)}</title>{dot}</g>"
+            body += f"<g><title>{_x(label)}</title>{dot}</g>"
         if cx - last_label_x > 100:
             body += _text(cx, bottom + 16, date_label(p.statement), 12, 400, "muted-ink",
                           anchor="middle")

@@ -143,3 +143,12 @@ def test_charts_have_oembed(client):
         body = client.get(f"/oembed?url={quote('http://localhost' + url, safe='')}").get_json()
         assert body["type"] == "rich" and "<iframe" in body["html"]
     assert body["title"] == "How Ukraine moved on ceasefire scope, 1 March 2025 to 31 March 2025"
+
+
+def test_a_title_with_characters_xml_forbids_still_makes_an_svg_and_a_png(client):
+    title = "Ceasefire%01%0B%1F talks"
+    svg = client.get(f"/embed/topics/backstop/spectrum.svg?as_of=2025-03-20&title={title}")
+    assert svg.status_code == 200
+    assert ET.fromstring(svg.data).find(f"{SVG_NS}title").text == "Ceasefire talks"
+    png = client.get(f"/embed/topics/backstop/spectrum.png?as_of=2025-03-20&title={title}")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
