@@ -28,14 +28,14 @@ class Config:
             "MAX_PAGE_SIZE": 100,
             # Origins (comma-separated) whose browser pages may write; reads are open to all.
             "CORS_WRITE_ORIGINS": _words(os.environ.get("STANDPOINT_CORS_WRITE_ORIGINS", ""), ","),
-            # CSP frame-ancestors of the embeddable pages (space-separated sources).
-            # Default '*': the pages are public, read-only, without forms or
-            # cookies, and made to be framed by any newsroom; restrict it to
-            # your own sites with e.g. "'self' https://news.example".
             # The address readers reach this service at (e.g. https://standpoint.news.example),
             # when it differs from the Host the app sees behind a proxy: oEmbed accepts
             # embed URLs of this host as its own.
             "PUBLIC_URL": os.environ.get("STANDPOINT_PUBLIC_URL", "").strip().rstrip("/") or None,
+            # CSP frame-ancestors of the embeddable pages (space-separated sources).
+            # Default '*': the pages are public, read-only, without forms or
+            # cookies, and made to be framed by any newsroom; restrict it to
+            # your own sites with e.g. "'self' https://news.example".
             "EMBED_FRAME_ANCESTORS": os.environ.get("STANDPOINT_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
             "MAX_CONTENT_LENGTH": int(os.environ.get("STANDPOINT_MAX_BODY_BYTES", str(64 * 1024))),
             # Rate limits (`limits` notation). Generous: a dashboard polling every few
