@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import marshmallow as ma
-from flask import Response, render_template, request, url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 

@@ -63,7 +63,7 @@ def page_response(html: str, status: int = 200, mimetype: str = "text/html") -> 
     return response
 
 
-def canonical_query(args: dict) -> str:
+def canonical_query() -> str:
     """The request's query without tracking parameters: the page's identity."""
     return "&".join(f"{k}={v}" for k, v in request.args.items(multi=True) if not is_tracking(k))
 
@@ -71,7 +71,7 @@ def canonical_query(args: dict) -> str:
 def render_embed(kind: str, template: str, title: str, options: dict, data_url: str,
                  csv_url: str, **context) -> Response:
     # A stable id per embedded view, for the Datawrapper-style height message.
-    digest = hashlib.sha1(f"{request.path}?{canonical_query(options)}".encode()).hexdigest()[:10]
+    digest = hashlib.sha1(f"{request.path}?{canonical_query()}".encode()).hexdigest()[:10]
     html = render_template(
         template, kind=kind, title=options.get("title") or title, options=options,
         embed_id=f"standpoint-{kind}-{digest}", data_url=data_url, csv_url=csv_url,

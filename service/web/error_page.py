@@ -14,10 +14,10 @@ import logging
 from flask import Response, render_template, request, url_for
 
 from .. import database
+from .embed import THEMES, page_response
 from .i18n import LANGUAGES, use_language
 
 log = logging.getLogger("standpoint")
-THEMES = ("light", "dark", "auto")
 
 
 def _valid_ids(body: dict) -> tuple[list[str], list[str]]:
@@ -32,8 +32,6 @@ def _valid_ids(body: dict) -> tuple[list[str], list[str]]:
 
 
 def render(body: dict) -> Response:
-    from .embed import page_response  # embed imports this module's siblings
-
     lang = request.args.get("lang", "en")
     lang = lang if lang in LANGUAGES else "en"
     use_language(lang)
