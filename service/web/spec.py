@@ -26,17 +26,24 @@ def error_page_response(description: str) -> dict:
             "content": {"text/html": {"schema": dict(ERROR_PAGE), "example": ERROR_EXAMPLE}}}
 
 
+# Refused by gunicorn before the app runs (service/gunicorn_errors.py): no page can
+# answer, so these stay problem+json, on embed routes too.
+BEFORE_THE_APP = {414: "REQUEST_URI_TOO_LONG", 431: "REQUEST_HEADER_FIELDS_TOO_LARGE"}
+
+
 class EmbedErrorPagesPlugin(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs):
         if not (path or "").startswith("/embed/"):
             return
         for operation in (operations or {}).values():
             responses = operation.get("responses", {})
+            responses.update(BEFORE_THE_APP)
             for status in list(responses):
                 if str(status) == "default":
                     responses[status] = error_page_response(
                         "Any other error, as a frameable page (the status says which).")
-                elif str(status) == "429" or not str(status).isdigit() or int(status) < 400:
+                elif (str(status) == "429" or not str(status).isdigit() or int(status) < 400
+                      or int(status) in BEFORE_THE_APP):
                     pass
                 else:
                     current = responses[status]
