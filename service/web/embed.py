@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import unquote_to_bytes
 
 import marshmallow as ma
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, has_request_context, render_template, request, url_for
 from flask.views import MethodView
 
 from .. import database
@@ -91,6 +92,31 @@ def is_tracking(name: str) -> bool:
     return name in TRACKING_NAMES or name.startswith(TRACKING_PREFIXES)
 
 
+FREE_TEXT = ("title", "subtitle", "notes")
+
+
+def _free_text(longest: int) -> ma.validate.Validator:
+    """A desk's own words: any text, shown escaped (and whole UTF-8: `_whole_utf8`)."""
+    return ma.validate.Length(min=1, max=longest)
+
+
+def _not_utf8() -> dict[str, list[str]]:
+    """The free-text parameters of this request whose bytes are not UTF-8: werkzeug
+    leaves such bytes percent-encoded, so only the raw query string can tell."""
+    if not has_request_context() or request.blueprint != "embed":
+        return {}
+    broken = {}
+    for pair in request.query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        name = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+        if name in FREE_TEXT:
+            try:
+                unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                broken[name] = ["Not valid UTF-8 text: the link is broken."]
+    return broken
+
+
 class EmbedOptions(QueryArgs):
     """What a graphics desk sets on every embed: its own words, theme and language.
     Tracking parameters (`utm_*`, `_`) are dropped before validation; any other
@@ -99,13 +125,13 @@ class EmbedOptions(QueryArgs):
     theme = ma.fields.String(load_default="light", validate=ma.validate.OneOf(THEMES), metadata={
         "description": "`light` (default), `dark`, or `auto` to follow the reader's setting "
                        "(prefers-color-scheme)."})
-    title = ma.fields.String(validate=ma.validate.Length(min=1, max=200), metadata={
+    title = ma.fields.String(validate=_free_text(200), metadata={
         "description": "The newsroom's own headline, in place of the page's.",
-        "example": "Who backs a European force"})
-    subtitle = ma.fields.String(validate=ma.validate.Length(min=1, max=300), metadata={
-        "description": "A line under the headline."})
-    notes = ma.fields.String(validate=ma.validate.Length(min=1, max=1000), metadata={
-        "description": "The newsroom's notes, shown above the credit."})
+        "example": "Who backs a European force", "x-free-text": True})
+    subtitle = ma.fields.String(validate=_free_text(300), metadata={
+        "description": "A line under the headline.", "x-free-text": True})
+    notes = ma.fields.String(validate=_free_text(1000), metadata={
+        "description": "The newsroom's notes, shown above the credit.", "x-free-text": True})
     legend = ma.fields.Boolean(load_default=True, metadata={
         "description": "`0` leaves out the legend of the scales."})
     lang = ma.fields.String(load_default="en", validate=ma.validate.OneOf(LANGUAGES), metadata={
@@ -118,6 +144,12 @@ class EmbedOptions(QueryArgs):
     @ma.pre_load
     def _drop_tracking(self, data, **_):
         return {key: data[key] for key in data if not is_tracking(key)}
+
+    @ma.validates_schema
+    def _whole_utf8(self, data, **_):
+        broken = _not_utf8()
+        if broken:
+            raise ma.ValidationError(broken)
 
 
 class EmbedMatrixArgs(EmbedOptions, PositionsArgs):

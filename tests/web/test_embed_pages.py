@@ -508,3 +508,17 @@ def test_default_as_of_is_today(client):
     today = dt.datetime.now(dt.timezone.utc).date()
     assert f"<h1>United Kingdom on backstop, as of {long_date(today)}</h1>" not in html
     assert f"<h1>Where United Kingdom stands on backstop, as of {long_date(today)}</h1>" in html
+
+
+@pytest.mark.parametrize("url", [MATRIX, "/embed/topics/backstop/spectrum?as_of=2025-03-20",
+                                 "/embed/actors/ukraine/timeline?to=2025-03-31"])
+@pytest.mark.parametrize("name", ["title", "subtitle", "notes"])
+def test_a_desks_words_are_text_whatever_they_hold(client, url, name):
+    hostile = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%27%20OR%20%271%27%3D%271"
+    response = client.get(f"{url}&{name}={hostile}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#39; OR &#39;1&#39;=&#39;1" in html
+    # Bytes that are not UTF-8 make a broken link, not a headline.
+    assert client.get(f"{url}&{name}=%FF%FE").status_code == 400
