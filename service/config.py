@@ -28,6 +28,10 @@ class Config:
             "MAX_PAGE_SIZE": 100,
             # Origins (comma-separated) whose browser pages may write; reads are open to all.
             "CORS_WRITE_ORIGINS": _words(os.environ.get("STANDPOINT_CORS_WRITE_ORIGINS", ""), ","),
+            # The address readers reach this service at (e.g. https://standpoint.news.example),
+            # when it differs from the Host the app sees behind a proxy: oEmbed accepts
+            # embed URLs of this host as its own.
+            "PUBLIC_URL": os.environ.get("STANDPOINT_PUBLIC_URL", "").strip().rstrip("/") or None,
             # CSP frame-ancestors of the embeddable pages (space-separated sources).
             # Default '*': the pages are public, read-only, without forms or
             # cookies, and made to be framed by any newsroom; restrict it to

@@ -20,6 +20,7 @@ SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 # Not part of the contract: the documentation UI and the embed pages' static
 # assets (the embed pages themselves are documented).
 UNDOCUMENTED_PREFIXES = ("/docs", "/openapi.json", "/embed/assets/")
+EMBED_PREFIX = "/embed/"
 
 
 @lru_cache(maxsize=1)
@@ -82,8 +83,12 @@ def check_response(response) -> None:
     response = decoded(response)
     request = response.request
     path = request.path
-    if response.status_code >= 400:
-        # Every error, on any path, documented or not, is problem+json.
+    if response.status_code >= 400 and path.startswith(EMBED_PREFIX):
+        # An iframe cannot show JSON: errors on embed routes are frameable pages.
+        assert response.mimetype == "text/html", (path, response.status_code, response.data[:200])
+        assert "frame-ancestors 'none'" not in response.headers["Content-Security-Policy"]
+    elif response.status_code >= 400:
+        # Every other error, on any path, documented or not, is problem+json.
         assert response.mimetype == "application/problem+json", (path, response.status_code, response.data[:200])
         jsonschema.validate(response.get_json(), problem_schema())
         body = response.get_json()

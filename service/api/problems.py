@@ -119,11 +119,26 @@ def problem_body(status: int, slug: str, detail: str, **extensions) -> dict:
     return body
 
 
+PAGE_RENDERERS = "standpoint.problem_pages"
+
+
+def render_problems_as_pages(app, path_prefix: str, render) -> None:
+    """Under `path_prefix`, problems leave as `render(body)`: the same problem,
+    as a page a person sees (the embeds: an iframe cannot show JSON)."""
+    app.extensions.setdefault(PAGE_RENDERERS, {})[path_prefix] = render
+
+
 def problem_response(status: int, slug: str, detail: str, headers: dict | None = None,
                      **extensions):
-    response = current_app.json.response(problem_body(status, slug, detail, **extensions))
+    body = problem_body(status, slug, detail, **extensions)
+    render = next((render for prefix, render in current_app.extensions.get(PAGE_RENDERERS, {}).items()
+                   if request.path.startswith(prefix)), None)
+    if render is not None:
+        response = render(body)
+    else:
+        response = current_app.json.response(body)
+        response.mimetype = PROBLEM_JSON
     response.status_code = status
-    response.mimetype = PROBLEM_JSON
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -8,8 +8,11 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, render_template, send_from_directory, url_for
 
-from . import embed, filters, front, oembed
+from ..api.problems import render_problems_as_pages
+from . import charts  # noqa: F401 - adds the chart routes to the embed blueprint
+from . import embed, error_page, filters, front, i18n, oembed
 from .palette import stance_class
+from .spec import EmbedErrorPagesPlugin
 
 bp = Blueprint("web", __name__)
 STATIC = Path(__file__).parent / "static"
@@ -46,7 +49,11 @@ def _asset_versions(folder: Path = STATIC) -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    i18n.init_app(app)
+    # An iframe cannot show JSON: problems on embed routes are pages.
+    render_problems_as_pages(app, "/embed/", error_page.render)
     api = app.extensions["standpoint.api"]
+    api.spec.plugins.append(EmbedErrorPagesPlugin())
     api.register_blueprint(front.blp)
     api.register_blueprint(embed.blp)
     api.register_blueprint(oembed.blp)

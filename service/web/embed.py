@@ -1,10 +1,11 @@
 """Embeddable pages: standalone HTML for newsroom iframes, served by the app.
 
 They are flask-smorest routes parsed with the same strict argument schemas as
-the API (bad parameters are a 400 problem+json, unknown actors a 404), and
-documented in openapi.yaml as text/html. Every asset is shipped with the
-package; the pages read fine without JavaScript, which only reports the
-page height to the parent frame (static/embed.js).
+the API, plus the options a graphics desk sets (theme, its own title and
+notes, language, detail); tracking parameters are ignored. Errors on these
+routes are frameable HTML pages (web/error_page.py). Every asset is shipped
+with the package; the pages read fine without JavaScript, which only reports
+the page height to the parent frame (static/embed.js).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import unquote_to_bytes
 
 import marshmallow as ma
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, has_request_context, render_template, request, url_for
 from flask.views import MethodView
 
 from .. import database
@@ -22,8 +25,9 @@ from ..api.args import Blueprint, IdList, QueryArgs, as_of_field, today
 from ..api.changes import day_before
 from ..api.lookups import actor_or_404, actors_or_404, topics_or_404
 from ..api.positions import PositionsArgs
-from . import page_data
-from .filters import long_date
+from . import heights, page_data, titles
+from .i18n import LANGUAGES, use_language
+from .spec import ERROR_EXAMPLE, ERROR_PAGE
 
 blp = Blueprint("embed", __name__, url_prefix="/embed", template_folder="templates",
                 description="Embeddable HTML pages for newsroom iframes.")
@@ -38,10 +42,12 @@ HTML_HEADERS = {
     },
 }
 HTML_RESPONSE = {"type": "string", "description": "A standalone HTML page.", "example": (
-    '<!doctype html>\n<html lang="en" data-embed-id="standpoint-matrix-b8ffbd11c1">\n'
-    '<head><meta charset="utf-8"><title>Where the parties stand on 20 March 2025 · Standpoint'
-    '</title>...</head>\n<body class="embed embed-matrix"><main>\n'
-    '<h1>Where the parties stand on 20 March 2025</h1>...</main></body>\n</html>\n')}
+    '<!doctype html>\n<html lang="en" data-theme="light" data-embed-id="standpoint-matrix-b8ffbd11c1">\n'
+    '<head><meta charset="utf-8"><title>Where the parties stand, as of 20 March 2025 · Standpoint'
+    '</title>...</head>\n<body class="embed embed-matrix detail-compact"><main>\n'
+    '<h1>Where the parties stand, as of 20 March 2025</h1>...</main></body>\n</html>\n')}
+# Errors on embed routes are pages too, so a frame never shows the browser's broken icon.
+HTML_ERROR = ERROR_PAGE
 
 
 def content_security_policy() -> str:
@@ -50,28 +56,114 @@ def content_security_policy() -> str:
             f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}")
 
 
-def render_embed(kind: str, template: str, title: str, data_url: str, **context) -> Response:
-    # A stable id per embedded view, for the Datawrapper-style height message.
-    digest = hashlib.sha1(request.full_path.encode("utf-8")).hexdigest()[:10]
-    html = render_template(
-        template, kind=kind, title=title, embed_id=f"standpoint-{kind}-{digest}",
-        data_url=data_url, home_url=url_for("index.Front"),
-        oembed_url=url_for("oembed.OEmbed", url=request.url, format="json"), **context)
-    response = Response(html, mimetype="text/html")
+def page_response(html: str, status: int = 200, mimetype: str = "text/html") -> Response:
+    response = Response(html, status=status, mimetype=mimetype)
     response.headers["Content-Security-Policy"] = content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     return response
 
 
-class EmbedCompareArgs(QueryArgs):
+def canonical_query() -> str:
+    """The request's query without tracking parameters: the page's identity."""
+    return "&".join(f"{k}={v}" for k, v in request.args.items(multi=True) if not is_tracking(k))
+
+
+def render_embed(kind: str, template: str, title: str, options: dict, data_url: str,
+                 csv_url: str, **context) -> Response:
+    # A stable id per embedded view, for the Datawrapper-style height message.
+    digest = hashlib.sha1(f"{request.path}?{canonical_query()}".encode()).hexdigest()[:10]
+    html = render_template(
+        template, kind=kind, title=options.get("title") or title, options=options,
+        embed_id=f"standpoint-{kind}-{digest}", data_url=data_url, csv_url=csv_url,
+        home_url=url_for("index.Front"),
+        oembed_url=url_for("oembed.OEmbed", url=request.url, format="json"), **context)
+    return page_response(html)
+
+
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_NAMES = frozenset({"_"})
+THEMES = ("light", "dark", "auto")
+DETAILS = ("compact", "full")
+
+
+def is_tracking(name: str) -> bool:
+    """Campaign tags and cache-busters that links and CMSs add to any URL."""
+    return name in TRACKING_NAMES or name.startswith(TRACKING_PREFIXES)
+
+
+FREE_TEXT = ("title", "subtitle", "notes")
+
+
+def _free_text(longest: int) -> ma.validate.Validator:
+    """A desk's own words: any text, shown escaped (and whole UTF-8: `_whole_utf8`)."""
+    return ma.validate.Length(min=1, max=longest)
+
+
+def _not_utf8() -> dict[str, list[str]]:
+    """The free-text parameters of this request whose bytes are not UTF-8: werkzeug
+    leaves such bytes percent-encoded, so only the raw query string can tell."""
+    if not has_request_context() or request.blueprint != "embed":
+        return {}
+    broken = {}
+    for pair in request.query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        name = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+        if name in FREE_TEXT:
+            try:
+                unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                broken[name] = ["Not valid UTF-8 text: the link is broken."]
+    return broken
+
+
+class EmbedOptions(QueryArgs):
+    """What a graphics desk sets on every embed: its own words, theme and language.
+    Tracking parameters (`utm_*`, `_`) are dropped before validation; any other
+    unknown parameter is still a 400."""
+
+    theme = ma.fields.String(load_default="light", validate=ma.validate.OneOf(THEMES), metadata={
+        "description": "`light` (default), `dark`, or `auto` to follow the reader's setting "
+                       "(prefers-color-scheme)."})
+    title = ma.fields.String(validate=_free_text(200), metadata={
+        "description": "The newsroom's own headline, in place of the page's.",
+        "example": "Who backs a European force", "x-free-text": True})
+    subtitle = ma.fields.String(validate=_free_text(300), metadata={
+        "description": "A line under the headline.", "x-free-text": True})
+    notes = ma.fields.String(validate=_free_text(1000), metadata={
+        "description": "The newsroom's notes, shown above the credit.", "x-free-text": True})
+    legend = ma.fields.Boolean(load_default=True, metadata={
+        "description": "`0` leaves out the legend of the scales."})
+    lang = ma.fields.String(load_default="en", validate=ma.validate.OneOf(LANGUAGES), metadata={
+        "description": "Language of the page's own words; data labels stay English."})
+    detail = ma.fields.String(load_default="compact", validate=ma.validate.OneOf(DETAILS),
+                              metadata={"description": (
+        "`compact` (default): each position as its stance and one line, with the quote, "
+        "speaker and source one tap away (no script needed); `full`: everything at once.")})
+
+    @ma.pre_load
+    def _drop_tracking(self, data, **_):
+        return {key: data[key] for key in data if not is_tracking(key)}
+
+    @ma.validates_schema
+    def _whole_utf8(self, data, **_):
+        broken = _not_utf8()
+        if broken:
+            raise ma.ValidationError(broken)
+
+
+class EmbedMatrixArgs(EmbedOptions, PositionsArgs):
+    pass
+
+
+class EmbedCompareArgs(EmbedOptions):
     actors = IdList(required=True, min_ids=2, max_ids=MAX_COMPARED,
         metadata={"description": "2 to 8 different actor ids or aliases to set side by side: repeat the parameter or separate ids with commas."})
     as_of = as_of_field()
     topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
-class EmbedTimelineArgs(QueryArgs):
+class EmbedTimelineArgs(EmbedOptions):
     from_ = ma.fields.Date(data_key="from", metadata={
         "description": "First day of the period (YYYY-MM-DD, inclusive): the position held "
                        "just before it is the starting point, then every change from it on. "
@@ -90,61 +182,81 @@ def _ids(items) -> str:
     return ",".join(item.id for item in items)
 
 
+def html_page(operation_id: str, description: str):
+    """The decorators every embed page shares: its id, HTML answer and HTML errors."""
+    def decorate(view):
+        view = blp.alt_response(404, schema=HTML_ERROR, content_type="text/html",
+                                description="Unknown id: a page listing the valid ids.",
+                                example=ERROR_EXAMPLE)(view)
+        view = blp.alt_response(400, schema=HTML_ERROR, content_type="text/html",
+                                description="A bad parameter: a page saying which.",
+                                example=ERROR_EXAMPLE)(view)
+        view = blp.response(200, HTML_RESPONSE, content_type="text/html", headers=HTML_HEADERS,
+                            description=description)(view)
+        return blp.doc(operationId=operation_id)(view)
+    return decorate
+
+
 @blp.route("/matrix")
 class MatrixPage(MethodView):
-    @blp.doc(operationId="getMatrixEmbed")
-    @blp.arguments(PositionsArgs, location="query")
-    @blp.response(200, HTML_RESPONSE, content_type="text/html", headers=HTML_HEADERS,
-                  description="The actors x topics grid as an embeddable page.")
+    @blp.arguments(EmbedMatrixArgs, location="query")
+    @html_page("getMatrixEmbed", "The actors x topics grid as an embeddable page.")
     def get(self, args):
         """Embeddable page: who stands where
 
-        The actors x topics grid as of a date, each cell with its stance in words,
-        the quote, speaker, date and source; a legend of each scale.
+        The actors x topics grid as of a date, each cell with its stance in words
+        and one line, then (one tap away, or at once with `detail=full`) the quote,
+        speaker, date and source; a legend of each scale.
         Frame it in an iframe; it posts its height to the parent page.
+        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
         """
+        use_language(args["lang"])
         record = database.record()
         actors = actors_or_404(record, args.get("actors"))
         topics = topics_or_404(record, args.get("topics"))
         as_of = args["as_of"]
+        query = {"as_of": as_of.isoformat(), "actors": _ids(actors), "topics": _ids(topics)}
+        rows = page_data.matrix(record, actors, topics, as_of)
         return render_embed(
-            "matrix", "embed_matrix.html", f"Where the parties stand on {long_date(as_of)}",
-            url_for("positions.Positions", as_of=as_of.isoformat(), actors=_ids(actors),
-                    topics=_ids(topics)),
-            rows=page_data.matrix(record, actors, topics, as_of), topics=topics, as_of=as_of)
+            "matrix", "embed_matrix.html",
+            titles.matrix(actors, topics, as_of, all_actors=not args.get("actors"),
+                          all_topics=not args.get("topics")), args,
+            url_for("positions.Positions", **query), url_for("matrix.GetMatrixCsv", **query),
+            rows=rows, topics=topics, as_of=as_of,
+            attribution=page_data.attribution(c.position for row in rows for c in row.cells))
 
 
 @blp.route("/compare")
 class ComparePage(MethodView):
-    @blp.doc(operationId="getCompareEmbed")
     @blp.arguments(EmbedCompareArgs, location="query")
-    @blp.response(200, HTML_RESPONSE, content_type="text/html", headers=HTML_HEADERS,
-                  description="Positions side by side with the fault lines marked.")
+    @html_page("getCompareEmbed", "Positions side by side with the fault lines marked.")
     def get(self, args):
         """Embeddable page: parties side by side
 
         For each topic, the actors' positions side by side; pairs on opposite
         sides of the scale (fault lines) are named and marked.
+        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
         """
+        use_language(args["lang"])
         record = database.record()
         actors = actors_or_404(record, args["actors"])
         topics = topics_or_404(record, args.get("topics"))
         as_of = args["as_of"]
-        names = ", ".join(a.name for a in actors[:-1]) + f" and {actors[-1].name}"
+        query = {"as_of": as_of.isoformat(), "actors": _ids(actors), "topics": _ids(topics)}
+        comparisons = page_data.compare(record, actors, topics, as_of)
         return render_embed(
-            "compare", "embed_compare.html", f"{names} on {long_date(as_of)}",
-            url_for("comparisons.Compare", as_of=as_of.isoformat(), actors=_ids(actors),
-                    topics=_ids(topics)),
-            comparisons=page_data.compare(record, actors, topics, as_of), topics=topics,
-            as_of=as_of)
+            "compare", "embed_compare.html", titles.compare(actors, topics, as_of, not args.get("topics")), args,
+            url_for("comparisons.Compare", **query),
+            url_for("comparisons.CompareActorsCsv", **query),
+            comparisons=comparisons, topics=topics, as_of=as_of,
+            attribution=page_data.attribution(c.position for item in comparisons
+                                              for c in item.cells))
 
 
 @blp.route("/actors/<string:actor_id>/timeline")
 class TimelinePage(MethodView):
-    @blp.doc(operationId="getActorTimelineEmbed")
     @blp.arguments(EmbedTimelineArgs, location="query")
-    @blp.response(200, HTML_RESPONSE, content_type="text/html", headers=HTML_HEADERS,
-                  description="How the actor's positions moved, change by change.")
+    @html_page("getActorTimelineEmbed", "How the actor's positions moved, change by change.")
     def get(self, args, actor_id):
         """Embeddable page: how an actor moved
 
@@ -152,7 +264,9 @@ class TimelinePage(MethodView):
         `from` to `to` (both inclusive), in order, with the diff engine's verdict (first
         stated, took a side, shifted along the scale or in its conditions, reversed) in
         plain words, and the editors' notes on the cell.
+        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
         """
+        use_language(args["lang"])
         record = database.record()
         actor = actor_or_404(record, actor_id)
         topics = topics_or_404(record, args.get("topics"))
@@ -161,26 +275,79 @@ class TimelinePage(MethodView):
         data_args = {"actor": actor.id, "to": end.isoformat()}
         if start:
             data_args["from"] = start.isoformat()
+        timelines = page_data.timeline(record, actor, topics, start and day_before(start), end)
+        # The changes table needs a first day: the period's, or the first change shown.
+        first = start or min((c.cell.statement.stated_on for t in timelines for c in t.changes),
+                             default=end)
+        csv_args = {"from": first.isoformat(), "to": end.isoformat(), "topics": _ids(topics)}
         return render_embed(
-            "timeline", "embed_timeline.html",
-            f"How {actor.name}'s positions moved"
-            + (f", {long_date(start)} to {long_date(end)}" if start else f", up to {long_date(end)}"),
+            "timeline", "embed_timeline.html", titles.timeline(actor, topics, start, end), args,
             url_for("statements.Statements", **data_args),
-            timelines=page_data.timeline(record, actor, topics, start and day_before(start), end),
-            topics=topics,
-            start=start, end=end, actor=actor)
+            url_for("changes.GetActorChangesCsv", actor_id=actor.id, **csv_args),
+            timelines=timelines, topics=topics, start=start, end=end, actor=actor,
+            attribution=page_data.attribution(
+                [c.cell.position for item in timelines for c in item.changes],
+                [n for item in timelines for n in item.notes]))
 
 
 @dataclass(frozen=True)
 class EmbedPage:
     args: type[ma.Schema]
-    title: str
-    height: int  # a first guess for the iframe; the page then reports its real height
+    # The page's title for these arguments (and path ids), as the page writes it.
+    title: Callable[..., str]
+    # First guesses for the iframe by width, measured (docs/EMBEDDING.md): the
+    # page then reports its real height.
+    heights: Callable[..., dict[int, int]]
 
 
-# By endpoint: what oEmbed needs to know of each page.
-EMBED_PAGES = {
-    "embed.MatrixPage": EmbedPage(PositionsArgs, "Where the parties stand", 900),
-    "embed.ComparePage": EmbedPage(EmbedCompareArgs, "Parties side by side", 700),
-    "embed.TimelinePage": EmbedPage(EmbedTimelineArgs, "How a party's positions moved", 700),
-}
+# By endpoint: what oEmbed needs to know of each page; filled in by the modules.
+EMBED_PAGES: dict[str, EmbedPage] = {}
+
+
+def _record_ids(args: dict):
+    record = database.record()
+    return (record, actors_or_404(record, args.get("actors")),
+            topics_or_404(record, args.get("topics")))
+
+
+def _matrix_title(args: dict, **_) -> str:
+    _record, actors, topics = _record_ids(args)
+    return args.get("title") or titles.matrix(actors, topics, args["as_of"],
+                                              all_actors=not args.get("actors"),
+                                              all_topics=not args.get("topics"))
+
+
+def _compare_title(args: dict, **_) -> str:
+    _record, actors, topics = _record_ids(args)
+    return args.get("title") or titles.compare(actors, topics, args["as_of"],
+                                               not args.get("topics"))
+
+
+def _timeline_title(args: dict, actor_id: str) -> str:
+    record, _actors, topics = _record_ids({"topics": args.get("topics")})
+    return args.get("title") or titles.timeline(actor_or_404(record, actor_id), topics,
+                                                args.get("from_"), args["to"])
+
+
+def _counts(args: dict, actor_id: str | None = None) -> dict:
+    """What a page's height depends on: how many parties, topics and changes it shows."""
+    record, actors, topics = _record_ids(args if actor_id is None else
+                                         {"topics": args.get("topics")})
+    counts = {"actors": len(actors), "topics": len(topics)}
+    if actor_id is not None:
+        actor = actor_or_404(record, actor_id)
+        start = args.get("from_")
+        counts["changes"] = sum(len(t.changes) for t in page_data.timeline(
+            record, actor, topics, start and day_before(start), args["to"]))
+    return counts
+
+
+EMBED_PAGES.update({
+    "embed.MatrixPage": EmbedPage(EmbedMatrixArgs, _matrix_title,
+                                  lambda args, **_: heights.matrix(args, **_counts(args))),
+    "embed.ComparePage": EmbedPage(EmbedCompareArgs, _compare_title,
+                                   lambda args, **_: heights.compare(args, **_counts(args))),
+    "embed.TimelinePage": EmbedPage(
+        EmbedTimelineArgs, _timeline_title,
+        lambda args, actor_id: heights.timeline(args, **_counts(args, actor_id))),
+})

@@ -5,25 +5,45 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from babel.dates import format_date, format_skeleton
+from flask import has_request_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 from ..domain.model import Statement, Topic
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
 
+def _locale() -> str:
+    return str(get_locale() or "en") if has_request_context() else "en"
+
+
 def long_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """"20 March 2025", or the page language's long date ("20 mars 2025")."""
+    locale = _locale()
+    if locale == "en":
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return format_date(day, "long", locale=locale)
+
+
+def month(day: dt.date) -> str:
+    locale = _locale()
+    if locale == "en":
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return format_skeleton("yMMMM", day, locale=locale)
 
 
 def stated_date(statement: Statement) -> str:
     """The date as precisely as the source gives it, and no more precisely."""
     day = statement.stated_on
     if statement.date_precision == "month":
-        return f"{MONTHS[day.month - 1]} {day.year}"
+        return month(day)
     if statement.date_precision == "approximate":
-        return f"about {long_date(day)}"
+        return _("about %(date)s", date=long_date(day))
     if statement.date_precision == "on_or_before":
-        return f"on or before {long_date(day)}"
+        return _("on or before %(date)s", date=long_date(day))
     return long_date(day)
 
 

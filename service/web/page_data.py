@@ -1,6 +1,6 @@
 """What each embeddable page shows, computed from the record.
 
-Plain Python over domain objects (no Flask), so the pages are tested without
+Plain Python over domain objects (no Flask but its lazy words), so the pages are tested without
 a browser and the templates only lay things out.
 """
 
@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations
+
+from flask_babel import lazy_gettext as _l
 
 from ..domain.diff import PositionSource, TopicDiff, diff, take_snapshots
 from ..domain.model import Actor, Position, Topic
@@ -84,13 +86,13 @@ def compare(source: PositionSource, actors: list[Actor], topics: list[Topic],
 # --- timeline: one actor's changes, with the diff engine ---------------------------
 
 VERDICT_WORDS = {
-    "first_stated": "First stated",
-    "took_side": "Took a side",
-    "unchanged": "Unchanged",
-    "shifted": "Shifted",
-    "reversed": "Reversed",
-    "withdrawn": "Withdrawn",
-    "unknown": "Unclear",
+    "first_stated": _l("First stated"),
+    "took_side": _l("Took a side"),
+    "unchanged": _l("Unchanged"),
+    "shifted": _l("Shifted"),
+    "reversed": _l("Reversed"),
+    "withdrawn": _l("Withdrawn"),
+    "unknown": _l("Unclear"),
 }
 
 
@@ -102,7 +104,7 @@ class Change:
 
     @property
     def verdict_words(self) -> str:
-        return VERDICT_WORDS.get(self.verdict, self.verdict.replace("_", " ").capitalize())
+        return str(VERDICT_WORDS.get(self.verdict, self.verdict.replace("_", " ").capitalize()))
 
 
 @dataclass(frozen=True)
@@ -128,3 +130,30 @@ def timeline(source: PositionSource, actor: Actor, topics: list[Topic],
                    for event in topic_timeline(source, topic, [actor], after, end)]
         result.append(TopicTimeline(topic, before, changes, at_end[actor.id, topic.id].notes))
     return result
+
+
+# --- attribution: whose reporting the page rests on, and how fresh it is ------
+
+@dataclass(frozen=True)
+class Attribution:
+    sources: list[tuple[str, dt.date]]  # (publisher, published on), oldest first
+    updated: dt.date | None             # when the newest of these records was written
+
+
+def attribution(positions, notes=()) -> Attribution:
+    """The sources of the statements shown (and of the notes on silent cells),
+    each once, and the day the latest of them was recorded."""
+    sources: dict[tuple[str, dt.date], None] = {}
+    recorded = []
+    notes = list(notes)
+    for position in positions:
+        if position.statement:
+            s = position.statement
+            sources.setdefault((s.source.publisher, s.source.published_on), None)
+            recorded.append(s.recorded_at)
+        notes.extend(position.notes)
+    for note in notes:
+        sources.setdefault((note.source.publisher, note.source.published_on), None)
+        recorded.append(note.recorded_at)
+    days = [r.date() for r in recorded if r is not None]
+    return Attribution(sorted(sources, key=lambda s: (s[1], s[0])), max(days, default=None))

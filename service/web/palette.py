@@ -12,6 +12,8 @@ colour-vision deficiency. Colour only repeats what the text already says.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from ..domain.model import NO_POSITION, Topic
 
@@ -64,3 +66,17 @@ def contrast_ratio(foreground: str, background: str) -> float:
     a, b = relative_luminance(foreground), relative_luminance(background)
     lighter, darker = max(a, b), min(a, b)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+# --- the same colours for SVG charts, read from the stylesheet ---------------
+
+_CSS = Path(__file__).parent / "static" / "embed.css"
+
+
+@lru_cache(maxsize=1)
+def css_colours() -> dict[str, str]:
+    """The light theme's custom properties (`--name: #rrggbb;`) of static/embed.css,
+    so a standalone SVG or PNG carries exactly the pages' colours."""
+    text = _CSS.read_text("utf-8")
+    root = text[text.index(":root {"):]
+    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;", root[:root.index("}")]))

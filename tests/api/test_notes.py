@@ -324,10 +324,11 @@ def embed(client, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-def editors_note(note_id: str) -> str:
-    """The note as the page prints it: after its label, HTML-escaped as Jinja escapes."""
+def editors_note(note_id: str, label: str = "Why no position:") -> str:
+    """The note as the page prints it: after its label (a silent cell's compact line says
+    why it is silent; full cards say "Editors' note:"), HTML-escaped as Jinja escapes."""
     text = str(escape(BUNDLED_NOTES[note_id]["text"]))
-    return f'<span class="label">Editors\' note:</span> {text}'
+    return f'<span class="label">{label}</span> {text}'
 
 
 def test_the_matrix_embed_prints_the_note_in_its_cell(client):
@@ -338,6 +339,8 @@ def test_the_matrix_embed_prints_the_note_in_its_cell(client):
     assert editors_note("us-backstop-considered") in us_backstop
     assert "No recorded position" in us_backstop
     assert editors_note("germany-peacekeepers-considered") in page
+    full = embed(client, f"/embed/matrix?as_of={DAY}&actors=us&topics=backstop&detail=full")
+    assert editors_note("us-backstop-considered", "Editors' note:") in full
 
 
 def test_the_compare_embed_prints_the_notes(client):
@@ -349,10 +352,13 @@ def test_the_timeline_embed_prints_the_notes_on_each_topic(client):
     page = embed(client, "/embed/actors/ukraine/timeline?to=2025-03-20")
     for note_id in ("ukraine-peacekeepers-considered", "ukraine-backstop-considered",
                     "ukraine-ceasefire-scope-considered"):
-        assert editors_note(note_id) in page, note_id
+        assert editors_note(note_id, "Editors' note:") in page, note_id
 
 
 def test_a_retracted_note_leaves_the_embeds(client, editor):
     post(client, "/v1/notes/us-backstop-considered/retraction", {"reason": "x"}, editor)
-    page = embed(client, f"/embed/matrix?as_of={DAY}&actors=us&topics=backstop")
-    assert "Editors' note:" not in page
+    text = str(escape(BUNDLED_NOTES["us-backstop-considered"]["text"]))
+    for detail in ("compact", "full"):
+        page = embed(client, f"/embed/matrix?as_of={DAY}&actors=us&topics=backstop&detail={detail}")
+        assert "No recorded position" in page
+        assert text not in page and "Why no position:" not in page and "Editors' note:" not in page

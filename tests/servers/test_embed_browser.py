@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -125,15 +127,18 @@ def check_stances(name: str, page) -> None:
         assert badge(page, "russia", "peacekeepers") == "Rejects some countries' troops"
         assert badge(page, "uk", "backstop") == "Firmly for it"
         assert badge(page, "uk", "peacekeepers") == "Wants a force"
-        assert "on or before 20 March 2025" in page.inner_text(
-            '[data-actor="uk"][data-topic="backstop"]')
+        # Compact: the date and source are in the cell, one tap away.
+        cell = page.locator('[data-actor="uk"][data-topic="backstop"]')
+        assert not cell.locator(".date").is_visible()
+        cell.locator("summary").click()
+        assert "on or before 20 March 2025" in cell.inner_text()
         for topic in ("peacekeepers", "backstop", "ceasefire_scope"):
             assert badge(page, "germany", topic) == "No recorded position"
         # A silent cell shows why it is silent.
         assert badge(page, "us", "backstop") == "No recorded position"
-        note = page.locator('[data-actor="us"][data-topic="backstop"] .note')
-        assert note.is_visible()
-        assert note.inner_text().startswith("Editors' note: Considered ¶28-29.")
+        line = page.locator('[data-actor="us"][data-topic="backstop"] summary')
+        assert line.is_visible()
+        assert line.inner_text().startswith("Why no position: Considered ¶28-29.")
     elif name == "compare":
         assert badge(page, "russia", "peacekeepers") == "Rejects some countries' troops"
         assert badge(page, "uk", "backstop") == "Firmly for it"
@@ -270,3 +275,149 @@ def test_no_page_scrolls_sideways_on_the_smallest_phones(live_server, watched):
         width = tab.page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{name} is {width} px wide at 320 px"
     assert tab.errors == []
+
+
+# --- a graphics desk's checks: compact height, themes, charts, errors, axe, the jump ----
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MATRIX_6X3 = "/embed/matrix?as_of=2025-03-20&actors=uk,france,germany,russia,ukraine,us"
+CHARTS = {
+    "spectrum": "/embed/topics/peacekeepers/spectrum?as_of=2025-03-20",
+    "steps": "/embed/actors/ukraine/steps?topic=ceasefire_scope&from=2025-03-01&to=2025-03-31",
+}
+EVERY_PAGE = {**PAGES, **CHARTS, "matrix-full": PAGES["matrix"] + "&detail=full",
+              "error": "/embed/actors/narnia/timeline?lang=fr"}
+
+
+def page_height(page) -> int:
+    return page.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+
+
+def test_compact_matrix_is_at_most_1200px_tall_on_a_phone(live_server, watched):
+    tab = watched(PHONE)
+    tab.page.goto(live_server + MATRIX_6X3)
+    assert page_height(tab.page) <= 1200
+    screenshot(tab.page, "matrix-compact-360")
+    # One tap opens a cell in place, no script needed.
+    cell = tab.page.locator('[data-actor="ukraine"][data-topic="ceasefire_scope"]')
+    assert not cell.locator(".source").is_visible()
+    cell.locator("summary").click()
+    assert cell.locator(".source").is_visible()
+
+
+def axe_violations(page, server: str) -> list[str]:
+    # The pages run scripts of their own origin only: Playwright answers a URL
+    # of that origin with axe-core from node_modules.
+    url = server + "/__test__/axe.min.js"
+    page.route(url, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(url=url)
+    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+        .then(r => r.violations.map(v => ({id: v.id, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))""", WCAG_21_AA)
+    return [str(v) for v in result]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason=(
+    "node_modules/axe-core is not installed: run `npm ci` at the repository root"))
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_wcag_21_aa_violation_on_any_embed_or_chart(live_server, watched, viewport, theme):
+    tab = watched(viewport)
+    found = {}
+    for name, url in EVERY_PAGE.items():
+        tab.page.goto(f"{live_server}{url}{'&' if '?' in url else '?'}theme={theme}")
+        violations = axe_violations(tab.page, live_server)
+        # ... and with every <details> open.
+        tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        violations += axe_violations(tab.page, live_server)
+        if violations:
+            found[name] = violations
+    assert found == {}
+    # The error page is a 404 by design; the browser logs that, and nothing else.
+    assert [e for e in tab.errors if "404 (NOT FOUND)" not in e] == []
+
+
+def test_dark_theme_and_auto(live_server, browser):
+    for scheme, theme, dark in (("light", "dark", True), ("dark", "auto", True),
+                                ("light", "auto", False), ("dark", "light", False)):
+        context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server}{PAGES['compare']}&theme={theme}")
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert (background == "rgb(22, 22, 22)") == dark, (scheme, theme, background)
+            if scheme == "light" and theme == "dark":
+                screenshot(page, "compare-dark-1280")
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_charts_in_the_browser(live_server, watched, name):
+    for label, viewport in (("360", PHONE), ("desktop", DESKTOP)):
+        tab = watched(viewport)
+        response = tab.page.goto(live_server + CHARTS[name], wait_until="load")
+        assert response.status == 200
+        chart = tab.page.locator("svg.chart")
+        box = chart.bounding_box()
+        assert box["width"] <= viewport["width"] and box["height"] > 150
+        assert tab.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(tab.page, f"{name}-{label}")
+        assert tab.errors == [] and tab.foreign_requests(live_server) == []
+
+
+def oembed_code(base: str, url: str) -> str:
+    query = urllib.parse.urlencode({"url": base + url, "format": "json"})
+    with urllib.request.urlopen(f"{base}/oembed?{query}", timeout=10) as response:
+        return json.load(response)["html"]
+
+
+# The article records the iframe's height the moment the snippet has run, before
+# the frame reports anything: the jump is how far it then moves.
+JUMP_PROBE = ('<script>window.__first = document.querySelector("iframe")'
+              '.getBoundingClientRect().height;</script>')
+
+
+@pytest.mark.parametrize("viewport_name, viewport", [("360", PHONE), ("desktop", DESKTOP)])
+def test_the_article_moves_at_most_100px_as_the_frames_settle(live_server, newsroom, watched,
+                                                               viewport_name, viewport):
+    jumps = {}
+    for name, url in {**PAGES, **CHARTS}.items():
+        tab = watched(viewport)
+        code = oembed_code(live_server, url)
+        page_url = newsroom.publish(f"jump-{name}.html", article(code + JUMP_PROBE))
+        tab.page.goto(page_url, wait_until="load")
+        tab.page.wait_for_function("""() => window.__messages.some(
+            m => m.data && m.data.type === "standpoint:resize")""")
+        tab.page.wait_for_timeout(300)  # later reflows report again
+        final = tab.page.locator("iframe").bounding_box()["height"]
+        jumps[name] = round(final - tab.page.evaluate("window.__first"))
+        tab.close()
+    print(f"layout jump at {viewport['width']} px: {jumps}")
+    assert all(abs(jump) <= 100 for jump in jumps.values()), jumps
+
+
+def test_an_error_shows_inside_the_frame(live_server, newsroom, watched):
+    tab = watched(PHONE)
+    code = ('<iframe src="{}/embed/matrix?as_of=2025-03-20&amp;actors=uk,narnia" '
+            'title="A mistyped embed" width="640" height="420" '
+            'style="width:100%;max-width:640px;border:0"></iframe>').format(live_server)
+    tab.page.goto(newsroom.publish("typo.html", article(code)), wait_until="load")
+    frame = tab.page.frames[1]
+    frame.wait_for_selector("h1")
+    assert frame.inner_text("h1") == "This embed cannot be shown"
+    assert "No actor 'narnia'" in frame.inner_text("main")
+    screenshot(tab.page, "error-in-frame-360")
+    # The frame was allowed: nothing refused it.
+    assert not any("frame-ancestors" in error for error in tab.errors)
+
+
+def test_print_is_ink_on_paper_with_every_detail_open(live_server, watched):
+    tab = watched(DESKTOP)
+    tab.page.goto(f"{live_server}{MATRIX_6X3}&theme=dark")
+    tab.page.emulate_media(media="print")
+    assert tab.page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    assert tab.page.locator('[data-actor="uk"][data-topic="backstop"] .source').is_visible()
+    assert not tab.page.locator(".data-links").is_visible()

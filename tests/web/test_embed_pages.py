@@ -107,7 +107,7 @@ def test_matrix_writes_each_stance_in_words_in_the_right_cell(client):
     assert matrix.stance_text("us", "backstop") == "No recorded position"
     assert matrix.stances[("us", "backstop")] == "no_position"
     assert "Source" not in matrix.text("us", "backstop")
-    assert "Editors' note: Considered ¶28-29." in matrix.text("us", "backstop")
+    assert "Why no position: Considered ¶28-29." in matrix.text("us", "backstop")
     for topic in ("peacekeepers", "backstop", "ceasefire_scope"):
         assert matrix.stance_text("germany", topic) == "No recorded position"
         assert matrix.stances[("germany", topic)] == "no_position"
@@ -238,20 +238,29 @@ def test_timeline_agrees_with_the_topic_timeline_api(client):
     assert re.findall(r'data-verdict="([a-z_]+)" data-stance="([a-z_]+)"', html) == api_verdicts
 
 
-# --- errors: the same problem+json as the API --------------------------------
+# --- errors: frameable pages, never JSON in a frame ------------------------------
 
 @pytest.mark.parametrize("url, field", [
     ("/embed/matrix?as_of=2025-02-30", "as_of"),
     ("/embed/matrix?colour=red", "colour"),
+    ("/embed/matrix?theme=purple", "theme"),
+    ("/embed/matrix?lang=xx", "lang"),
+    ("/embed/matrix?detail=some", "detail"),
     ("/embed/compare?actors=uk", "actors"),
     ("/embed/compare?as_of=2025-03-20", "actors"),
     ("/embed/actors/uk/timeline?from=2025-03-20&to=2025-03-01", "to"),
 ])
-def test_bad_query_parameters_are_400_problems(client, url, field):
+def test_bad_query_parameters_are_400_pages_saying_which(client, url, field):
     response = client.get(url)
     assert response.status_code == 400
-    assert response.mimetype == "application/problem+json"
-    assert field in response.get_json()["errors"]
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "This embed cannot be shown" in html
+    assert f"<li><code>{field}</code>:" in html
+    # Framed like the pages themselves, not refused like the API.
+    csp = response.headers["Content-Security-Policy"]
+    assert csp.endswith("frame-ancestors *") and "frame-ancestors 'none'" not in csp
+    assert Page(html).inline_scripts == 0
 
 
 @pytest.mark.parametrize("url", [
@@ -259,11 +268,114 @@ def test_bad_query_parameters_are_400_problems(client, url, field):
     "/embed/matrix?actors=uk,narnia",
     "/embed/compare?actors=uk,narnia",
 ])
-def test_unknown_actors_are_404_problems_listing_the_valid_ids(client, url):
+def test_unknown_actors_are_404_pages_listing_the_valid_ids(client, url):
     response = client.get(url)
     assert response.status_code == 404
-    body = response.get_json()
-    assert body["type"].endswith("unknown-actor") and "uk" in body["valid_ids"]
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "No actor &#39;narnia&#39;" in html
+    for valid in ("uk", "russia", "ukraine"):
+        assert f"<code>{valid}</code>" in html
+    assert '<a href="/embed/compare?actors=uk,russia"' in html
+
+
+def test_a_mistyped_embed_path_is_a_frameable_404_page(client):
+    response = client.get("/embed/matrx?as_of=2025-03-20&lang=fr&theme=dark")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert '<html lang="fr" data-theme="dark">' in html
+    assert "<code>peacekeepers</code>" in html and "<code>uk</code>" in html
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+
+
+def test_api_errors_stay_problem_json(client):
+    response = client.get("/v1/positions?colour=red")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+# --- a graphics desk's options ------------------------------------------------------
+
+@pytest.mark.parametrize("tracking", ["utm_source=newsletter&utm_medium=email", "_=1732870000",
+                                      "utm_campaign=talks&_=1"])
+def test_tracking_parameters_are_ignored(client, tracking):
+    plain = client.get(MATRIX).get_data(as_text=True)
+    tracked = client.get(f"{MATRIX}&{tracking}")
+    assert tracked.status_code == 200
+    # The same page, down to its embed id.
+    assert tracked.get_data(as_text=True).replace(tracking.replace("&", "%26").replace("=", "%3D"), "") \
+        .split("<main>")[1] == plain.split("<main>")[1]
+    assert re.search(r'data-embed-id="([^"]+)"', tracked.get_data(as_text=True)).group(1) == \
+        re.search(r'data-embed-id="([^"]+)"', plain).group(1)
+
+
+def test_other_unknown_parameters_are_still_400(client):
+    assert client.get(f"{MATRIX}&utm=x").status_code == 400
+    assert client.get(f"{MATRIX}&__=1").status_code == 400
+    assert client.get("/v1/positions?utm_source=x").status_code == 400  # the API stays strict
+
+
+@pytest.mark.parametrize("theme, scheme", [("light", "light"), ("dark", "dark"),
+                                           ("auto", "light dark")])
+def test_theme(client, theme, scheme):
+    html = client.get(f"{MATRIX}&theme={theme}").get_data(as_text=True)
+    assert f'data-theme="{theme}"' in html
+    assert f'<meta name="color-scheme" content="{scheme}">' in html
+
+
+def test_the_desks_own_title_subtitle_and_notes(client):
+    html = client.get(f"{MATRIX}&title=Who+backs+a+force%3F&subtitle=As+of+Thursday"
+                      "&notes=Compiled+by+our+desk+%3Cb%3E").get_data(as_text=True)
+    assert "<h1>Who backs a force?</h1>" in html
+    assert "<title>Who backs a force? · Standpoint</title>" in html
+    assert '<p class="subtitle">As of Thursday</p>' in html
+    assert '<p class="desk-notes">Compiled by our desk &lt;b&gt;</p>' in html
+
+
+def test_legend_can_be_left_out(client):
+    assert 'class="legend"' in client.get(MATRIX).get_data(as_text=True)
+    assert 'class="legend"' not in client.get(f"{MATRIX}&legend=0").get_data(as_text=True)
+
+
+def test_compact_cells_open_in_place_and_full_keeps_the_cards(client):
+    compact = client.get(MATRIX).get_data(as_text=True)
+    cell = compact[compact.index('data-actor="ukraine" data-topic="ceasefire_scope"'):]
+    cell = cell[:cell.index("</td>")]
+    # Badge, then one line that opens, with no script, on the quote and source.
+    assert '<details class="more">' in cell and "<summary>" in cell
+    assert cell.index("badge") < cell.index("<details")
+    assert cell.index("<summary>") < cell.index("Reported:") > cell.index("</summary>")
+    full = client.get(f"{MATRIX}&detail=full").get_data(as_text=True)
+    assert "<details" not in full
+    assert 'body class="embed embed-matrix detail-full"' in full
+    for html in (compact, full):
+        assert "Source: Associated Press, 20 March 2025, ¶6-7" in " ".join(
+            Page(html).text("ukraine", "ceasefire_scope").split())
+
+
+def test_attribution_names_the_sources_the_date_and_the_csv(client):
+    html = client.get(MATRIX).get_data(as_text=True)
+    footer = html[html.index('<footer class="credit">'):]
+    text = " ".join(re.sub(r"<[^>]+>", "", footer).split())
+    assert text.startswith("Source: Associated Press, 20 March 2025, via Standpoint.")
+    assert re.search(r"Last updated \d{1,2} [A-Z][a-z]+ \d{4}\.", text)
+    assert '<a href="/" target="_blank" rel="noopener">Standpoint</a>' in footer
+    csv = re.search(r'<a href="([^"]+)"[^>]*>Get the data \(CSV\)</a>', footer).group(1)
+    assert csv.startswith("/v1/matrix.csv?")
+    response = client.get(csv.replace("&amp;", "&"))
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+
+
+def test_every_page_links_its_csv_twin(client):
+    for url in ("/embed/compare?actors=uk,russia&as_of=2025-03-20",
+                "/embed/actors/ukraine/timeline?from=2025-03-01&to=2025-03-31",
+                "/embed/actors/ukraine/timeline?to=2025-03-31"):
+        html = client.get(url).get_data(as_text=True)
+        csv = re.search(r'<a href="([^"]+)"[^>]*>Get the data \(CSV\)</a>', html).group(1)
+        response = client.get(csv.replace("&amp;", "&"))
+        assert response.status_code == 200 and response.mimetype == "text/csv", csv
 
 
 # --- security: CSP, escaping, only local assets ------------------------------
@@ -394,4 +506,19 @@ def test_asset_urls_change_with_their_content(client):
 def test_default_as_of_is_today(client):
     html = client.get("/embed/matrix?actors=uk&topics=backstop").get_data(as_text=True)
     today = dt.datetime.now(dt.timezone.utc).date()
-    assert f"<h1>Where the parties stand on {long_date(today)}</h1>" in html
+    assert f"<h1>United Kingdom on backstop, as of {long_date(today)}</h1>" not in html
+    assert f"<h1>Where United Kingdom stands on backstop, as of {long_date(today)}</h1>" in html
+
+
+@pytest.mark.parametrize("url", [MATRIX, "/embed/topics/backstop/spectrum?as_of=2025-03-20",
+                                 "/embed/actors/ukraine/timeline?to=2025-03-31"])
+@pytest.mark.parametrize("name", ["title", "subtitle", "notes"])
+def test_a_desks_words_are_text_whatever_they_hold(client, url, name):
+    hostile = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%27%20OR%20%271%27%3D%271"
+    response = client.get(f"{url}&{name}={hostile}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#39; OR &#39;1&#39;=&#39;1" in html
+    # Bytes that are not UTF-8 make a broken link, not a headline.
+    assert client.get(f"{url}&{name}=%FF%FE").status_code == 400

@@ -12,7 +12,17 @@ from service.domain.model import StanceValue, Topic
 from service.web.palette import STANCE_CLASSES, contrast_ratio, stance_class
 
 CSS = (Path(__file__).resolve().parents[2] / "service" / "web" / "static" / "embed.css").read_text("utf-8")
-COLOURS = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;", CSS))
+
+
+def _block(selector: str) -> dict[str, str]:
+    body = CSS[CSS.index(selector + " {"):]
+    body = body[:body.index("}")]
+    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;", body))
+
+
+COLOURS = _block(":root")
+# The dark theme restates the page colours and the off-scale badges; the stance hues keep theirs.
+DARK = {**COLOURS, **_block(':root[data-theme="dark"]')}
 AA = 4.5
 
 
@@ -60,3 +70,19 @@ def test_a_lopsided_scale_like_ceasefire_scope():
     topic = _topic((-1, -1), (1, 1), (2, 1), (3, 1))
     assert [stance_class(topic, v) for v in topic.stance_values] == [
         "against-strong", "for", "for", "for-strong"]
+
+
+@pytest.mark.parametrize("name", ["text", "muted", "link", "stance-none-fg"])
+def test_dark_page_text_meets_wcag_aa_on_the_dark_background(name):
+    assert contrast_ratio(DARK[name], DARK["bg"]) >= AA
+
+
+@pytest.mark.parametrize("name", STANCE_CLASSES)
+def test_each_stance_badge_meets_wcag_aa_in_the_dark_theme(name):
+    assert contrast_ratio(DARK[f"stance-{name}-fg"], DARK[f"stance-{name}-bg"]) >= AA
+
+
+def test_auto_theme_repeats_the_dark_colours():
+    auto = CSS[CSS.index('@media (prefers-color-scheme: dark)'):]
+    auto = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;", auto[:auto.index("}")]))
+    assert auto == _block(':root[data-theme="dark"]')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -26,8 +27,15 @@ def test_oembed_answers_rich_json_with_the_iframe(client):
     html = body["html"]
     assert html.startswith('<iframe src="http://localhost/embed/matrix?as_of=2025-03-20&amp;actors=uk,russia"')
     assert f'width="{body["width"]}" height="{body["height"]}"' in html
-    assert 'title="Where the parties stand (Standpoint)"' in html
+    assert body["title"] == "Where United Kingdom and Russia stand, as of 20 March 2025"
+    assert f'title="{body["title"]}"' in html
     assert html.endswith(RESIZE_SCRIPT)
+    # Starting heights by width, the compact matrix being tallest on a phone.
+    heights = dict(map(int, pair.split(":")) for pair in
+                   re.search(r'data-standpoint-heights="([^"]+)"', html).group(1).split())
+    assert sorted(heights) == [360, 640, 1280]
+    assert heights[360] > heights[640] >= heights[1280] > 0
+    assert body["height"] == heights[640]
 
 
 def test_oembed_respects_maxwidth_and_maxheight(client):
@@ -47,19 +55,63 @@ def test_every_embed_page_has_oembed(client, url):
     assert response.get_json()["type"] == "rich"
 
 
-@pytest.mark.parametrize("url", [
-    "http://elsewhere.example/embed/matrix",        # another host
-    "http://localhost/v1/positions",                # ours, but not an embed
-    "http://localhost/embed/nothing",               # no such page
-    "http://localhost/embed/matrix?as_of=soon",     # the page would be a 400
-    "http://localhost/embed/compare?actors=uk",     # ditto
-    "http://localhost/embed/actors/narnia/timeline",  # the page would be a 404
-    "javascript:alert(1)",
+@pytest.mark.parametrize("url, why", [
+    ("http://elsewhere.example/embed/matrix", "its host 'elsewhere.example' is not this server's"),
+    ("http://localhost/v1/positions", "is not an embed page"),
+    ("http://localhost/embed/nothing", "is no page here"),
+    ("http://localhost/embed/matrix?as_of=soon", "the page would answer 400 (as_of: Not a valid date.)"),
+    ("http://localhost/embed/compare?actors=uk", "the page would answer 400 (actors:"),
+    ("http://localhost/embed/actors/narnia/timeline", "the page would answer 404 (No actor 'narnia'"),
+    ("http://localhost/embed/matrix?colour=red", "the page would answer 400 (colour: Unknown field.)"),
+    ("javascript:alert(1)", "only http(s) addresses"),
 ])
-def test_urls_that_are_not_our_embeds_are_404(client, url):
+def test_urls_that_are_not_our_embeds_are_404_saying_why(client, url, why):
     response = oembed(client, url)
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+    assert why in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize("url, title", [
+    ("http://localhost/embed/matrix?as_of=2025-03-20&actors=uk,france,russia&topics=peacekeepers",
+     "Where United Kingdom, France and Russia stand on peacekeepers, as of 20 March 2025"),
+    ("http://localhost/embed/matrix?as_of=2025-03-20",
+     "Where the parties stand, as of 20 March 2025"),
+    ("http://localhost/embed/compare?actors=uk,russia&as_of=2025-03-20&topics=backstop",
+     "United Kingdom and Russia on backstop, as of 20 March 2025"),
+    ("http://localhost/embed/actors/ua/timeline?from=2025-03-01&to=2025-03-31",
+     "How Ukraine's positions moved, 1 March 2025 to 31 March 2025"),
+    ("http://localhost/embed/matrix?as_of=2025-03-20&title=Our+own",
+     "Our own"),
+    ("http://localhost/embed/matrix?as_of=2025-03-20&lang=fr",
+     "Où en sont les parties au 20 mars 2025"),
+])
+def test_oembed_titles_say_what_the_embed_shows(client, url, title):
+    assert oembed(client, url).get_json()["title"] == title
+
+
+def test_tracking_parameters_in_the_embed_url_are_fine(client):
+    response = oembed(client, EMBED + "&utm_source=cms&_=123")
+    assert response.status_code == 200
+
+
+def test_oembed_answers_for_the_configured_public_address(database_url):
+    from service import create_app
+
+    from ..contract import ContractClient
+
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True,
+                      "PUBLIC_URL": "https://data.news.example/standpoint"})
+    app.test_client_class = ContractClient
+    client = app.test_client()
+    public = "https://data.news.example/standpoint/embed/matrix?as_of=2025-03-20"
+    body = oembed(client, public).get_json()
+    assert body["html"].startswith(f'<iframe src="{public}"')
+    assert body["provider_url"] == "https://data.news.example/standpoint/"
+    # The public host with another path prefix is not ours.
+    other = oembed(client, "https://data.news.example/embed/matrix")
+    assert other.status_code == 404 and "not this server's" in other.get_json()["detail"]
+    app.extensions["standpoint.engine"].dispose()
 
 
 def test_xml_is_not_implemented(client):

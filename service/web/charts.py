@@ -1,0 +1,285 @@
+"""Charts as embeds: server-rendered SVG in the pages' palette, no script.
+
+Each chart is an embeddable page (the SVG inline, a data table for screen
+readers, the credit) and a download: the same chart standalone as SVG, with
+its own title and credit, and as PNG for print, AMP and social cards
+(rasterised by resvg, a pip-installed renderer, with the machine's fonts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_babel import gettext as _
+
+from .. import database
+from ..api.args import IdList, as_of_field, today
+from ..api.changes import day_before
+from ..api.lookups import actor_or_404, actors_or_404, topic_or_404
+from ..domain.model import Position
+from . import heights, page_data, svg, titles
+from .embed import (EMBED_PAGES, EmbedOptions, EmbedPage, blp, html_page, page_response,
+                    render_embed)
+from .filters import long_date, stated_date, topic_title
+from .i18n import use_language
+
+TOPIC_PATH = [{"in": "path", "name": "topic_id", "example": "peacekeepers"}]
+ACTOR_PATH = [{"in": "path", "name": "actor_id", "example": "ukraine"}]
+SVG_TYPE = "image/svg+xml"
+SVG_EXAMPLE = ('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+               'viewBox="0 0 420 512" ...><title id="spectrum-peacekeepers-title">Where the '
+               'parties stand on peacekeepers, as of 20 March 2025</title>...</svg>')
+
+
+class ChartOptions(EmbedOptions):
+    class Meta(EmbedOptions.Meta):
+        exclude = ("legend", "detail")  # a chart labels its own scale and shows no cards
+
+
+class SpectrumArgs(ChartOptions):
+    as_of = as_of_field()
+    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
+
+
+class StepsArgs(ChartOptions):
+    topic = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"),
+                             metadata={"description": "The topic whose scale is the axis.",
+                                       "example": "ceasefire_scope"})
+    from_ = ma.fields.Date(data_key="from", metadata={
+        "description": "First day shown (YYYY-MM-DD, inclusive): the line starts at the "
+                       "position held just before it. Default: the first statement.",
+        "example": "2025-03-01"})
+    to = ma.fields.Date(load_default=today, metadata={
+        "description": "Last day shown (YYYY-MM-DD); default today (UTC).", "example": "2025-03-31"})
+
+    @ma.validates_schema
+    def _range(self, data, **_):
+        if data.get("from_") and data["from_"] > data["to"]:
+            raise ma.ValidationError("must not be before `from`", "to")
+
+
+def _words() -> dict:
+    # Off-scale stances are data labels, as Position.label writes them: English.
+    return {"none": "No recorded position", "unclear": "Unclear"}
+
+
+def _credit(attribution: page_data.Attribution) -> str:
+    sources = "; ".join(f"{publisher}, {long_date(day)}" for publisher, day in attribution.sources)
+    return (_("Source: %(sources)s, via Standpoint", sources=sources) if sources
+            else _("Source: Standpoint"))
+
+
+def _absolute(path: str) -> str:
+    from .oembed import public_base
+    return public_base() + path
+
+
+# --- spectrum -------------------------------------------------------------------
+
+def _spectrum(args: dict, topic_id: str, standalone: bool):
+    use_language(args["lang"])
+    record = database.record()
+    topic = topic_or_404(record, topic_id)
+    actors = actors_or_404(record, args.get("actors"))
+    as_of = args["as_of"]
+    positions = record.positions(actors, [topic], as_of)
+    placed = [svg.Placed(actor, positions[actor.id, topic.id]) for actor in actors]
+    title = args.get("title") or titles.matrix(actors, [topic], as_of,
+                                               all_actors=not args.get("actors"))
+    on_scale = [p for p in placed if p.position.stance_value]
+    desc = _("%(question)s %(count)d parties placed on the scale; %(silent)d with no recorded position.",
+             question=topic.question, count=len(on_scale),
+             silent=sum(1 for p in placed if not p.position.statement))
+    attribution = page_data.attribution(p.position for p in placed)
+    chart = svg.spectrum(topic, placed, title, desc, _words(), standalone, _credit(attribution))
+    return record, topic, actors, as_of, placed, title, attribution, chart
+
+
+@blp.route("/topics/<string:topic_id>/spectrum", parameters=TOPIC_PATH)
+class SpectrumPage(MethodView):
+    @blp.arguments(SpectrumArgs, location="query")
+    @html_page("getSpectrumEmbed", "The topic's scale with each party at its stance.")
+    def get(self, args, topic_id):
+        """Embeddable chart: where the parties stand on one question
+
+        The topic's scale as the axis, each party placed at its stance as of a date,
+        the silent ones listed apart with the editors' notes on why. Server-rendered
+        SVG (no script) with a data table for screen readers; download it as SVG or PNG.
+        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        """
+        record, topic, actors, as_of, placed, title, attribution, chart = _spectrum(
+            args, topic_id, standalone=False)
+        query = {"as_of": as_of.isoformat(), "actors": ",".join(a.id for a in actors),
+                 "topics": topic.id}
+        downloads = {k: v for k, v in request.args.items() if k in ("as_of", "actors", "lang")}
+        return render_embed(
+            "spectrum", "embed_spectrum.html", title, args,
+            url_for("positions.Positions", **query), url_for("matrix.GetMatrixCsv", **query),
+            chart=chart, topic=topic, placed=placed, as_of=as_of, attribution=attribution,
+            svg_url=url_for("embed.SpectrumSvg", topic_id=topic.id, **downloads),
+            png_url=url_for("embed.SpectrumPng", topic_id=topic.id, **downloads))
+
+
+@blp.route("/topics/<string:topic_id>/spectrum.svg", parameters=TOPIC_PATH)
+class SpectrumSvg(MethodView):
+    @blp.arguments(SpectrumArgs, location="query")
+    @blp.response(200, {"contentMediaType": SVG_TYPE,
+                       "description": "A standalone SVG document."},
+                  content_type=SVG_TYPE, example=SVG_EXAMPLE,
+                  description="The spectrum as an SVG file, with its title and credit.")
+    @blp.doc(operationId="getSpectrumSvg")
+    def get(self, args, topic_id):
+        """The spectrum chart as SVG
+
+        The same chart as the embeddable page, standalone: title, question and
+        credit inside, the pages' light colours, for print and social cards.
+        """
+        chart = _spectrum(args, topic_id, standalone=True)[-1]
+        return _download(str(chart), SVG_TYPE, f"standpoint-spectrum-{topic_id}.svg")
+
+
+@blp.route("/topics/<string:topic_id>/spectrum.png", parameters=TOPIC_PATH)
+class SpectrumPng(MethodView):
+    @blp.arguments(SpectrumArgs, location="query")
+    @blp.response(200, {"contentMediaType": "image/png", "description": "A PNG image."},
+                  content_type="image/png", example="(PNG image bytes)",
+                  description="The spectrum as a PNG image at twice its size.")
+    @blp.doc(operationId="getSpectrumPng")
+    def get(self, args, topic_id):
+        """The spectrum chart as PNG
+
+        The SVG download rasterised at twice its size (resvg, with the server's fonts).
+        """
+        chart = _spectrum(args, topic_id, standalone=True)[-1]
+        return _download(png(str(chart)), "image/png", f"standpoint-spectrum-{topic_id}.png")
+
+
+# --- steps: one party on one topic, over time --------------------------------------
+
+def _steps(args: dict, actor_id: str, standalone: bool):
+    use_language(args["lang"])
+    record = database.record()
+    actor = actor_or_404(record, actor_id)
+    topic = topic_or_404(record, args["topic"])
+    start: dt.date | None = args.get("from_")
+    end: dt.date = args["to"]
+    trail = record.trail(actor.id, topic.id, day_before(start) if start else None, end)
+    points: list[svg.Step] = []
+    if start:
+        held = record.positions([actor], [topic], day_before(start))[actor.id, topic.id]
+        points.append(svg.Step(start, held, None))
+    first = start or (trail[0].stated_on if trail else end)
+    for statement in trail:
+        # Oldest first, as positions resolve them: each statement holds from its day on.
+        position = Position(actor.id, topic.id, statement.stated_on, statement.stance, statement,
+                            topic.stance(statement.stance))
+        points.append(svg.Step(statement.stated_on, position, statement,
+                               _absolute(url_for("statements.StatementItem",
+                                                 statement_id=statement.id))))
+    if not points:
+        points.append(svg.Step(first, record.positions([actor], [topic], end)[actor.id, topic.id],
+                               None))
+    title = args.get("title") or _("How %(who)s moved on %(what)s, %(start)s to %(end)s",
+                                   who=actor.name, what=topic_title(topic).lower(),
+                                   start=long_date(first), end=long_date(end))
+    desc = _("%(question)s %(count)d statements from %(start)s to %(end)s.",
+             question=topic.question, count=len(trail), start=long_date(first),
+             end=long_date(end))
+    attribution = page_data.attribution(p.position for p in points if p.statement)
+    chart = svg.steps(topic, actor, points, first, end, title, desc, _words(), stated_date,
+                      long_date, standalone, _credit(attribution))
+    return actor, topic, first, end, points, title, attribution, chart
+
+
+@blp.route("/actors/<string:actor_id>/steps", parameters=ACTOR_PATH)
+class StepsPage(MethodView):
+    @blp.arguments(StepsArgs, location="query")
+    @html_page("getStepsEmbed", "One party's positions on one topic over time, as steps.")
+    def get(self, args, actor_id):
+        """Embeddable chart: how one party moved on one question
+
+        A step chart over the topic's scale from `from` to `to`: the position held
+        just before `from`, then each statement as a point linked to it. Server-rendered
+        SVG (no script) with a data table for screen readers; download it as SVG or PNG.
+        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        """
+        actor, topic, first, end, points, title, attribution, chart = _steps(
+            args, actor_id, standalone=False)
+        downloads = {k: v for k, v in request.args.items() if k in ("topic", "from", "to", "lang")}
+        return render_embed(
+            "steps", "embed_steps.html", title, args,
+            url_for("statements.Statements", actor=actor.id, topic=topic.id,
+                    **{"from": first.isoformat(), "to": end.isoformat()}),
+            url_for("changes.GetActorChangesCsv", actor_id=actor.id, topics=topic.id,
+                    **{"from": first.isoformat(), "to": end.isoformat()}),
+            chart=chart, topic=topic, actor=actor, points=points, attribution=attribution,
+            svg_url=url_for("embed.StepsSvg", actor_id=actor.id, **downloads),
+            png_url=url_for("embed.StepsPng", actor_id=actor.id, **downloads))
+
+
+@blp.route("/actors/<string:actor_id>/steps.svg", parameters=ACTOR_PATH)
+class StepsSvg(MethodView):
+    @blp.arguments(StepsArgs, location="query")
+    @blp.response(200, {"contentMediaType": SVG_TYPE,
+                       "description": "A standalone SVG document."},
+                  content_type=SVG_TYPE, example=SVG_EXAMPLE.replace("spectrum", "steps"),
+                  description="The step chart as an SVG file, with its title and credit.")
+    @blp.doc(operationId="getStepsSvg")
+    def get(self, args, actor_id):
+        """The step chart as SVG
+
+        The same chart as the embeddable page, standalone, each point linked to
+        its statement.
+        """
+        chart = _steps(args, actor_id, standalone=True)[-1]
+        return _download(str(chart), SVG_TYPE, f"standpoint-steps-{actor_id}.svg")
+
+
+@blp.route("/actors/<string:actor_id>/steps.png", parameters=ACTOR_PATH)
+class StepsPng(MethodView):
+    @blp.arguments(StepsArgs, location="query")
+    @blp.response(200, {"contentMediaType": "image/png", "description": "A PNG image."},
+                  content_type="image/png", example="(PNG image bytes)",
+                  description="The step chart as a PNG image at twice its size.")
+    @blp.doc(operationId="getStepsPng")
+    def get(self, args, actor_id):
+        """The step chart as PNG
+
+        The SVG download rasterised at twice its size (resvg, with the server's fonts).
+        """
+        chart = _steps(args, actor_id, standalone=True)[-1]
+        return _download(png(str(chart)), "image/png", f"standpoint-steps-{actor_id}.png")
+
+
+# --- downloads ------------------------------------------------------------------------
+
+def png(document: str) -> bytes:
+    import resvg_py
+
+    return resvg_py.svg_to_bytes(svg_string=document, zoom=2.0, background="#ffffff")
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    response = page_response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
+    placed, chart = (lambda r: (r[4], r[-1]))(_spectrum(args, topic_id, False))
+    silent = [p for p in placed if not p.position.statement]
+    noted = sum(1 for p in silent if p.position.notes)
+    return heights.spectrum(args, chart, noted, len(silent) - noted)
+
+
+EMBED_PAGES.update({
+    "embed.SpectrumPage": EmbedPage(
+        SpectrumArgs, lambda args, topic_id: _spectrum(args, topic_id, False)[5],
+        lambda args, topic_id: _spectrum_heights(args, topic_id)),
+    "embed.StepsPage": EmbedPage(
+        StepsArgs, lambda args, actor_id: _steps(args, actor_id, False)[5],
+        lambda args, actor_id: heights.steps(args, _steps(args, actor_id, False)[-1])),
+})

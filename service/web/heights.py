@@ -1,0 +1,99 @@
+"""First heights for an embed's iframe, by the width it will have.
+
+The page reports its real height once it has loaded (static/embed.js); these
+guesses are what the snippet and oEmbed start the iframe at, so the article
+barely moves when the real height arrives. Each is a linear fit, per width,
+of heights measured in chromium over 8 to 16 shapes of each page (parties x
+topics; docs/EMBEDDING.md, "Steady layout", has the measurements and errors).
+"""
+
+from __future__ import annotations
+
+WIDTHS = (360, 640, 1280)
+
+# Per width: a fixed part (title, legend, credit), then px per party, per
+# cell (party x topic) and, for compare, per topic; for the timeline, per
+# topic and per change shown.
+MATRIX = {360: (218, 34.4, 40.7), 640: (304, 32.4, 15.7), 1280: (221, 51.1, 3.1)}
+COMPARE = {360: (115, 59.4, 61.4, 222.6), 640: (143, 34.2, 34.8, 155.9),
+           1280: (145, 15.8, 18.9, 167.5)}
+TIMELINE = {360: (134, 129.7, 142.2), 640: (154, 116.6, 105.0), 1280: (144, 105.4, 108.9)}
+# With `from`, each topic starts with the position held before it.
+TIMELINE_BEFORE = {360: 103, 640: 96, 1280: 80}
+# `detail=full` shows every quote and note at once: measured on the pages of docs/EMBEDDING.md.
+FULL = {"matrix": {360: 4.9, 640: 6.8, 1280: 4.5}, "compare": {360: 2.8, 640: 3.1, 1280: 2.7},
+        "timeline": {360: 2.7, 640: 2.2, 1280: 1.75}}
+LEGEND = 40  # the folded legend, when `legend=0` leaves it out
+
+
+def _finish(kind: str, args: dict, heights: dict[int, float]) -> dict[int, int]:
+    result = {}
+    for width, height in heights.items():
+        if args.get("detail") == "full":
+            height *= FULL[kind][width]
+        elif args.get("legend") is False:
+            height -= LEGEND
+        # The desk's own words: about a line each.
+        height += 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
+        result[width] = int(round(height))
+    return result
+
+
+def matrix(args: dict, actors: int, topics: int) -> dict[int, int]:
+    return _finish("matrix", args, {w: a + b * actors + c * actors * topics
+                                    for w, (a, b, c) in MATRIX.items()})
+
+
+def compare(args: dict, actors: int, topics: int) -> dict[int, int]:
+    return _finish("compare", args, {w: a + b * actors + c * actors * topics + d * topics
+                                     for w, (a, b, c, d) in COMPARE.items()})
+
+
+def timeline(args: dict, actors: int, topics: int, changes: int) -> dict[int, int]:
+    before = topics if args.get("from_") else 0
+    return _finish("timeline", args, {w: a + b * topics + c * changes + TIMELINE_BEFORE[w] * before
+                                      for w, (a, b, c) in TIMELINE.items()})
+
+
+def at_width(heights: dict[int, int], width: int) -> int:
+    """The height for a frame `width` px wide, interpolated between the measured
+    widths as the snippet's script does it."""
+    points = sorted(heights.items())
+    for i, (w, h) in enumerate(points):
+        if width <= w:
+            if i == 0:
+                return h
+            (w0, h0) = points[i - 1]
+            return round(h0 + (h - h0) * (width - w0) / (w - w0))
+    return points[-1][1]
+
+
+# Around a chart (title, question, credit, downloads), by width; for the
+# spectrum, plus the silent parties listed below it (those with an editors'
+# note take two lines on a phone). Measured like the rest.
+AROUND = {"spectrum": {360: 238, 640: 197, 1280: 155}, "steps": {360: 220, 640: 200, 1280: 155}}
+SILENT = {360: (0, 49, 29), 640: (17, 53, 29), 1280: (40, 45, 25)}  # fixed, noted, plain
+
+
+def _chart(kind: str, args: dict, chart: str, chart_width: int, max_width: int,
+           noted: int = 0, plain: int = 0) -> dict[int, int]:
+    """A chart scales with its frame: its height at each width from its viewBox."""
+    import re
+
+    height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', chart).group(1))
+    extra = 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
+    result = {}
+    for width in WIDTHS:
+        drawn = min(width - 24, max_width)
+        fixed, per_noted, per_plain = SILENT[width]
+        silent = fixed + per_noted * noted + per_plain * plain if noted + plain else 0
+        result[width] = AROUND[kind][width] + round(height * drawn / chart_width) + silent + extra
+    return result
+
+
+def spectrum(args: dict, chart: str, noted: int, plain: int) -> dict[int, int]:
+    return _chart("spectrum", args, chart, 420, 560, noted, plain)
+
+
+def steps(args: dict, chart: str) -> dict[int, int]:
+    return _chart("steps", args, chart, 440, 560)

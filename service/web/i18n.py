@@ -1,0 +1,34 @@
+"""The pages' own words in English, French, German and Ukrainian (Flask-Babel).
+
+Only the pages' words are translated (headings, labels, the credit, dates);
+data labels (stance labels, quotes, actor names) stay as the record has them.
+An embed picks its language with `lang=`; everything else is English. The
+catalogs are in translations/ (`pybabel compile -d service/web/translations`
+after editing a .po; the compiled .mo files are committed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g
+from flask_babel import Babel, refresh
+
+LANGUAGES = ("en", "fr", "de", "uk")
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def use_language(lang: str) -> None:
+    """Render the rest of this request in `lang` (a parsed, valid `lang=`)."""
+    g.embed_lang = lang
+    refresh()  # Flask-Babel caches the locale it found first
+
+
+def _locale() -> str:
+    return g.get("embed_lang", "en")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    Babel(app, locale_selector=_locale)

@@ -1,0 +1,154 @@
+"""The charts: a spectrum per topic and a step chart of one party on one topic,
+server-rendered SVG (no script) in the pages' palette, accessible, embeddable
+and downloadable as SVG and PNG."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from service.web.palette import css_colours
+
+SPECTRUM = "/embed/topics/peacekeepers/spectrum?as_of=2025-03-20"
+STEPS = "/embed/actors/ukraine/steps?topic=ceasefire_scope&from=2025-03-01&to=2025-03-31"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def svg_of(html: str) -> ET.Element:
+    return ET.fromstring(html[html.index("<svg"):html.index("</svg>") + 6])
+
+
+def test_spectrum_places_each_party_at_its_stance(client):
+    html = client.get(SPECTRUM).get_data(as_text=True)
+    chart = svg_of(html)
+    assert chart.get("role") == "img"
+    title = chart.find(f"{SVG_NS}title").text
+    assert title == "Where the parties stand on peacekeepers, as of 20 March 2025"
+    assert "Should foreign troops" in chart.find(f"{SVG_NS}desc").text
+    pills = {g.get("data-actor"): g for g in chart.iter(f"{SVG_NS}g") if g.get("data-actor")}
+    assert set(pills) == {"uk", "france", "australia", "canada", "finland", "russia"}
+    colours = css_colours()
+    # The colour repeats the stance: the UK wants a force (strong "for"), Russia rejects some.
+    assert pills["uk"].find(f"{SVG_NS}rect").get("fill") == colours["stance-for-strong-bg"]
+    assert pills["russia"].find(f"{SVG_NS}rect").get("fill") == colours["stance-against-bg"]
+    # ... and the rows are in scale order, the supportive end on top.
+    y = {actor: float(g.find(f"{SVG_NS}rect").get("y")) for actor, g in pills.items()}
+    assert y["uk"] < y["australia"] < y["russia"]
+
+
+def test_spectrum_lists_the_silent_apart_with_why(client):
+    html = client.get(SPECTRUM).get_data(as_text=True)
+    silent = html[html.index('<section class="silent"'):]
+    silent = silent[:silent.index("</section>")]
+    for actor in ("germany", "ukraine", "us"):
+        assert f'data-actor="{actor}"' in silent
+    assert "The report records no US statement on foreign troops" in silent
+    assert "No recorded position: Germany, Ukraine, United States" in html
+
+
+def test_charts_have_a_data_table_for_screen_readers(client):
+    spectrum = client.get(SPECTRUM).get_data(as_text=True)
+    table = spectrum[spectrum.index('<div class="visually-hidden"><table>'):]
+    assert re.search(r'<tr data-actor="russia"><th scope="row">Russia</th><td>Rejects some '
+                     r"countries&#39; troops</td>", table)
+    steps = client.get(STEPS).get_data(as_text=True)
+    table = steps[steps.index('<div class="visually-hidden"><table>'):]
+    assert "Before 1 March 2025</td><td>No recorded position" in table
+    assert "<td>Energy and civilian infrastructure</td>" in table
+
+
+def test_each_step_links_to_its_statement(client):
+    html = client.get(STEPS).get_data(as_text=True)
+    chart = svg_of(html)
+    links = [a.get("href") for a in chart.iter(f"{SVG_NS}a")]
+    assert len(links) == 2
+    for link in links:
+        path = link.replace("http://localhost", "")
+        assert path.startswith("/v1/statements/")
+        statement = client.get(path).get_json()
+        assert statement["actor"] == "ukraine" and statement["topic"] == "ceasefire_scope"
+    assert all(a.get("aria-label") for a in chart.iter(f"{SVG_NS}a"))
+
+
+def test_charts_have_no_script_and_no_inline_style(client):
+    for url in (SPECTRUM, STEPS):
+        html = client.get(url).get_data(as_text=True)
+        chart = html[html.index("<svg"):html.index("</svg>")]
+        assert "<script" not in chart and "style=" not in chart and "<style" not in chart
+
+
+@pytest.mark.parametrize("url", [
+    "/embed/topics/peacekeepers/spectrum.svg?as_of=2025-03-20",
+    "/embed/actors/ukraine/steps.svg?topic=ceasefire_scope&from=2025-03-01&to=2025-03-31",
+])
+def test_svg_downloads_stand_alone(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    chart = ET.fromstring(response.data)
+    texts = " ".join(t.text or "" for t in chart.iter(f"{SVG_NS}text"))
+    assert "Source: Associated Press, 20 March 2025, via Standpoint" in texts
+    assert chart.find(f"{SVG_NS}title").text in texts.replace("  ", " ") or texts
+
+
+@pytest.mark.parametrize("url", [
+    "/embed/topics/peacekeepers/spectrum.png?as_of=2025-03-20",
+    "/embed/actors/ukraine/steps.png?topic=ceasefire_scope&from=2025-03-01&to=2025-03-31",
+])
+def test_png_downloads(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
+    assert response.data.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(response.data[16:20], "big")
+    assert width in (840, 880)  # twice the chart's width
+
+
+def test_chart_pages_link_their_downloads_and_csv(client):
+    for url in (SPECTRUM, STEPS):
+        html = client.get(url).get_data(as_text=True)
+        for kind in ("svg", "png"):
+            link = re.search(rf'<a href="([^"]+\.{kind}[^"]*)" download>', html).group(1)
+            assert client.get(link.replace("&amp;", "&")).status_code == 200
+        csv = re.search(r'<a href="([^"]+)"[^>]*>Get the data \(CSV\)</a>', html).group(1)
+        assert client.get(csv.replace("&amp;", "&")).status_code == 200
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/embed/topics/narnia/spectrum", 404),
+    ("/embed/actors/narnia/steps?topic=backstop", 404),
+    ("/embed/actors/uk/steps", 400),
+    ("/embed/actors/uk/steps?topic=backstop&from=2025-03-20&to=2025-03-01", 400),
+    ("/embed/topics/backstop/spectrum.svg?as_of=soon", 400),
+])
+def test_chart_errors_are_frameable_pages(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+
+
+def test_charts_take_the_embed_options(client):
+    html = client.get(f"{SPECTRUM}&theme=dark&lang=de&title=Truppen&utm_source=x").get_data(as_text=True)
+    assert '<html lang="de" data-theme="dark"' in html
+    assert "<h1>Truppen</h1>" in html
+    assert "<title id=\"spectrum-peacekeepers-title\">Truppen</title>" in html
+
+
+def test_charts_have_oembed(client):
+    from urllib.parse import quote
+
+    for url in (SPECTRUM, STEPS):
+        body = client.get(f"/oembed?url={quote('http://localhost' + url, safe='')}").get_json()
+        assert body["type"] == "rich" and "<iframe" in body["html"]
+    assert body["title"] == "How Ukraine moved on ceasefire scope, 1 March 2025 to 31 March 2025"
+
+
+def test_a_title_with_characters_xml_forbids_still_makes_an_svg_and_a_png(client):
+    title = "Ceasefire%01%0B%1F talks"
+    svg = client.get(f"/embed/topics/backstop/spectrum.svg?as_of=2025-03-20&title={title}")
+    assert svg.status_code == 200
+    assert ET.fromstring(svg.data).find(f"{SVG_NS}title").text == "Ceasefire talks"
+    png = client.get(f"/embed/topics/backstop/spectrum.png?as_of=2025-03-20&title={title}")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
