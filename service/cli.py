@@ -14,6 +14,7 @@ from .database import engine as _engine
 from .store import dataset_io, keys
 from .store.engine import write_transaction
 from .store.migrate import prepare_database
+from .webhooks.cli import webhooks_cli
 
 db_cli = AppGroup("db", help="Database schema.")
 data_cli = AppGroup("data", help="Dataset import and export.")
@@ -91,3 +92,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(webhooks_cli)

@@ -53,4 +53,14 @@ class Config:
             "PROBLEM_TYPE_BASE": os.environ.get(
                 "STANDPOINT_PROBLEM_TYPE_BASE", "/problems/"
             ),
+            # Webhooks (service/webhooks/): targets on private, loopback or link-local
+            # addresses are refused unless allowed; retries wait the schedule's delays
+            # (seconds, comma-separated; default about 24 h in all, see README).
+            "WEBHOOK_ALLOW_PRIVATE": os.environ.get("STANDPOINT_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
+            "WEBHOOK_RETRY_SCHEDULE": [float(s) for s in _words(os.environ.get(
+                "STANDPOINT_WEBHOOK_RETRY_SCHEDULE", "5,30,120,600,1800,3600,7200,14400,28800,28800"), ",")],
+            "WEBHOOK_TIMEOUT": float(os.environ.get("STANDPOINT_WEBHOOK_TIMEOUT_SECONDS", "5")),
+            "WEBHOOK_LEASE": float(os.environ.get("STANDPOINT_WEBHOOK_LEASE_SECONDS", "60")),
+            "WEBHOOK_POLL": float(os.environ.get("STANDPOINT_WEBHOOK_POLL_SECONDS", "1")),
+            "WEBHOOK_BATCH": int(os.environ.get("STANDPOINT_WEBHOOK_BATCH", "10")),
         }

@@ -10,7 +10,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from . import (actors, auth, changes, comparisons, feed, health, matrix, notes, positions,
-               statements, topics)
+               statements, subscriptions, topics)
 from . import (caching, cors, csv_format, input_guards, limits, links, preconditions, proxies,
                request_id, security_headers)
 from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
     limits.register_spec_components(api.spec)
     auth.init_app(api)
     for module in (actors, topics, statements, notes, positions, comparisons, changes, matrix,
-                   feed, health):
+                   feed, subscriptions, health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     cors.init_app(app)

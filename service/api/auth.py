@@ -21,7 +21,8 @@ SECURITY_SCHEME = {
     "type": "http",
     "scheme": "bearer",
     "description": "An API key made with `flask --app service keys create`. "
-                   "Scope `editor` may write statements; `admin` also actors and topics.",
+                   "Scope `editor` may write statements; `admin` also actors, topics and "
+                   "webhook subscriptions.",
 }
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="standpoint"'}
 
@@ -48,19 +49,21 @@ def _authenticate(scope: str) -> keys.ApiKey:
     return key
 
 
-def requires(blp, scope: str):
+def requires(blp, scope: str, body: bool = True):
+    """`body=False` for operations that take no body (admin reads, a DELETE)."""
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             g.api_key = _authenticate(scope)
-            if request.mimetype != "application/json":
+            if body and request.mimetype != "application/json":
                 raise Problem(415, "unsupported-media-type", "Send the body as application/json.")
             return view(*args, **kwargs)
 
         wrapper = blp.doc(security=[{SCHEME: []}])(wrapper)
         wrapper = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
         wrapper = blp.alt_response(403, response="FORBIDDEN")(wrapper)
-        wrapper = blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")(wrapper)
+        if body:
+            wrapper = blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")(wrapper)
         return wrapper
 
     return decorator

@@ -19,6 +19,13 @@ from .args import today
 
 # Probes must see the live state, never a cached one.
 NO_STORE_PATHS = frozenset({"/healthz", "/readyz"})
+# Admin-only answers that are not the record (webhook subscriptions): the data
+# version does not name them, and nobody may keep a copy.
+NO_STORE_PREFIXES = ("/v1/subscriptions",)
+
+
+def no_store(path: str) -> bool:
+    return path in NO_STORE_PATHS or path.startswith(NO_STORE_PREFIXES)
 # GETs that name their answer themselves: files (werkzeug's own validators), the
 # OpenAPI document (a hash of its bytes), and a statement or a note, whose ETag
 # names its revision for If-Match on corrections.
@@ -36,7 +43,7 @@ def cache_control() -> str:
 
 def _named_by_data_version() -> bool:
     return (request.method in ("GET", "HEAD") and request.endpoint is not None
-            and request.path not in NO_STORE_PATHS and request.endpoint not in OWN_VALIDATORS)
+            and not no_store(request.path) and request.endpoint not in OWN_VALIDATORS)
 
 
 def representation_etag(version: int) -> str:
@@ -65,7 +72,7 @@ def _not_modified_early() -> Response | None:
 
 
 def _validators(response: Response) -> Response:
-    if request.path in NO_STORE_PATHS:
+    if no_store(request.path):
         response.headers["Cache-Control"] = "no-store"
     elif request.method in ("GET", "HEAD") and response.status_code == 200:
         if "etag" in g:

@@ -17,7 +17,7 @@ import copy
 
 from apispec import BasePlugin
 
-from .caching import NO_STORE_PATHS
+from .caching import NO_STORE_PATHS, no_store
 from .problems import PROBLEM_JSON
 
 CACHE_HEADERS = {
@@ -33,6 +33,7 @@ NO_STORE_HEADER = {"Cache-Control": {"description": "Always `no-store`.",
                                      "schema": {"type": "string", "const": "no-store"}}}
 NO_STORE_NOTE = ("Never cached: the answer says `Cache-Control: no-store`, so a probe always "
                  "sees the live state.")
+PRIVATE_NOTE = "Never cached: the answer says `Cache-Control: no-store`."
 
 
 def _ok_response(operation: dict) -> dict | None:
@@ -46,8 +47,9 @@ class HttpCachingPlugin(BasePlugin):
         get = (operations or {}).get("get")
         if not get:
             return
-        if path in NO_STORE_PATHS:
-            get["description"] = "\n\n".join(filter(None, [get.get("description"), NO_STORE_NOTE]))
+        if no_store(path):
+            note = NO_STORE_NOTE if path in NO_STORE_PATHS else PRIVATE_NOTE
+            get["description"] = "\n\n".join(filter(None, [get.get("description"), note]))
             ok = _ok_response(get)
             if ok is not None:
                 ok.setdefault("headers", {}).update(copy.deepcopy(NO_STORE_HEADER))

@@ -18,7 +18,7 @@ import yaml
 
 from ..domain.model import Actor, Note, Statement, Topic
 from ..domain.validation import DomainError, check_scale, check_stance
-from . import codec, tables
+from . import codec, outbox, tables
 from .dataset_file import FORMAT, DatasetError, check_document, compose, dotted, line_of
 from .read import Record
 from .write import append_note_revisions, append_revisions, log_change
@@ -173,11 +173,14 @@ def import_dataset(conn: sa.Connection, data: Parsed | dict, recorded_by: str) -
                           recorded_by, now),
         "topics": _upsert(conn, tables.topics, "topic", topics, stored.topics, codec.topic_to,
                           recorded_by, now),
-        "statements": _append_changed(conn, "statement", statements, stored_statements,
-                                      codec.statement_row, append_revisions, recorded_by, now),
-        "notes": _append_changed(conn, "note", notes, {n.id: n for n in stored.all_notes()},
-                                 codec.note_row, append_note_revisions, recorded_by, now),
     }
+    cells = {(s.actor, s.topic) for s in (*statements, *stored_statements.values())}
+    with outbox.recording(conn, cells, now):
+        counts["statements"] = _append_changed(conn, "statement", statements, stored_statements,
+                                               codec.statement_row, append_revisions,
+                                               recorded_by, now)
+    counts["notes"] = _append_changed(conn, "note", notes, {n.id: n for n in stored.all_notes()},
+                                      codec.note_row, append_note_revisions, recorded_by, now)
     return counts
 
 

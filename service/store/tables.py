@@ -160,3 +160,53 @@ idempotency_keys = sa.Table(
     sa.Column("headers", sa.JSON, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+# Webhooks. A subscription's secret is stored as given out: Standard Webhooks
+# signs each request with it (HMAC), so it cannot be kept as a hash like API keys.
+webhook_subscriptions = sa.Table(
+    "webhook_subscriptions",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("description", sa.String(200)),
+    sa.Column("secret", sa.String(100), nullable=False),
+    # Filters: an empty list lets every value through.
+    sa.Column("actors", sa.JSON, nullable=False),
+    sa.Column("topics", sa.JSON, nullable=False),
+    sa.Column("verdicts", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # active, paused
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
+
+# The outbox: one row per (position event, subscription), inserted in the
+# transaction of the write that caused the event, then sent by the delivery
+# worker (service/webhooks/worker.py), which claims rows with a lease.
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # the webhook-id header
+    sa.Column("subscription_id", sa.String(40),
+              sa.ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("actor_id", sa.String(64), nullable=False),
+    sa.Column("topic_id", sa.String(64), nullable=False),
+    sa.Column("verdict", sa.String(32), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # the JSON sent, byte for byte
+    sa.Column("status", sa.String(16), nullable=False),  # pending, delivered, failed
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
+    sa.Column("lease_until", sa.DateTime(timezone=True)),
+    sa.Column("lease_token", sa.String(32)),
+    sa.Column("last_attempt_at", sa.DateTime(timezone=True)),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),  # order of the events within the outbox
+    sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    sa.Index("ix_webhook_deliveries_subscription", "subscription_id", "seq"),
+)

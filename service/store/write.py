@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ..domain.model import Actor, Note, Statement, Topic
 from ..domain.validation import DomainError, check_scale, check_stance
-from . import codec, tables
+from . import codec, outbox, tables
 
 
 class WriteRefused(Exception):
@@ -109,8 +109,15 @@ def append_note_revisions(conn: sa.Connection, rows: list[dict]) -> None:
 
 
 def _insert_revision(conn: sa.Connection, statement: Statement, action: str) -> Statement:
+    # The cells whose history this revision moves: its own, and the one a
+    # correction of its actor or topic takes it from.
+    current = tables.current_statements
+    cells = {(statement.actor, statement.topic), *(tuple(row) for row in conn.execute(
+        sa.select(current.c.actor_id, current.c.topic_id)
+        .where(current.c.statement_id == statement.id)))}
     try:
-        append_revisions(conn, [codec.statement_row(statement)])
+        with outbox.recording(conn, cells, statement.recorded_at):
+            append_revisions(conn, [codec.statement_row(statement)])
     except sa.exc.IntegrityError as exc:
         # (statement_id, revision) is the primary key: a concurrent writer
         # already stored this revision number.

@@ -109,7 +109,7 @@ def read_operations(spec: dict, server_url: str) -> list[Operation]:
     operations, missing = [], []
     for path, item in spec["paths"].items():
         get = item.get("get")
-        if not get:
+        if not get or get.get("security"):  # admin-only reads (webhook subscriptions)
             continue
         parameters = [resolve(spec, p) for p in item.get("parameters", []) + get.get("parameters", [])]
         ok = resolve(spec, get["responses"]["200"])

@@ -1,0 +1,1 @@
+"""Webhooks: the delivery worker, and the rules for where it may send."""

@@ -1,0 +1,103 @@
+"""The outbox: events stored in the write's own transaction, per matching subscription."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from service.store import dataset_io, subscriptions, tables
+from service.store import write as w
+from service.store.engine import write_transaction
+
+STATEMENT = {
+    "id": "germany-backstop-2025-03-01", "actor": "germany", "topic": "backstop",
+    "stance": "leans_against", "summary": "Germany doubts a US backstop.", "quote": "We doubt it.",
+    "quote_kind": "verbatim", "stated_on": "2025-03-01", "date_precision": "day",
+    "source": {"publisher": "Associated Press", "published_on": "2025-03-01",
+               "url": "https://apnews.com/example"},
+}
+
+
+def engine(app):
+    return app.extensions["standpoint.engine"]
+
+
+def subscribe(app, **filters):
+    with write_transaction(engine(app)) as conn:
+        return subscriptions.create(conn, {"url": "https://newsroom.example/hook", **filters},
+                                    "test")[0]
+
+
+def outbox(app, subscription_id=None):
+    d = tables.webhook_deliveries
+    query = sa.select(d).order_by(d.c.seq, d.c.subscription_id)
+    if subscription_id:
+        query = query.where(d.c.subscription_id == subscription_id)
+    with engine(app).connect() as conn:
+        return [(row.subscription_id, json.loads(row.body)["data"]) for row in conn.execute(query)]
+
+
+def create(app, **changes):
+    with write_transaction(engine(app)) as conn:
+        return w.create_statement(conn, {**STATEMENT, **changes}, "ap-desk")
+
+
+def test_no_subscription_no_events(app):
+    create(app)
+    assert outbox(app) == []
+
+
+def test_each_event_goes_to_every_subscription_whose_filters_it_passes(app):
+    everything = subscribe(app)
+    germany = subscribe(app, actors=["germany"], verdicts=["first_stated"])
+    others = subscribe(app, actors=["uk"])
+    reversals = subscribe(app, verdicts=["reversed"])
+    create(app)
+    rows = outbox(app)
+    assert sorted(s for s, _ in rows) == sorted([everything.id, germany.id])
+    data = rows[0][1]
+    assert (data["actor"], data["topic"], data["verdict"], data["change"]) == (
+        "germany", "backstop", "first_stated", "added")
+    assert data["from"] == {"stance": "no_position", "label": "No recorded position",
+                            "statement_id": None}
+    assert data["to"]["statement_id"] == "germany-backstop-2025-03-01"
+    assert data["statement"]["source"]["publisher"] == "Associated Press"
+    assert data["summary"] == "Germany first stated a position: Leans against"
+    assert outbox(app, others.id) == [] and outbox(app, reversals.id) == []
+
+
+def test_a_refused_write_leaves_no_event(app):
+    subscribe(app)
+    create(app)
+    before = outbox(app)
+    with pytest.raises(w.Stale):
+        with write_transaction(engine(app)) as conn:
+            w.revise_statement(conn, STATEMENT["id"], {"stance": "supports"}, "x", lambda s: False)
+    assert outbox(app) == before
+
+
+def test_correction_retraction_and_import_each_cause_their_events(app):
+    subscribe(app)
+    create(app)
+    create(app, id="germany-backstop-2025-03-10", stance="rules_out", stated_on="2025-03-10",
+           source={**STATEMENT["source"], "published_on": "2025-03-10"})
+    with write_transaction(engine(app)) as conn:
+        w.revise_statement(conn, "germany-backstop-2025-03-10", {"stance": "supports"}, "desk",
+                           lambda s: True)
+    with write_transaction(engine(app)) as conn:
+        w.retract_statement(conn, "germany-backstop-2025-03-10", "misattributed", "desk",
+                            lambda s: True)
+    steps = [(d["change"], d["from"]["stance"], d["to"]["stance"], d["verdict"])
+             for _, d in outbox(app)]
+    assert steps == [("added", "no_position", "leans_against", "first_stated"),
+                     ("added", "leans_against", "rules_out", "shifted"),
+                     ("changed", "leans_against", "supports", "reversed"),
+                     ("removed", "supports", "leans_against", "reversed")]
+    sequences = [d["sequence"] for _, d in outbox(app)]
+    assert sequences == sorted(set(sequences))
+    # Importing the record again changes nothing, so it causes nothing.
+    with write_transaction(engine(app)) as conn:
+        dataset_io.import_dataset(conn, dataset_io.bundled(), "again")
+    assert len(outbox(app)) == 4
