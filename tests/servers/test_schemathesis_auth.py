@@ -40,7 +40,7 @@ def _write_operations() -> dict[str, str]:
 def _run(port: int, key: str, operation_ids: list[str], report) -> dict:
     """One schemathesis run over these operations; the JSON report it wrote."""
     result = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "run", "openapi.yaml",
+        [sys.executable, "-m", "tests.servers.schemathesis_cli", "run", "openapi.yaml",
          "--url", f"http://127.0.0.1:{port}", "--checks", "ignored_auth",
          *(arg for op in operation_ids for arg in ("--include-operation-id", op)),
          "--phases", "examples,fuzzing", "-n", "10",
