@@ -91,6 +91,11 @@ HOT = (
 REVALIDATED = "/v1/matrix?as_of=2024-06-30"
 # GET paths of openapi.yaml that are not data reads: probes, documents, indexes.
 NOT_READS = frozenset({"/healthz", "/readyz", "/openapi.yaml", "/openapi.json", "/", "/v1"})
+# Admin-only answers, never cached and not the record: webhook subscriptions.
+NOT_READ_PREFIXES = ("/v1/subscriptions",)
+# Another representation of the read at the same path without the suffix (the CSV
+# twins, the charts' downloads): covered by it, to keep the run within its time.
+TWIN_SUFFIXES = (".csv", ".svg", ".png")
 
 
 # --------------------------------------------------------------------------- wrk
@@ -487,6 +492,11 @@ ENDPOINTS = (
              lambda r, d: f"/embed/compare?actors={d.six(r)}&as_of={d.day(r)}"),
     Endpoint("GET /embed/actors/{id}/timeline (90 days)", "/embed/actors/{actor_id}/timeline",
              lambda r, d: f"/embed/actors/{r.choice(d.actors)}/timeline?{_timeline(r, d, 90)}"),
+    Endpoint("GET /embed/topics/{id}/spectrum", "/embed/topics/{topic_id}/spectrum",
+             lambda r, d: f"/embed/topics/{r.choice(d.topics)}/spectrum?as_of={d.day(r)}"),
+    Endpoint("GET /embed/actors/{id}/steps (90 days)", "/embed/actors/{actor_id}/steps",
+             lambda r, d: f"/embed/actors/{r.choice(d.actors)}/steps?topic={r.choice(d.topics)}"
+                          f"&{_timeline(r, d, 90)}"),
     Endpoint("GET /oembed", "/oembed", _oembed),
 )
 
@@ -497,16 +507,21 @@ def spec_reads(spec_text: str) -> list[str]:
 
     spec = yaml.safe_load(spec_text)
     return [path for path, operations in spec.get("paths", {}).items()
-            if "get" in operations and path not in NOT_READS]
+            if "get" in operations and path not in NOT_READS
+            and not path.startswith(NOT_READ_PREFIXES)]
 
 
 def unmeasured(spec_text: str) -> list[str]:
-    """Read paths with no URL maker. A `.csv` twin (`/v1/matrix.csv`) is the same
-    read as its JSON path in another representation: covered by it, to keep the
-    run within its time."""
+    """Read paths with no URL maker; a twin (`/v1/matrix.csv`, a chart's `.png`)
+    counts as covered by the path it is a representation of."""
     covered = {endpoint.spec for endpoint in ENDPOINTS}
-    return [path for path in spec_reads(spec_text)
-            if path not in covered and path.removesuffix(".csv") not in covered]
+
+    def base(path: str) -> str:
+        for suffix in TWIN_SUFFIXES:
+            path = path.removesuffix(suffix)
+        return path
+
+    return [path for path in spec_reads(spec_text) if base(path) not in covered]
 
 
 def distinct_paths(endpoint: Endpoint, data: Data, count: int, seed: int) -> list[str]:
