@@ -13,6 +13,7 @@ STANDPOINT_UPDATE_SCREENSHOTS=1.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 from pathlib import Path
@@ -38,6 +39,25 @@ BROWSER_MARKS = [
         "no chromium binary (looked for $STANDPOINT_CHROMIUM, /usr/bin/chromium, chromium on "
         "PATH): `apt-get install chromium` to run the browser tests")),
 ]
+
+
+# axe-core from npm (package.json; `npm ci` installs it) and the rules the pages must pass.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, server: str) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on `page`, each as JSON text. The pages
+    run scripts of their own origin only: Playwright answers a URL of that origin
+    (on `server`) with axe-core from node_modules, rather than inlining it."""
+    url = server + "/__test__/axe.min.js"
+    page.route(url, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(url=url)
+    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+        .then(r => r.violations.map(v => ({id: v.id, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))""", WCAG_21_AA)
+    return [json.dumps(v) for v in result]
 
 
 def launch(playwright):

@@ -11,19 +11,16 @@ the screenshot to docs/screenshots/docs.png.
 
 from __future__ import annotations
 
-import json
 
 import pytest
 import yaml
 
-from .browser import BROWSER_MARKS, ROOT, screenshot
+from .browser import AXE, BROWSER_MARKS, ROOT, axe_violations, screenshot
 from .server import live_server
 
 pytestmark = BROWSER_MARKS
 
 DESKTOP = {"width": 1280, "height": 900}
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -83,17 +80,6 @@ def try_it_out(page, operation_id: str, **parameters: str):
     return status.inner_text().strip(), block.locator(".live-responses-table tbody").inner_text()
 
 
-def axe_violations(page, server: str) -> list[str]:
-    # The page's policy runs scripts from its own origin only: Playwright
-    # answers a URL of that origin with axe, rather than inlining it.
-    url = server + "/__test__/axe.min.js"
-    page.route(url, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(url=url)
-    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
-        .then(r => r.violations.map(v => ({id: v.id, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))""", WCAG_21_AA)
-    return [json.dumps(v) for v in result]
 
 
 def test_every_operation_shows_and_try_it_out_answers(server, watched):

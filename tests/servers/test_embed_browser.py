@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import BROWSER_MARKS, ROOT, screenshot
+from .browser import AXE, BROWSER_MARKS, ROOT, axe_violations, screenshot
 from .server import free_port
 
 pytestmark = BROWSER_MARKS
@@ -279,8 +279,6 @@ def test_no_page_scrolls_sideways_on_the_smallest_phones(live_server, watched):
 
 # --- a graphics desk's checks: compact height, themes, charts, errors, axe, the jump ----
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MATRIX_6X3 = "/embed/matrix?as_of=2025-03-20&actors=uk,france,germany,russia,ukraine,us"
 CHARTS = {
     "spectrum": "/embed/topics/peacekeepers/spectrum?as_of=2025-03-20",
@@ -306,17 +304,6 @@ def test_compact_matrix_is_at_most_1200px_tall_on_a_phone(live_server, watched):
     assert cell.locator(".source").is_visible()
 
 
-def axe_violations(page, server: str) -> list[str]:
-    # The pages run scripts of their own origin only: Playwright answers a URL
-    # of that origin with axe-core from node_modules.
-    url = server + "/__test__/axe.min.js"
-    page.route(url, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(url=url)
-    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
-        .then(r => r.violations.map(v => ({id: v.id, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))""", WCAG_21_AA)
-    return [str(v) for v in result]
 
 
 @pytest.mark.skipif(not AXE.exists(), reason=(
