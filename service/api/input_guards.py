@@ -31,35 +31,29 @@ BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 JSON_DOCUMENT = "standpoint.json_document"
 
 
-def contains_nul(value) -> bool:
-    return any(NUL in text for text in _strings(value))
-
-
-def _strings(document):
-    """Every key and string in a parsed JSON document, without recursion."""
-    stack = [document]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict):
-            yield from value.keys()
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-
-
-def _depth(document) -> int:
-    deepest, stack = 0, [(document, 1)]
+def _problem(document) -> str | None:
+    """What makes a parsed JSON document unfit, or None: one walk, without
+    recursion, over every container (its depth) and every key and string."""
+    stack = [(document, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, dict | list):
-            deepest = max(deepest, depth)
             if depth > MAX_JSON_DEPTH:
-                return depth
-            stack.extend((item, depth + 1) for item in
-                         (value.values() if isinstance(value, dict) else value))
-    return deepest
+                return f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
+            texts = value.keys() if isinstance(value, dict) else ()
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+        else:
+            texts = (value,) if isinstance(value, str) else ()
+        for text in texts:
+            if NUL in text:
+                return "The JSON body contains a NUL character (\\u0000)."
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return ("The JSON body contains a lone surrogate (\\ud800 to \\udfff), "
+                        "which is not a character.")
+    return None
 
 
 class _Refused(ValueError):
@@ -96,16 +90,9 @@ def parse_json_body(req: Request):
         raise _invalid("The body is not UTF-8.") from None
     except ValueError as error:  # json.JSONDecodeError, and int()'s own digit limit
         raise _invalid(f"The body is not valid JSON: {error}.") from None
-    if _depth(document) > MAX_JSON_DEPTH:
-        raise _invalid(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
-    for text in _strings(document):
-        if NUL in text:
-            raise _invalid("The JSON body contains a NUL character (\\u0000).")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _invalid("The JSON body contains a lone surrogate (\\ud800 to \\udfff), "
-                           "which is not a character.") from None
+    problem = _problem(document)
+    if problem:
+        raise _invalid(problem)
     req.environ[JSON_DOCUMENT] = document
     return document
 
