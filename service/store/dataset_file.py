@@ -96,7 +96,17 @@ class ActorFile(_Strict):
     spokespeople = ma.fields.List(ma.fields.Nested(SpeakerFile), required=True)
 
 
-class StatementFile(_Strict):
+class _Revision(_Strict):
+    """What a statement and a note share as append-only records."""
+
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    # Bookkeeping an export carries; an import records its own.
+    revision = ma.fields.Integer(strict=True)
+    recorded_at = ma.fields.String(allow_none=True)
+    recorded_by = ma.fields.String(allow_none=True)
+
+
+class StatementFile(_Revision):
     id = _text(required=True)
     actor = _text(required=True)
     topic = _text(required=True)
@@ -109,25 +119,15 @@ class StatementFile(_Strict):
     stated_on = _Date(required=True)
     date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS))
     source = ma.fields.Nested(SourceFile, required=True)
-    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
-    # Bookkeeping an export carries; an import records its own.
-    revision = ma.fields.Integer(strict=True)
-    recorded_at = ma.fields.String(allow_none=True)
-    recorded_by = ma.fields.String(allow_none=True)
     note = ma.fields.String(allow_none=True)
 
 
-class NoteFile(_Strict):
+class NoteFile(_Revision):
     id = _text(required=True)
     actor = _text(required=True)
     topic = _text(required=True)
     text = _text(required=True)
     source = ma.fields.Nested(SourceFile, required=True)
-    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
-    # Bookkeeping an export carries; an import records its own.
-    revision = ma.fields.Integer(strict=True)
-    recorded_at = ma.fields.String(allow_none=True)
-    recorded_by = ma.fields.String(allow_none=True)
     reason = ma.fields.String(allow_none=True)
 
 
