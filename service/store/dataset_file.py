@@ -63,12 +63,15 @@ class SourceFile(_Strict):
     byline = _optional_text()
     url = _optional_text()
     published_on = _Date(required=True)
+    published_on_basis = _optional_text()
     location = ma.fields.String(allow_none=True)
 
 
 class StanceFile(_Strict):
     value = _text(required=True)
-    level = ma.fields.Integer(required=True, strict=True)
+    # null: an unranked stance (its breadth left open by the source), placed by side only.
+    level = ma.fields.Integer(required=True, strict=True, allow_none=True)
+    settled_word = _text()
     side = ma.fields.Integer(required=True, strict=True, validate=ma.validate.OneOf([-1, 0, 1]))
     label = _text(required=True)
     definition = _text(required=True)
