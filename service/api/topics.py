@@ -34,7 +34,7 @@ class StanceValueSchema(ma.Schema):
     label = ma.fields.String(required=True, metadata={"example": "Energy infrastructure only"})
     definition = ma.fields.String(required=True, metadata={
         "example": "A halt to strikes on energy infrastructure only."})
-    settled_word = ma.fields.String(metadata={
+    settled_word = ma.fields.String(allow_none=True, metadata={
         "description": "Only on an unranked stance: what a move from it to a ranked stance "
                        "is called.", "example": "named the targets"})
 
