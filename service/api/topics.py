@@ -79,8 +79,10 @@ class StanceValueInSchema(ma.Schema):
                              metadata={"example": "Supports"})
     definition = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
                                   metadata={"example": "For easing sanctions as part of a deal."})
-    settled_word = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
-        "description": "Only on an unranked stance (level null).", "example": "named the targets"})
+    settled_word = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=64),
+                                    metadata={"description": "Only on an unranked stance "
+                                              "(level null); null or absent on a ranked one.",
+                                              "example": "named the targets"})
 
 
 class DirectionsInSchema(ma.Schema):
