@@ -63,7 +63,8 @@ class SourceFile(_Strict):
     byline = _optional_text()
     url = _optional_text()
     published_on = _Date(required=True)
-    published_on_basis = _optional_text()
+    # Only where the source's own text does not give the day; files without it read as before.
+    published_on_basis = _text(allow_none=True, load_default=None)
     location = ma.fields.String(allow_none=True)
 
 
