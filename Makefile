@@ -39,6 +39,12 @@ test: install-dev
 spec: install
 	STANDPOINT_PREPARE_DATABASE=0 $(BIN)/flask --app service openapi write --format=yaml openapi.yaml
 
+## Regenerate docs/SENTENCES.md: every sentence the API and the embeds write about the
+## bundled record, with the report's words each rests on (review the diff before committing)
+.PHONY: sentences
+sentences: install
+	STANDPOINT_PREPARE_DATABASE=0 $(BIN)/flask --app service sentences
+
 ## Lint openapi.yaml: Redocly's recommended rules and Spectral's OpenAPI ruleset (pinned in
 ## package.json; `npm ci` installs them). Any error or warning fails.
 .PHONY: lint-spec

@@ -88,8 +88,27 @@ def keys_revoke(name: str) -> None:
     click.echo(f"revoked {name}")
 
 
+@click.command("sentences")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default docs/SENTENCES.md; '-' for stdout).")
+def sentences(output: str | None) -> None:
+    """Write every sentence the API and the embeds compose about the bundled record,
+    each with the report's words it rests on, for review (docs/SENTENCES.md)."""
+    from . import sentences as review
+
+    text = review.generate()
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = output or str(review.OUTPUT)
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+    click.echo(f"wrote {path}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(webhooks_cli)
+    app.cli.add_command(sentences)

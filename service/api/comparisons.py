@@ -235,7 +235,7 @@ def compare_answer(args: dict) -> dict:
             pairs_by_topic[d.topic.id].append(d)
     fault_lines = sorted(
         (d for pairs in pairs_by_topic.values() for d in pairs if d.verdict == "opposed"),
-        key=lambda d: -abs(d.distance))
+        key=lambda d: -abs(d.distance or 0))
     return {
         "as_of": as_of,
         "actors": [a.id for a in actors],

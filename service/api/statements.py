@@ -34,6 +34,11 @@ class SourceSchema(ma.Schema):
     url = ma.fields.String(allow_none=True, required=True, metadata={
         "example": "https://apnews.com/article/ukraine-starmer-backstop"})
     published_on = ma.fields.Date(required=True, metadata={"example": "2025-03-20"})
+    published_on_basis = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "Where `published_on` comes from when the source's own text does not "
+                       "give it; null when it does.",
+        "example": "AP's dateline, outside the report's text: the source file is dated only "
+                   "2025-03."})
     location = ma.fields.String(allow_none=True, required=True, metadata={
         "description": "Where in the source: paragraph, page, timestamp.", "example": "¶28"})
 
@@ -141,6 +146,10 @@ class SourceInSchema(ma.Schema):
         metadata={"example": "https://apnews.com/article/ukraine-starmer-backstop"})
     location = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=200),
                                 metadata={"example": "¶28"})
+    published_on_basis = ma.fields.String(
+        allow_none=True, load_default=None, validate=ma.validate.Length(max=500),
+        metadata={"description": "Where `published_on` comes from, when the source's text "
+                                 "does not give it.", "example": None})
 
 
 class StatementChangesSchema(ma.Schema):

@@ -23,14 +23,20 @@ class StanceValueSchema(ma.Schema):
         ordered = True
 
     value = ma.fields.String(required=True, metadata={"example": "energy_only"})
-    level = ma.fields.Integer(required=True, metadata={"example": 1,
-        "description": "Position on the scale; distance between stances is the difference of levels."})
+    level = ma.fields.Integer(required=True, allow_none=True, metadata={"example": 1,
+        "description": "Position on the scale; distance between stances counts the ranked steps "
+                       "between them. Level 0 is the neutral point. null: unranked, a stance "
+                       "whose breadth the source leaves open; it counts no steps against "
+                       "any other."})
     side = ma.fields.Integer(required=True, metadata={
         "description": "-1 against, 0 neutral, +1 for. Crossing sides is a reversal.",
         "enum": [-1, 0, 1], "example": 1})
     label = ma.fields.String(required=True, metadata={"example": "Energy infrastructure only"})
     definition = ma.fields.String(required=True, metadata={
         "example": "A halt to strikes on energy infrastructure only."})
+    settled_word = ma.fields.String(allow_none=True, metadata={
+        "description": "Only on an unranked stance: what a move from it to a ranked stance "
+                       "is called.", "example": "named the targets"})
 
 
 class DirectionsSchema(ma.Schema):
@@ -63,15 +69,20 @@ class StanceValueInSchema(ma.Schema):
 
     value = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG],
                              metadata={"example": "supports"})
-    level = ma.fields.Integer(required=True, strict=True,
+    level = ma.fields.Integer(required=True, strict=True, allow_none=True,
                               validate=ma.validate.Range(min=-1000, max=1000),
-                              metadata={"example": 1})
+                              metadata={"example": 1,
+                                        "description": "null: unranked (see the Topic schema)."})
     side = ma.fields.Integer(required=True, strict=True, validate=ma.validate.OneOf([-1, 0, 1]),
                              metadata={"example": 1})
     label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
                              metadata={"example": "Supports"})
     definition = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
                                   metadata={"example": "For easing sanctions as part of a deal."})
+    settled_word = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=64),
+                                    metadata={"description": "Only on an unranked stance "
+                                              "(level null); null or absent on a ranked one.",
+                                              "example": "named the targets"})
 
 
 class DirectionsInSchema(ma.Schema):

@@ -28,10 +28,16 @@ Across actors (two different actors):
 - `opposed`: opposite sides of the scale (-1 against +1).
 - `unknown`: either side is `no_position` or `unclear`.
 
-`distance` counts the steps along the topic's scale from the left stance to
-the right one (negative when the right one is lower), whatever the level
-numbers; None when either side is off the scale. `direction` names its sign in
-the topic's own words.
+- An unranked stance (one whose breadth the source leaves open, level None)
+  is never ranked against another: a pair of different stances in which one
+  is unranked and that sit on the same side is `unknown`, not `differ`.
+
+`distance` counts the steps along the topic's ranked scale from the left stance
+to the right one (negative when the right one is lower), whatever the level
+numbers; None when either side is off the scale or unranked. `direction` names
+its sign in the topic's own words, None with no distance. A change from an
+unranked stance to a ranked one is told in the unranked stance's own words
+(its `settled_word`, such as "named the targets"), never as steps.
 """
 
 from __future__ import annotations
@@ -122,8 +128,9 @@ def _conditions(position: Position) -> tuple[str, ...]:
 
 def _diff_topic(topic: Topic, kind: str, left: Snapshot, right: Snapshot) -> TopicDiff:
     a, b = left.positions[topic.id], right.positions[topic.id]
-    on_scale = a.stance_value is not None and b.stance_value is not None
-    distance = topic.step(b.stance_value) - topic.step(a.stance_value) if on_scale else None
+    ranked = (a.stance_value is not None and b.stance_value is not None
+              and a.stance_value.ranked and b.stance_value.ranked)
+    distance = topic.step(b.stance_value) - topic.step(a.stance_value) if ranked else None
     if distance is None:
         direction = None
     elif distance == 0:
@@ -165,6 +172,8 @@ def _comparison_verdict(a: Position, b: Position) -> str:
         return "agree"
     if a.side * b.side == -1:
         return "opposed"
+    if not (a.stance_value.ranked and b.stance_value.ranked):
+        return "unknown"  # an unranked stance is neither broader nor narrower than another
     return "differ"
 
 
@@ -209,11 +218,24 @@ def _change_summary(d: TopicDiff, start: dt.date, end: dt.date) -> str:
                    for p, when in ((a, start), (b, end)) if p.stance_value is None]
         return f"Cannot say whether {name} moved: " + " and ".join(reasons)
     conditions = _conditions_words(d)
-    if d.distance == 0:
+    if a.stance == b.stance:
         return f"{name} kept {a.label} but changed its conditions: {conditions}"
+    if d.distance is None:
+        text = _unranked_change_words(d)
+        return f"{text}; {conditions}" if conditions else text
     verb = "reversed, moving" if d.verdict == "reversed" else "moved"
     text = f"{name} {verb} {d.direction}: from {a.label} to {b.label} ({_steps(d.distance)})"
     return f"{text}; {conditions}" if conditions else text
+
+
+def _unranked_change_words(d: TopicDiff) -> str:
+    """A change to or from an unranked stance: what happened, in words, no steps."""
+    name, a, b = d.left_actor.name, d.left, d.right
+    if d.verdict == "reversed":
+        return f"{name} reversed: from {a.label} to {b.label}"
+    if not a.stance_value.ranked and b.stance_value.ranked and a.stance_value.settled_word:
+        return f"{name} {a.stance_value.settled_word}: from {a.label} to {b.label}"
+    return f"{name} changed from {a.label} to {b.label}, which the scale does not rank"
 
 
 def _comparison_summary(d: TopicDiff) -> str:
@@ -221,6 +243,10 @@ def _comparison_summary(d: TopicDiff) -> str:
     a, b = d.left, d.right
     if d.verdict == "unknown" and a.stance == b.stance == NO_POSITION:
         return f"Cannot compare {left} and {right}: neither has a recorded position"
+    if d.verdict == "unknown" and a.stance_value is not None and b.stance_value is not None:
+        unranked = a if not a.stance_value.ranked else b
+        return (f"Cannot rank {left} against {right}: {a.label} vs {b.label}; "
+                f"{unranked.label} is not ranked on this scale")
     if d.verdict == "unknown":
         reasons = [f"{n} has {_off_scale_words(p)}" for p, n in ((a, left), (b, right))
                    if p.stance_value is None]
@@ -231,5 +257,7 @@ def _comparison_summary(d: TopicDiff) -> str:
                 for n, c in ((right, d.conditions_added), (left, d.conditions_removed)) if c]
         return f"{text}; " + ", ".join(only) if only else text
     relation = "are opposed" if d.verdict == "opposed" else "differ"
-    return (f"{left} and {right} {relation}: {a.label} vs {b.label}; "
-            f"{right} is {_steps(d.distance)} {d.direction}")
+    text = f"{left} and {right} {relation}: {a.label} vs {b.label}"
+    if d.distance is None:  # opposed across an unranked stance: sides, not steps
+        return text
+    return f"{text}; {right} is {_steps(d.distance)} {d.direction}"

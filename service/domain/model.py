@@ -29,13 +29,23 @@ class Speaker:
 @dataclass(frozen=True, slots=True)
 class StanceValue:
     """One point of a topic's scale: `level` orders it, `side` says which
-    side of the question it is on (-1 against, 0 neutral, +1 for)."""
+    side of the question it is on (-1 against, 0 neutral, +1 for).
+
+    A stance whose place on the scale the source leaves open (a limited
+    ceasefire whose targets are not settled) is unranked: `level` is None, it
+    counts no steps against any other stance, and `settled_word` says in words
+    what a move from it to a ranked stance is ("named the targets")."""
 
     value: str
-    level: int
+    level: int | None
     side: int
     label: str
     definition: str
+    settled_word: str | None = None
+
+    @property
+    def ranked(self) -> bool:
+        return self.level is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +64,14 @@ class Topic:
                 return stance
         return None
 
-    def step(self, value: StanceValue) -> int:
-        """Where `value` sits on the scale, counted in steps from its first value."""
-        return self.scale.index(value)
+    @property
+    def ranked_scale(self) -> tuple[StanceValue, ...]:
+        return tuple(s for s in self.scale if s.ranked)
+
+    def step(self, value: StanceValue) -> int | None:
+        """Where `value` sits on the scale, counted in steps from its first ranked
+        value; None for an unranked value, which has no place to count from."""
+        return self.ranked_scale.index(value) if value.ranked else None
 
     @property
     def directions(self) -> dict[str, str]:
@@ -85,6 +100,8 @@ class Source:
     byline: str | None = None
     url: str | None = None
     location: str | None = None  # where in the source: paragraph, timestamp...
+    # Where `published_on` comes from when the source's own text does not give it.
+    published_on_basis: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,10 @@ class DomainError(ValueError):
 
 
 def check_scale(topic: Topic) -> None:
-    """A scale is non-empty, its values unique, its levels strictly ordered
-    and its sides never going back (-1 ... 0 ... +1), so that distance and
-    crossing sides are well defined."""
+    """A scale is non-empty, its values unique, its ranked levels strictly
+    ordered and its sides never going back (-1 ... 0 ... +1), so that distance
+    and crossing sides are well defined. Unranked values (level None) keep a
+    side but no level."""
     if not topic.scale:
         raise DomainError("a topic needs at least one stance value", "scale")
     values = [s.value for s in topic.scale]
@@ -25,14 +26,21 @@ def check_scale(topic: Topic) -> None:
     for value in values:
         if value in OFF_SCALE:
             raise DomainError(f"'{value}' is reserved and sits outside every scale", "scale")
-    for before, after in zip(topic.scale, topic.scale[1:]):
+    ranked = topic.ranked_scale
+    if not ranked:
+        raise DomainError("a scale needs at least one ranked stance value", "scale")
+    for before, after in zip(ranked, ranked[1:]):
         if after.level <= before.level:
             raise DomainError("levels must increase along the scale", "scale")
+    for before, after in zip(topic.scale, topic.scale[1:]):
         if after.side < before.side:
             raise DomainError("sides must run from -1 to +1 along the scale", "scale")
     for stance in topic.scale:
         if stance.side not in (-1, 0, 1):
             raise DomainError("side must be -1, 0 or 1", "scale")
+        if stance.ranked and stance.settled_word is not None:
+            raise DomainError(f"'{stance.value}' is ranked: only an unranked stance has "
+                              "settled_word", "scale")
 
 
 def check_stance(topic: Topic, stance: str) -> None:

@@ -33,6 +33,7 @@ def source_from(data: dict) -> Source:
         byline=data.get("byline"),
         url=data.get("url"),
         location=data.get("location"),
+        published_on_basis=data.get("published_on_basis"),
     )
 
 
@@ -44,6 +45,7 @@ def source_to(source: Source) -> dict:
         "url": source.url,
         "published_on": source.published_on.isoformat(),
         "location": source.location,
+        "published_on_basis": source.published_on_basis,
     }
 
 
@@ -79,7 +81,8 @@ def topic_from(data: dict) -> Topic:
         id=data["id"],
         question=data["question"],
         scale=tuple(
-            StanceValue(s["value"], int(s["level"]), int(s["side"]), s["label"], s["definition"])
+            StanceValue(s["value"], None if s.get("level") is None else int(s["level"]),
+                        int(s["side"]), s["label"], s["definition"], s.get("settled_word"))
             for s in data["scale"]
         ),
         **words,
@@ -93,7 +96,8 @@ def topic_to(topic: Topic) -> dict:
         "directions": {"up": topic.up_word, "down": topic.down_word},
         "scale": [
             {"value": s.value, "level": s.level, "side": s.side, "label": s.label,
-             "definition": s.definition}
+             "definition": s.definition,
+             **({"settled_word": s.settled_word} if s.settled_word is not None else {})}
             for s in topic.scale
         ],
     }

@@ -63,12 +63,16 @@ class SourceFile(_Strict):
     byline = _optional_text()
     url = _optional_text()
     published_on = _Date(required=True)
+    # Only where the source's own text does not give the day; files without it read as before.
+    published_on_basis = _text(allow_none=True, load_default=None)
     location = ma.fields.String(allow_none=True)
 
 
 class StanceFile(_Strict):
     value = _text(required=True)
-    level = ma.fields.Integer(required=True, strict=True)
+    # null: an unranked stance (its breadth left open by the source), placed by side only.
+    level = ma.fields.Integer(required=True, strict=True, allow_none=True)
+    settled_word = _text()
     side = ma.fields.Integer(required=True, strict=True, validate=ma.validate.OneOf([-1, 0, 1]))
     label = _text(required=True)
     definition = _text(required=True)

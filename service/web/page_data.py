@@ -76,7 +76,7 @@ def compare(source: PositionSource, actors: list[Actor], topics: list[Topic],
     for topic in topics:
         lines = [FaultLine(Cell(d.left_actor, topic, d.left), Cell(d.right_actor, topic, d.right),
                            d.summary)
-                 for d in sorted(opposed[topic.id], key=lambda d: -abs(d.distance))]
+                 for d in sorted(opposed[topic.id], key=lambda d: -abs(d.distance or 0))]
         marked = frozenset(c.actor.id for line in lines for c in (line.left, line.right))
         cells = [Cell(s.actor, topic, s.positions[topic.id]) for s in snapshots]
         result.append(TopicComparison(topic, cells, lines, marked))

@@ -34,9 +34,11 @@ def stance_class(topic: Topic, stance: str) -> str:
         return "unclear"
     if value.side == 0:
         return "neutral"
-    same_side = [s.level for s in topic.scale if s.side == value.side]
-    extreme = min(same_side) if value.side < 0 else max(same_side)
     name = "against" if value.side < 0 else "for"
+    if not value.ranked:  # unranked: never the extreme of its side
+        return name
+    same_side = [s.level for s in topic.ranked_scale if s.side == value.side]
+    extreme = min(same_side) if value.side < 0 else max(same_side)
     return f"{name}-strong" if value.level == extreme else name
 
 

@@ -27,13 +27,16 @@ TOPICS = {topic["id"]: topic for topic in RECORD["topics"]}
 ACTORS = {actor["id"]: actor for actor in RECORD["actors"]}
 
 # Exactly the keys of standpoint-dataset/2; a text cut by a flow mapping leaves a stray key.
-SOURCE_KEYS = {"publisher", "title", "byline", "url", "published_on"}
+# `published_on_basis`: where the day of publication comes from, the file giving no day.
+SOURCE_KEYS = {"publisher", "title", "byline", "url", "published_on", "published_on_basis"}
 CITED_KEYS = SOURCE_KEYS | {"location"}
 KEYS = {
     "record": {"format", "sources", "topics", "actors", "statements", "notes"},
     "topic": {"id", "question", "directions", "scale"},
     "directions": {"up", "down"},
     "level": {"value", "level", "side", "label", "definition"},
+    # A stance whose breadth the report leaves open: no level, and words for naming it.
+    "unranked": {"value", "level", "side", "label", "definition", "settled_word"},
     "actor": {"id", "name", "kind", "country_code", "aliases", "spokespeople"},
     "person": {"name", "role"},
     "statement": {"id", "actor", "topic", "stance", "conditions", "summary", "quote",
@@ -140,7 +143,8 @@ def test_every_mapping_has_exactly_its_keys_and_every_text_is_whole():
         check_keys("directions", topic["directions"], f"{where}.directions")
         check_text(topic["question"], f"{where}.question")
         for level in topic["scale"]:
-            check_keys("level", level, f"{where}.scale.{level.get('value')}")
+            kind = "unranked" if level.get("level") is None else "level"
+            check_keys(kind, level, f"{where}.scale.{level.get('value')}")
             for key in ("value", "label", "definition"):
                 check_text(level[key], f"{where}.scale.{level['value']}.{key}")
     for actor in RECORD["actors"]:
@@ -180,16 +184,65 @@ def test_ids_are_unique_and_references_known():
 
 
 def test_scales_have_consecutive_levels_and_sides_that_never_go_back():
+    # Level 0 is the neutral point of every scale: a level's sign is its side, and the
+    # levels of each side run outwards from it one step at a time (a scale with no neutral
+    # stance leaves level 0 empty, and says why in its topic).
     for topic in TOPICS.values():
-        levels = [level["level"] for level in topic["scale"]]
+        ranked = [level for level in topic["scale"] if level["level"] is not None]
+        levels = [level["level"] for level in ranked]
         sides = [level["side"] for level in topic["scale"]]
         values = [level["value"] for level in topic["scale"]]
         assert all(type(n) is int for n in levels + sides), topic["id"]
-        assert levels == list(range(levels[0], levels[0] + len(levels))), (
-            f"{topic['id']}: levels {levels} are not consecutive integers")
+        for level in ranked:
+            assert (level["level"] > 0) - (level["level"] < 0) == level["side"], (
+                f"{topic['id']}.{level['value']}: level {level['level']} on side "
+                f"{level['side']}; level 0 is the neutral point, below it against, above it for")
+        below = sorted(-n for n in levels if n < 0)
+        above = sorted(n for n in levels if n > 0)
+        assert below == list(range(1, len(below) + 1)) and above == list(
+            range(1, len(above) + 1)), f"{topic['id']}: levels {levels} skip a step"
+        assert levels == sorted(levels), f"{topic['id']}: levels {levels} out of order"
         assert sides == sorted(sides) and set(sides) <= {-1, 0, 1}, f"{topic['id']}: sides {sides}"
         assert len(set(values)) == len(values)
         assert not {"no_position", "unclear"} & set(values), "off-scale values are reserved"
+
+
+# Words with which a stance's own definition says the report leaves its breadth open.
+OPEN_BREADTH = ("without saying which", "not settled", "remained to be seen")
+# Words of ranking: an unranked stance is never told in them.
+RANKING_WORDS = re.compile(r"\b(\d+ steps?|broader|narrower|level \d)\b")
+
+
+def test_a_stance_whose_breadth_is_left_open_is_unranked():
+    for topic in TOPICS.values():
+        for level in topic["scale"]:
+            where = f"{topic['id']}.{level['value']}"
+            text = f"{level['label']} {normal(level['definition'])}".lower()
+            if any(phrase in text for phrase in OPEN_BREADTH):
+                assert level["level"] is None, (
+                    f"{where} leaves its breadth open ({level['label']!r}) but is ranked at level "
+                    f"{level['level']}: mark it unranked (level: null)")
+            if level["level"] is None:
+                assert level["side"] != 0, f"{where}: unranked, yet the neutral point"
+                check_text(level.get("settled_word"), f"{where}.settled_word")
+
+
+def test_an_unranked_stance_is_told_without_levels_or_steps():
+    unranked = {(t["id"], level["value"]) for t in TOPICS.values() for level in t["scale"]
+                if level["level"] is None}
+    for item in STATEMENTS:
+        if (item["topic"], item["stance"]) in unranked:
+            found = RANKING_WORDS.findall(normal(item["summary"]).lower())
+            assert not found, f"{item['id']}: unranked stance, yet its summary ranks it: {found}"
+
+
+def test_a_publication_day_the_source_file_does_not_give_says_where_it_comes_from(paragraphs):
+    for name, source in RECORD["sources"].items():
+        header = paragraphs[name][0]  # the file's own date line leads the caption
+        if source["published_on"].isoformat() not in header:
+            check_text(source.get("published_on_basis"), f"sources.{name}.published_on_basis")
+            assert "outside" in source["published_on_basis"].lower(), (
+                f"sources.{name}: the day comes from outside the report; say so")
 
 
 def test_no_cell_has_two_statements_on_one_date():
@@ -243,13 +296,28 @@ def test_quote_is_in_the_cited_paragraphs(paragraphs, statement):
             f"paraphrase not found word for word in {statement['source']['location']}: {quote!r}")
 
 
+def quote_paragraphs(paragraphs, statement) -> list[tuple[int, str]]:
+    """The cited paragraphs that hold the quote, with the one just before each (it may
+    introduce the speaker, as ¶6 introduces ¶7's words)."""
+    texts = cited(paragraphs, statement)
+    quote = normal(statement["quote"]).strip('"').rstrip(",.")
+    holding = {n for n, text in texts if quote in normal(text)} or {n for n, _ in texts}
+    return [(n, text) for n, text in texts if n in holding or n + 1 in holding]
+
+
 @by_id
-def test_speaker_is_named_in_the_cited_paragraphs(paragraphs, statement):
+def test_speaker_is_named_where_the_quote_is(paragraphs, statement):
+    # Speakers only where the source names them: the speaker's name must be in the
+    # paragraph the quoted words come from, not merely somewhere in the cited ones.
     if statement["speaker"] is None:
         return
     surname = statement["speaker"]["name"].split()[-1]
+    location = statement["source"]["location"]
     assert any(surname in text for _, text in cited(paragraphs, statement)), (
-        f"{statement['speaker']['name']} is not named in {statement['source']['location']}")
+        f"{statement['speaker']['name']} is not named in {location}")
+    assert any(surname in text for _, text in quote_paragraphs(paragraphs, statement)), (
+        f"{statement['speaker']['name']} is named in {location}, but not in the paragraph the "
+        "quote comes from: that sentence names no speaker (set speaker: null)")
 
 
 @by_id
@@ -270,6 +338,11 @@ def test_quoted_words_in_the_summary_are_the_reports(paragraphs, statement):
         assert phrase.lower().rstrip(",.") in text, f"summary quotes {phrase!r}, not in the report"
 
 
+# Words by which the report places a position before the day it reports, without a day.
+BOUNDING_WORDS = re.compile(r"\b(originally|earlier|previously|formerly|once|already|had (?:sought|"
+                            r"said|wanted|called|pushed))\b")
+
+
 def days_named(text: str) -> set[dt.date]:
     return {day for name, day in REPORT_DAYS.items() if name in text.lower()}
 
@@ -282,11 +355,14 @@ def test_date_is_one_the_report_supports(paragraphs, statement):
     location = statement["source"]["location"]
     assert stated_on <= published, "stated after the report was published"
     if precision == "day":
+        # The report only bounds a position its quote calls earlier ("originally had sought"):
+        # that is never a day.
+        bound = BOUNDING_WORDS.findall(normal(statement["quote"]).lower())
+        assert not bound, (f"day precision, but the quote only bounds the date ({bound}): "
+                           "use on_or_before, or leave the earlier position uncoded")
         # The day must be named where the quote is: in its paragraph, or in the cited
         # paragraph just before it that introduces the speaker (¶6 dates ¶7's quote).
-        quote = normal(statement["quote"]).strip('"').rstrip(",.")
-        holding = {n for n, text in texts if quote in normal(text)} or {n for n, _ in texts}
-        dating = [text for n, text in texts if n in holding or n + 1 in holding]
+        dating = [text for _, text in quote_paragraphs(paragraphs, statement)]
         assert any(stated_on in days_named(text) for text in dating), (
             f"day precision, but {location} names no day that is {stated_on} where the quote is")
     elif precision == "on_or_before":

@@ -3,7 +3,7 @@ would check it (docs/DATA.md, "What the change does to diffs").
 
 The record, read from the report: from 19 March Russia and Ukraine have agreed in
 principle to a limited ceasefire whose targets "remained to be seen" (¶5,
-`limited_targets_unsettled`, level 0) and the US has pushed for a full 30-day
+`limited_targets_unsettled`, unranked: its breadth is left open) and the US has pushed for a full 30-day
 ceasefire (¶9, `full`, level 3, on or before 19 March); on 20 March Zelensky
 backs halting strikes on power production and civilian facilities (¶6,
 `energy_and_civilian`, level 2). Nothing is recorded before 19 March. On
@@ -61,14 +61,26 @@ def test_the_uk_and_france_agree_on_sending_troops_and_neither_sets_a_condition(
     assert d.summary == "United Kingdom and France agree: Wants a force"
 
 
-def test_russia_and_the_us_differ_on_the_ceasefire_by_three_steps_but_are_not_opposed(dataset):
-    # A limited ceasefire and a full one are on the same side of the question.
+def test_a_limited_ceasefire_with_targets_unsettled_is_not_ranked_against_a_full_one(dataset):
+    # Same side of the question, but the report leaves Russia's breadth open (¶5): no steps.
     d = one(dataset, "us", 20, "russia", 20, "ceasefire_scope")
-    assert (d.verdict, d.distance, d.direction) == ("differ", -3, "narrower")
-    assert d.summary == ("United States and Russia differ: Full ceasefire vs Limited, targets "
-                         "not settled; Russia is 3 steps narrower")
+    assert (d.verdict, d.distance, d.direction) == ("unknown", None, None)
+    assert d.summary == ("Cannot rank United States against Russia: Full ceasefire vs Limited, "
+                         "targets not settled; Limited, targets not settled is not ranked on "
+                         "this scale")
     back = one(dataset, "russia", 20, "us", 20, "ceasefire_scope")
-    assert (back.verdict, back.distance, back.direction) == ("differ", 3, "broader")
+    assert (back.verdict, back.distance, back.direction) == ("unknown", None, None)
+
+
+def test_russia_and_ukraine_are_not_said_to_differ_in_breadth_on_20_march(dataset):
+    # ¶5: both agreed the same limited deal; the report gives no Russian view on civilian
+    # facilities, so naming them does not make Ukraine "2 steps broader" than Russia.
+    d = one(dataset, "russia", 20, "ukraine", 20, "ceasefire_scope")
+    assert (d.verdict, d.distance, d.direction) == ("unknown", None, None)
+    assert "step" not in d.summary and "broader" not in d.summary
+    assert d.summary == ("Cannot rank Russia against Ukraine: Limited, targets not settled vs "
+                         "Energy and civilian infrastructure; Limited, targets not settled is "
+                         "not ranked on this scale")
 
 
 def test_nothing_is_recorded_on_the_ceasefire_before_19_march(dataset):
@@ -85,14 +97,16 @@ def test_ukraine_first_stated_a_limited_ceasefire_on_19_march(dataset):
     assert d.summary == "Ukraine first stated a position: Limited, targets not settled"
 
 
-def test_ukraine_moved_two_steps_broader_on_20_march(dataset):
+def test_ukraine_named_the_targets_on_20_march_and_moved_no_steps(dataset):
+    # The report's only direction for Ukraine is the other way ("originally had sought a
+    # broader ceasefire", ¶6): naming the targets is told in words, never as broadening.
     d = one(dataset, "ukraine", 19, "ukraine", 20, "ceasefire_scope")
-    assert (d.verdict, d.distance, d.direction) == ("shifted", 2, "broader")
+    assert (d.verdict, d.distance, d.direction) == ("shifted", None, None)
     assert (d.left.stance, d.right.stance) == ("limited_targets_unsettled", "energy_and_civilian")
     # Zelensky saying Ukraine would identify civilian infrastructure is a step, not a condition.
     assert d.conditions_added == d.conditions_removed == ()
-    assert d.summary == ("Ukraine moved broader: from Limited, targets not settled to Energy and "
-                         "civilian infrastructure (2 steps)")
+    assert d.summary == ("Ukraine named the targets: from Limited, targets not settled to Energy "
+                         "and civilian infrastructure")
 
 
 def test_the_us_position_counts_from_its_bound_and_never_narrowed(dataset):
@@ -140,7 +154,7 @@ def test_the_ceasefire_timeline_tells_the_week_in_order(dataset):
         (19, "us", "first_stated", "full"),
         (20, "ukraine", "shifted", "energy_and_civilian"),
     ]
-    assert events[-1].change.direction == "broader" and events[-1].change.distance == 2
+    assert events[-1].change.direction is None and events[-1].change.distance is None
     # From a start date, positions held before it are the baseline, not news.
     later = timeline(dataset, topic, dataset.actors.values(), MARCH[19], MARCH[20])
     assert [(e.statement.actor, e.change.left.stance) for e in later] == [
@@ -195,7 +209,16 @@ def test_narrowing_from_full_to_limited_would_be_a_shift_not_a_reversal(dataset)
         return Snapshot(us, MARCH[day], {topic.id: Position(
             us.id, topic.id, MARCH[day], stance, None, topic.stance(stance))})
 
-    (d,) = diff(held("full", 19), held("limited_targets_unsettled", 20), [topic])
-    assert (d.verdict, d.distance, d.direction) == ("shifted", -3, "narrower")
+    (d,) = diff(held("full", 19), held("energy_only", 20), [topic])
+    assert (d.verdict, d.distance, d.direction) == ("shifted", -2, "narrower")
+    (unsettled,) = diff(held("full", 19), held("limited_targets_unsettled", 20), [topic])
+    assert (unsettled.verdict, unsettled.distance, unsettled.direction) == ("shifted", None, None)
+    assert unsettled.summary == ("United States changed from Full ceasefire to Limited, targets "
+                                 "not settled, which the scale does not rank")
     (refused,) = diff(held("limited_targets_unsettled", 19), held("no_ceasefire", 20), [topic])
-    assert (refused.verdict, refused.distance) == ("reversed", -1)
+    assert (refused.verdict, refused.distance) == ("reversed", None)
+    assert refused.summary == ("United States reversed: from Limited, targets not settled to No "
+                               "ceasefire")
+    # No ceasefire to the narrowest named scope crosses the empty neutral point: one step.
+    (agreed,) = diff(held("no_ceasefire", 19), held("energy_only", 20), [topic])
+    assert (agreed.verdict, agreed.distance, agreed.direction) == ("reversed", 1, "broader")

@@ -218,9 +218,10 @@ def test_timeline_shows_each_change_with_its_verdict(client):
     assert verdicts == [("first_stated", "limited_targets_unsettled"),
                         ("shifted", "energy_and_civilian")]
     assert "Ukraine first stated a position: Limited, targets not settled" in html
-    assert ("Ukraine moved broader: from Limited, targets not settled to Energy and civilian "
-            "infrastructure (2 steps)") in html
-    assert "narrower" not in html
+    # Naming the targets of an unranked stance is told in words, never as steps (issue 21).
+    assert ("Ukraine named the targets: from Limited, targets not settled to Energy and civilian "
+            "infrastructure") in html
+    assert "narrower" not in html and "moved broader" not in html and "steps)" not in html
 
 
 def test_timeline_from_a_date_starts_from_where_the_actor_stood(client):

@@ -1,0 +1,254 @@
+"""Every sentence Standpoint writes about the bundled record, for a person to review.
+
+`make sentences` (`flask --app service sentences`) writes docs/SENTENCES.md. The
+sentences are collected by asking the real API and embed pages of an app loaded with
+the bundled file (never by rewording them here), so any change of wording or data
+elsewhere changes the file, and tests/data/test_sentences.py fails until it is
+regenerated and reviewed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from flask import Flask
+
+from .store.dataset_io import load_bundled, parse_dataset
+from .web.embed import MAX_COMPARED
+
+OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "SENTENCES.md"
+COMMAND = "make sentences"
+
+
+@dataclass
+class Sentence:
+    text: str
+    rests_on: list[str] = field(default_factory=list)  # statement ids
+
+
+@dataclass
+class View:
+    title: str
+    url: str
+    sentences: list[Sentence]
+    rests_on: list[str] = field(default_factory=list)  # a page's statements, listed once
+
+
+# --- collecting, from the app's own answers ---------------------------------------------
+
+def _statements_in(value) -> Iterator[dict]:
+    """Every statement object inside a piece of an API answer."""
+    if isinstance(value, dict):
+        if "quote" in value and "source" in value and "stance" in value:
+            yield value
+            return
+        for item in value.values():
+            yield from _statements_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _statements_in(item)
+
+
+def _written(value) -> Iterator[Sentence]:
+    """The sentences the service composes in an API answer: each `summary` beside a
+    `verdict` (a diff, a pair, a fault line, a timeline event)."""
+    if isinstance(value, dict):
+        if "verdict" in value and isinstance(value.get("summary"), str):
+            ids = list(dict.fromkeys(s["id"] for s in _statements_in(value)))
+            yield Sentence(value["summary"], ids)
+            return
+        for item in value.values():
+            yield from _written(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _written(item)
+
+
+def _unique(sentences) -> list[Sentence]:
+    seen, kept = set(), []
+    for s in sentences:
+        key = (s.text, tuple(s.rests_on))
+        if key not in seen:
+            seen.add(key)
+            kept.append(s)
+    return kept
+
+
+class _PageText(HTMLParser):
+    """The visible text of an embed page, one line per block."""
+
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "caption", "figcaption", "summary",
+              "dt", "dd", "title", "desc", "text", "tr", "div", "section", "footer", "header"}
+    SKIP = {"script", "style"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines, self._line, self._skip = [], [], 0
+
+    def _flush(self):
+        text = " ".join(" ".join(self._line).split())
+        if text:
+            self.lines.append(text)
+        self._line = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skip += 1
+        elif tag in self.BLOCKS or tag == "br":
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skip -= 1
+        elif tag in self.BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self._line.append(data)
+
+
+def _page_lines(html: str, statements: list, notes: list, seen: set) -> list[Sentence]:
+    """The lines an embed page composes, less the record's own texts (summaries, quotes,
+    notes) and lines an earlier page already showed."""
+    parser = _PageText()
+    parser.feed(html)
+    parser._flush()
+    record_texts = {" ".join(t.split()) for s in statements for t in (s.summary, s.quote)}
+    record_texts |= {" ".join(n.text.split()) for n in notes}
+    lines = [line for line in dict.fromkeys(parser.lines)
+             if line not in record_texts and line not in seen]
+    seen.update(lines)
+    return [Sentence(line) for line in lines]
+
+
+def _shown(html: str, statements: list) -> list[str]:
+    """The statements a page shows: those whose summary or quote it prints."""
+    page = " ".join(html.split())
+    return [s.id for s in statements
+            if " ".join(s.summary.split()) in page or " ".join(s.quote.split()) in page]
+
+
+def collect(app: Flask) -> tuple[list[View], dict]:
+    actor_list, topic_list, statements, notes = parse_dataset(load_bundled())
+    actors = {a.id: a for a in actor_list}
+    topics = {t.id: t for t in topic_list}
+    current = [s for s in statements if not s.retracted]
+    days = sorted({s.stated_on for s in current})
+    first, last = days[0], days[-1]
+    before = first - dt.timedelta(days=1)
+    actor_ids = [a for a in actors]
+    topic_ids = [t for t in topics]
+    client = app.test_client()
+    views: list[View] = []
+
+    def api(title: str, url: str) -> None:
+        answer = client.get(url)
+        assert answer.status_code == 200, f"{url}: {answer.status_code}"
+        views.append(View(title, url, _unique(_written(answer.get_json()))))
+
+    seen: set[str] = set()
+
+    def page(title: str, url: str) -> None:
+        answer = client.get(url)
+        assert answer.status_code == 200, f"{url}: {answer.status_code}"
+        html = answer.get_data(as_text=True)
+        views.append(View(title, url, _page_lines(html, current, notes, seen),
+                          _shown(html, current)))
+
+    for day in days:
+        api(f"Compare: every pair and fault line, as of {day}",
+            f"/v1/compare?actors={','.join(actor_ids)}&as_of={day}")
+    for actor in actor_ids:
+        api(f"Changes: {actors[actor].name}, {before} to {last}",
+            f"/v1/actors/{actor}/changes?from={before}&to={last}")
+    for topic in topic_ids:
+        api(f"Timeline: {topic}, up to {last}", f"/v1/topics/{topic}/timeline?to={last}")
+    for actor in actor_ids:
+        api(f"Diff: {actors[actor].name} on {first} against {last}",
+            f"/v1/diff?left={actor}@{first}&right={actor}@{last}")
+    for day in days:
+        page(f"Embed: matrix (positions), as of {day}", f"/embed/matrix?as_of={day}")
+    spoke = sorted({s.actor for s in current}, key=actor_ids.index)
+    for group in _chunks(spoke, MAX_COMPARED):
+        page(f"Embed: compare {', '.join(actors[a].name for a in group)}, as of {last}",
+             f"/embed/compare?actors={','.join(group)}&as_of={last}")
+    for topic in topic_ids:
+        page(f"Embed: spectrum of {topic}, as of {last}",
+             f"/embed/topics/{topic}/spectrum?as_of={last}")
+    for actor in spoke:
+        page(f"Embed: timeline of {actors[actor].name}, up to {last}",
+             f"/embed/actors/{actor}/timeline?to={last}")
+    for actor, topic in sorted({(s.actor, s.topic) for s in current},
+                               key=lambda cell: (actor_ids.index(cell[0]), cell[1])):
+        page(f"Embed: step chart of {actors[actor].name} on {topic}, up to {last}",
+             f"/embed/actors/{actor}/steps?topic={topic}&to={last}")
+    return views, {s.id: s for s in current}
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+# --- writing ----------------------------------------------------------------------------
+
+def _load_day_words(day: dt.date) -> list[str]:
+    """How the day the bundled file was loaded can appear in a page: it is not the
+    record's, so it is written as a placeholder and the file stays the same every day."""
+    return [day.isoformat(), f"{day.day} {day:%B %Y}"]
+
+
+def render(views: list[View], statements: dict, load_day: dt.date) -> str:
+    out = ["# Every sentence Standpoint writes about the bundled record", "",
+           f"Generated by `{COMMAND}` from service/data/dataset.yaml, by asking the API and",
+           "the embed pages of an app loaded with it; do not edit by hand. Each sentence is",
+           "followed by the statements it rests on: their ids, where in the AP report of",
+           "20 March 2025 they are (¶, counted as docs/DATA.md says) and the report's words",
+           "the record quotes (tests/data/test_record_truth.py checks them word for word).",
+           "Embed pages leave out the record's own texts (summaries, quotes, notes) and the",
+           "lines an earlier page already showed, and list once the statements the page shows.",
+           "The day the file was loaded, which a page may show, is written `<load day>`.", ""]
+    for view in views:
+        out += [f"## {view.title}", "", f"`GET {view.url}`", ""]
+        if not view.sentences:
+            out += ["(no sentences)", ""]
+        for sentence in view.sentences:
+            text = sentence.text
+            for words in _load_day_words(load_day):
+                text = text.replace(words, "<load day>")
+            out.append(f"- {text}")
+            for sid in sentence.rests_on:
+                s = statements[sid]
+                quote = " ".join(s.quote.split())
+                out.append(f"  - rests on `{sid}` ({s.source.location}): \u201c{quote}\u201d")
+            if not sentence.rests_on and not view.rests_on:
+                out.append("  - rests on no statement")
+        if view.rests_on:
+            out += ["", "The page shows, and its lines rest on:", ""]
+            for sid in view.rests_on:
+                s = statements[sid]
+                quote = " ".join(s.quote.split())
+                out.append(f"- `{sid}` ({s.source.location}): \u201c{quote}\u201d")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def generate() -> str:
+    """docs/SENTENCES.md's text, from an app on a fresh SQLite file seeded with the bundled
+    record (the configured database may hold edits)."""
+    from . import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"DATABASE_URL": f"sqlite:///{folder}/sentences.db", "TESTING": True,
+                          "PREPARE_DATABASE": True})
+        try:
+            load_day = dt.datetime.now(dt.UTC).date()
+            views, statements = collect(app)
+            return render(views, statements, load_day)
+        finally:
+            app.extensions["standpoint.engine"].dispose()
