@@ -158,6 +158,16 @@ class Position:
         return self.stance_value.side if self.stance_value else None
 
     @property
+    def stated_on(self) -> dt.date | None:
+        """When the statement it rests on was made (a bound, for `on_or_before`)."""
+        return self.statement.stated_on if self.statement else None
+
+    @property
+    def age_days(self) -> int | None:
+        """Days from that statement to `as_of`: how old the position is on that date."""
+        return (self.as_of - self.statement.stated_on).days if self.statement else None
+
+    @property
     def label(self) -> str:
         if self.stance_value:
             return self.stance_value.label

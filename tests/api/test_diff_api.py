@@ -154,8 +154,8 @@ def test_ukraine_moved_two_steps_broader_on_20_march(client):
         "shifted", 2, "broader")
     assert (change["left"]["stance"], change["right"]["stance"]) == (
         "limited_targets_unsettled", "energy_and_civilian")
-    assert change["summary"] == ("Ukraine moved broader: from Limited, targets not settled to "
-                                 "Energy and civilian infrastructure (2 steps)")
+    assert change["summary"] == ("Ukraine moved broader on 20 March 2025: from Limited, targets "
+                                 "not settled to Energy and civilian infrastructure (2 steps)")
     assert [s["id"] for s in change["trail"]] == ["ukraine-ceasefire-scope-2025-03-20"]
 
 
@@ -222,7 +222,7 @@ def test_matrix_csv_gives_what_a_journalist_needs_to_attribute_a_cell(client):
     header = response.get_data(as_text=True).splitlines()[0].split(",")
     assert header == [
         "as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
-        "statement", "stated_on", "date_precision", "speaker", "speaker_role", "quote",
+        "statement", "stated_on", "date_precision", "age_days", "speaker", "speaker_role", "quote",
         "quote_kind", "conditions", "source_publisher", "source_title", "source_url",
         "source_location", "source_published_on", "notes"]
     uk, us = rows(response)
@@ -233,7 +233,7 @@ def test_matrix_csv_gives_what_a_journalist_needs_to_attribute_a_cell(client):
         "as_of": DAY, "actor": "uk", "actor_name": "United Kingdom", "topic": "backstop",
         "stance": "requires", "label": "Firmly for it", "level": "2", "side": "1",
         "statement": "uk-backstop-2025-03-20", "stated_on": DAY,
-        "date_precision": "on_or_before", "speaker": "Keir Starmer",
+        "date_precision": "on_or_before", "age_days": "0", "speaker": "Keir Starmer",
         "speaker_role": "Prime Minister of the United Kingdom",
         "quote": "Starmer says the plan won’t work without that U.S. “backstop.”",
         "quote_kind": "paraphrase", "conditions": "",
