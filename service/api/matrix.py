@@ -88,7 +88,7 @@ class MatrixArgs(QueryArgs):
 MATRIX_COLUMNS = ("as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
                   "statement", "stated_on", "date_precision", "age_days", "speaker", "speaker_role", "quote",
                   "quote_kind", "conditions", "source_publisher", "source_title", "source_url",
-                  "source_location", "source_published_on", "notes")
+                  "source_location", "source_published_on", "notes", "reader_notes")
 
 
 def _cell_row(as_of, name: str, cell: Position) -> tuple:
@@ -105,7 +105,8 @@ def _cell_row(as_of, name: str, cell: Position) -> tuple:
             source and source.publisher, source and source.title, source and source.url,
             source and source.location, source and source.published_on,
             # One note a line: a note's text may hold the "; " that joins other lists.
-            "\n".join(note.text for note in cell.notes))
+            "\n".join(note.text for note in cell.notes),
+            "\n".join(note.reader_text for note in cell.notes if note.reader_text))
 
 
 def matrix_table(result: dict):

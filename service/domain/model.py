@@ -123,13 +123,16 @@ class Note:
     id: str
     actor: str
     topic: str
-    text: str
+    text: str  # the editors' working note, with its ¶ references
     source: Source
     status: str = "current"
     revision: int = 1
     recorded_at: dt.datetime | None = None
     recorded_by: str | None = None
     reason: str | None = None  # why this revision was made
+    # The same note for readers: one plain sentence the embeds show instead of
+    # `text`. None: readers are shown nothing of the note.
+    reader_text: str | None = None
 
     @property
     def retracted(self) -> bool:

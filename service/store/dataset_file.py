@@ -127,6 +127,7 @@ class NoteFile(_Revision):
     actor = _text(required=True)
     topic = _text(required=True)
     text = _text(required=True)
+    reader_text = _text(allow_none=True)  # older files have none: readers see no note
     source = ma.fields.Nested(SourceFile, required=True)
     reason = ma.fields.String(allow_none=True)
 

@@ -23,7 +23,7 @@ from ..domain.model import Position
 from . import heights, page_data, svg, titles
 from .embed import (EMBED_PAGES, EmbedOptions, EmbedPage, blp, html_page, page_response,
                     render_embed)
-from .filters import long_date, stated_date, topic_title
+from .filters import for_readers, long_date, stated_date, topic_title
 from .i18n import use_language
 
 TOPIC_PATH = [{"in": "path", "name": "topic_id", "example": "peacekeepers"}]
@@ -271,7 +271,7 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
 def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
     placed, chart = (lambda r: (r[4], r[-1]))(_spectrum(args, topic_id, False))
     silent = [p for p in placed if not p.position.statement]
-    noted = sum(1 for p in silent if p.position.notes)
+    noted = sum(1 for p in silent if for_readers(p.position.notes))
     return heights.spectrum(args, chart, noted, len(silent) - noted)
 
 

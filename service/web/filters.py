@@ -10,7 +10,7 @@ from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..domain.model import Statement, Topic
+from ..domain.model import Note, Statement, Topic
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -58,6 +58,12 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def for_readers(notes) -> list[Note]:
+    """The notes readers are shown: those with a reader's sentence (never the
+    editors' working text)."""
+    return [note for note in notes if note.reader_text]
+
+
 def topic_title(topic: Topic) -> str:
     return topic.id.replace("_", " ").capitalize()
 
@@ -67,3 +73,4 @@ def register(app) -> None:
     app.add_template_filter(stated_date)
     app.add_template_filter(safe_url)
     app.add_template_filter(topic_title)
+    app.add_template_filter(for_readers)

@@ -224,7 +224,7 @@ def test_matrix_csv_gives_what_a_journalist_needs_to_attribute_a_cell(client):
         "as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
         "statement", "stated_on", "date_precision", "age_days", "speaker", "speaker_role", "quote",
         "quote_kind", "conditions", "source_publisher", "source_title", "source_url",
-        "source_location", "source_published_on", "notes"]
+        "source_location", "source_published_on", "notes", "reader_notes"]
     uk, us = rows(response)
     # ¶28: "Starmer says the plan won’t work without that U.S. “backstop.”" Only the word
     # "backstop" is in quotation marks, so it is the report's paraphrase; "says" in a
@@ -238,13 +238,18 @@ def test_matrix_csv_gives_what_a_journalist_needs_to_attribute_a_cell(client):
         "quote": "Starmer says the plan won’t work without that U.S. “backstop.”",
         "quote_kind": "paraphrase", "conditions": "",
         "source_publisher": "Associated Press", "source_title": "", "source_url": "",
-        "source_location": "¶28", "source_published_on": DAY, "notes": ""}
+        "source_location": "¶28", "source_published_on": DAY, "notes": "",
+        "reader_notes": ""}
     # A silent cell: no statement, but the editors' note says why.
     assert (us["stance"], us["statement"], us["quote"], us["source_location"]) == (
         "no_position", "", "", "")
     assert us["notes"].startswith("Considered ¶28-29. ¶28 records an absence: \"Trump has "
                                   "given no sign the U.S. will guarantee reserve firepower")
     assert us["notes"].endswith("The cell has no statement.")
+    # Beside it, the sentence the embeds show readers, without the ¶ working references.
+    assert us["reader_notes"] == ("The report says Trump has given no sign the U.S. will "
+                                  "guarantee reserve firepower, and quotes no US statement on "
+                                  "such a guarantee.")
 
 
 CSV_FILES = [
