@@ -166,6 +166,10 @@ class Position:
         return self.statement.stated_on if self.statement else None
 
     @property
+    def date_precision(self) -> str | None:
+        return self.statement.date_precision if self.statement else None
+
+    @property
     def age_days(self) -> int | None:
         """Days from that statement to `as_of`: how old the position is on that date."""
         return (self.as_of - self.statement.stated_on).days if self.statement else None

@@ -24,8 +24,9 @@ def page(client, url: str) -> str:
 def test_positions_say_when_they_were_stated_and_how_old_they_are(client):
     body = client.get(f"/v1/positions?as_of={LATE}&actors=uk,us&topics=peacekeepers").get_json()
     uk, us = body["positions"]
-    assert (uk["stated_on"], uk["age_days"]) == ("2025-03-20", 286)
-    assert (us["stated_on"], us["age_days"]) == (None, None)  # no statement: no age
+    assert (uk["stated_on"], uk["date_precision"], uk["age_days"]) == (
+        "2025-03-20", "on_or_before", 286)
+    assert (us["stated_on"], us["date_precision"], us["age_days"]) == (None, None, None)
     cell = client.get(f"/v1/matrix?as_of=2025-03-20&actors=uk&topics=peacekeepers").get_json()
     assert cell["rows"][0]["cells"][0]["age_days"] == 0
 
