@@ -16,6 +16,7 @@ from werkzeug.http import quote_etag
 
 from .. import database
 from ..domain.model import Note
+from ..domain.validation import DomainError, check_reader_text
 from ..store import write as w
 from .args import Blueprint
 from .auth import current_key, requires
@@ -41,15 +42,16 @@ READER_TEXT_DOC = ("For readers: the note as one plain sentence, which the embed
 READER_TEXT_EXAMPLE = "The report quotes no German view on troops."
 
 
-def _no_paragraph_marks(value: str) -> None:
-    # Readers have the story, not our paragraph count: "¶30" is an editor's reference.
-    if "¶" in value:
-        raise ma.ValidationError("A reader's text has no ¶ references; keep them in `text`.")
+def _plain_sentence(value: str) -> None:
+    try:
+        check_reader_text(value)
+    except DomainError as exc:
+        raise ma.ValidationError(str(exc)) from exc
 
 
 def reader_text_field(**kwargs) -> ma.fields.String:
     return ma.fields.String(
-        allow_none=True, validate=[ma.validate.Length(min=1, max=500), _no_paragraph_marks],
+        allow_none=True, validate=[ma.validate.Length(min=1), _plain_sentence],
         metadata={"description": READER_TEXT_DOC, "example": READER_TEXT_EXAMPLE}, **kwargs)
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import yaml
 
 from ..domain.model import Actor, Note, Statement, Topic
-from ..domain.validation import DomainError, check_scale, check_stance
+from ..domain.validation import DomainError, check_reader_text, check_scale, check_stance
 from . import codec, outbox, tables
 from .dataset_file import FORMAT, DatasetError, check_document, compose, dotted, line_of
 from .read import Record
@@ -92,6 +92,12 @@ def parse_dataset(data: Any, name: str = "document", root: yaml.Node | None = No
                 refuse((kind, i, "actor"), f"unknown actor '{item.actor}'")
             if item.topic not in topic_by_id:
                 refuse((kind, i, "topic"), f"unknown topic '{item.topic}'")
+    for i, note in enumerate(notes):
+        if note.reader_text is not None:
+            try:
+                check_reader_text(note.reader_text)
+            except DomainError as exc:
+                refuse(("notes", i, "reader_text"), str(exc))
     for i, statement in enumerate(statements):
         if statement.topic in topic_by_id:
             try:
