@@ -16,7 +16,7 @@ from werkzeug.http import quote_etag
 
 from .. import database
 from ..domain.model import Note
-from ..domain.validation import DomainError, check_reader_text
+from ..domain.validation import READER_TEXT_MAX, DomainError, check_reader_text
 from ..store import write as w
 from .args import Blueprint
 from .auth import current_key, requires
@@ -51,7 +51,7 @@ def _plain_sentence(value: str) -> None:
 
 def reader_text_field(**kwargs) -> ma.fields.String:
     return ma.fields.String(
-        allow_none=True, validate=[ma.validate.Length(min=1), _plain_sentence],
+        allow_none=True, validate=[ma.validate.Length(min=1, max=READER_TEXT_MAX), _plain_sentence],
         metadata={"description": READER_TEXT_DOC, "example": READER_TEXT_EXAMPLE}, **kwargs)
 
 
