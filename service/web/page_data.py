@@ -130,8 +130,8 @@ def timeline(source: PositionSource, actor: Actor, topics: list[Topic],
         changes = [Change(Cell(actor, topic, event.change.right), event.change.verdict,
                           event.change.summary)
                    for event in topic_timeline(source, topic, [actor], after, end)]
-        held = at_end[actor.id, topic.id]
-        result.append(TopicTimeline(topic, before, changes, held.notes, held))
+        last = at_end[actor.id, topic.id]
+        result.append(TopicTimeline(topic, before, changes, last.notes, last))
     return result
 
 
