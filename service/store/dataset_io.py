@@ -17,7 +17,12 @@ import sqlalchemy as sa
 import yaml
 
 from ..domain.model import Actor, Note, Statement, Topic
-from ..domain.validation import DomainError, check_reader_text, check_scale, check_stance
+from ..domain.validation import (
+    DomainError,
+    check_reader_text,
+    check_scale,
+    check_stance,
+)
 from . import codec, outbox, tables
 from .dataset_file import FORMAT, DatasetError, check_document, compose, dotted, line_of
 from .read import Record
@@ -175,7 +180,7 @@ def import_dataset(conn: sa.Connection, data: Parsed | dict, recorded_by: str) -
         data if isinstance(data, Parsed) else parse_dataset(data))
     # The record's changes are dated when the editors made them (the file says
     # when), not when the file was loaded; webhook deliveries go out now.
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     edited = edited_at or now
     stored = Record(conn)
     stored_statements = stored.statements([s.id for s in statements])

@@ -146,10 +146,9 @@ def test_a_readers_text_with_an_editors_paragraph_reference_is_refused():
     old = "      The report quotes no Ukrainian view on a US guarantee.\n"
     text = replaced(old, "      The report (¶29) quotes no Ukrainian view on a US guarantee.\n")
     i = index("notes", "ukraine-backstop-considered")
-    assert problems(text) == [
-        f"{NAME}:{line_of(text, 'reader_text', after='id: ukraine-backstop-considered')}: "
-        f"notes[{i}].reader_text: A reader's text has "
-        "no ¶ references; keep them in `text`."]
+    line = line_of(text, "reader_text", after="id: ukraine-backstop-considered")
+    message = "A reader's text has no ¶ references; keep them in `text`."
+    assert problems(text) == [f"{NAME}:{line}: notes[{i}].reader_text: {message}"]
 
 
 def test_a_duplicate_id_names_the_second_entry():

@@ -27,7 +27,7 @@ def test_positions_say_when_they_were_stated_and_how_old_they_are(client):
     assert (uk["stated_on"], uk["date_precision"], uk["age_days"]) == (
         "2025-03-20", "on_or_before", 286)
     assert (us["stated_on"], us["date_precision"], us["age_days"]) == (None, None, None)
-    cell = client.get(f"/v1/matrix?as_of=2025-03-20&actors=uk&topics=peacekeepers").get_json()
+    cell = client.get("/v1/matrix?as_of=2025-03-20&actors=uk&topics=peacekeepers").get_json()
     assert cell["rows"][0]["cells"][0]["age_days"] == 0
 
 
