@@ -26,6 +26,9 @@ class Config:
                 os.environ.get("STANDPOINT_CACHE_STALE_WHILE_REVALIDATE", "300")
             ),
             "MAX_PAGE_SIZE": 100,
+            # Embeds and charts say in words when a position was stated more than this
+            # many days before the date shown: nothing newer is recorded, not "still held".
+            "STALE_AFTER_DAYS": int(os.environ.get("STANDPOINT_STALE_AFTER_DAYS", "90")),
             # Origins (comma-separated) whose browser pages may write; reads are open to all.
             "CORS_WRITE_ORIGINS": _words(os.environ.get("STANDPOINT_CORS_WRITE_ORIGINS", ""), ","),
             # The address readers reach this service at (e.g. https://standpoint.news.example),

@@ -13,13 +13,13 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.diff import diff, take_snapshot
-from ..domain.model import Statement
+from ..domain.model import DATE_PRECISIONS, Statement
 from ..domain.timeline import timeline
 from .args import Blueprint, IdList, QueryArgs, today
 from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
 from .csv_format import csv_twin
 from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
-from .statements import StatementSchema
+from .statements import DATE_PRECISION_DOC, StatementSchema
 
 TRAIL_LIMIT_DEFAULT = 3
 TRAIL_LIMIT_MAX = 100
@@ -135,8 +135,8 @@ class ActorChanges(MethodView):
         """How an actor's positions changed between two dates
 
         Per topic: the position held just before `from`, the position at `to` (both dates
-        inclusive), the verdict (unchanged, shifted, reversed, first_stated, took_side,
-        withdrawn, unknown), distance and direction, and the most recent statements in
+        inclusive), the verdict (no_new_statement, unchanged, shifted, reversed,
+        first_stated, took_side, withdrawn, unknown), distance and direction, and the most recent statements in
         between (`trail_limit`; `trail_more` lists them all). As a table:
         `/v1/actors/{actor_id}/changes.csv`.
         """
@@ -164,7 +164,13 @@ class TimelineEventSchema(ma.Schema):
     class Meta:
         ordered = True
 
-    date = ma.fields.Date(required=True, metadata={"example": "2025-03-19"})
+    date = ma.fields.Date(required=True, metadata={
+        "description": "When the statement was made, as precisely as `date_precision` says.",
+        "example": "2025-03-19"})
+    date_precision = ma.fields.String(attribute="statement.date_precision", required=True,
+                                      metadata={"enum": list(DATE_PRECISIONS),
+                                                "description": DATE_PRECISION_DOC,
+                                                "example": "on_or_before"})
     actor = ma.fields.String(attribute="statement.actor", required=True,
                              metadata={"example": "ukraine"})
     verdict = ma.fields.String(attribute="change.verdict", required=True, metadata={
@@ -186,13 +192,13 @@ class TimelineSchema(ma.Schema):
     events = ma.fields.List(ma.fields.Nested(TimelineEventSchema), required=True)
 
 
-TIMELINE_COLUMNS = ("date", "topic", "actor", "from_stance", "to_stance", "verdict", "distance",
+TIMELINE_COLUMNS = ("date", "date_precision", "topic", "actor", "from_stance", "to_stance", "verdict", "distance",
                     "direction", "statement", "summary")
 
 
 def timeline_table(result: dict):
     return TIMELINE_COLUMNS, (
-        (e.date, e.change.topic.id, e.statement.actor, e.change.left.stance,
+        (e.date, e.statement.date_precision, e.change.topic.id, e.statement.actor, e.change.left.stance,
          e.change.right.stance, e.change.verdict, e.change.distance, e.change.direction,
          e.statement.id, e.change.summary) for e in result["events"])
 

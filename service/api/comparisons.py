@@ -39,7 +39,9 @@ class TopicDiffSchema(ma.Schema):
     right = ma.fields.Nested(PositionSchema, required=True)
     verdict = ma.fields.String(required=True, metadata={
         "enum": list(VERDICTS),
-        "description": "For a change: unchanged, shifted (moved along the scale, to or from its "
+        "description": "For a change: no_new_statement (both dates rest on the same "
+                       "statement: nothing new was said, which is not the same as unchanged), "
+                       "unchanged (a newer statement restates the same stance), shifted (moved along the scale, to or from its "
                        "neutral middle, or changed conditions), reversed (crossed from one side "
                        "of the scale to the other), first_stated, took_side (a stance after a "
                        "statement that took no side), withdrawn, or unknown. For a "
@@ -105,15 +107,22 @@ class DiffArgs(QueryArgs):
     topics = TOPICS_ARG
 
 
-DIFF_COLUMNS = ("topic", "left_actor", "left_as_of", "left_stance", "right_actor",
-                "right_as_of", "right_stance", "verdict", "distance", "direction",
+# Each side's statement date travels with its precision: "by" a date is not "on" it.
+DIFF_COLUMNS = ("topic", "left_actor", "left_as_of", "left_stance", "left_stated_on",
+                "left_date_precision", "right_actor", "right_as_of", "right_stance",
+                "right_stated_on", "right_date_precision", "verdict", "distance", "direction",
                 "conditions_added", "conditions_removed", "summary")
 
 
+def _stated(position) -> tuple:
+    s = position.statement
+    return (s.stated_on, s.date_precision) if s else (None, None)
+
+
 def diff_row(d: TopicDiff) -> tuple:
-    return (d.topic.id, d.left_actor.id, d.left.as_of, d.left.stance, d.right_actor.id,
-            d.right.as_of, d.right.stance, d.verdict, d.distance, d.direction,
-            d.conditions_added, d.conditions_removed, d.summary)
+    return (d.topic.id, d.left_actor.id, d.left.as_of, d.left.stance, *_stated(d.left),
+            d.right_actor.id, d.right.as_of, d.right.stance, *_stated(d.right), d.verdict,
+            d.distance, d.direction, d.conditions_added, d.conditions_removed, d.summary)
 
 
 def diff_table(result: dict):
@@ -140,8 +149,8 @@ class Diff(MethodView):
     def get(self, args):
         """Diff any actor at any date against any actor at any date
 
-        The same actor on both sides classifies change (`unchanged`, `shifted`, `reversed`,
-        `first_stated`, `took_side`, `withdrawn`); two actors are compared (`agree`, `differ`,
+        The same actor on both sides classifies change (`no_new_statement`, `unchanged`,
+        `shifted`, `reversed`, `first_stated`, `took_side`, `withdrawn`); two actors are compared (`agree`, `differ`,
         `opposed`). Either way `unknown` when a side is unclear or has no position. As a
         table: `/v1/diff.csv`.
         """

@@ -52,6 +52,9 @@ class CellSchema(ma.Schema):
     side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
     statement = ma.fields.Nested(CellStatementSchema, allow_none=True, required=True, metadata={
         "description": "What the cell rests on; null for no_position."})
+    age_days = ma.fields.Integer(allow_none=True, required=True, metadata={
+        "description": "Days from the statement's `stated_on` to `as_of`; null for "
+                       "no_position.", "example": 0})
     notes = ma.fields.List(ma.fields.Nested(NoteSchema), required=True, metadata={
         "description": "Editors' notes on the cell; never a position."})
 
@@ -83,9 +86,9 @@ class MatrixArgs(QueryArgs):
 
 
 MATRIX_COLUMNS = ("as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
-                  "statement", "stated_on", "date_precision", "speaker", "speaker_role", "quote",
+                  "statement", "stated_on", "date_precision", "age_days", "speaker", "speaker_role", "quote",
                   "quote_kind", "conditions", "source_publisher", "source_title", "source_url",
-                  "source_location", "source_published_on", "notes")
+                  "source_location", "source_published_on", "notes", "reader_notes")
 
 
 def _cell_row(as_of, name: str, cell: Position) -> tuple:
@@ -96,12 +99,14 @@ def _cell_row(as_of, name: str, cell: Position) -> tuple:
     speaker = s.speaker if s else None
     source = s.source if s else None
     return (as_of, cell.actor, name, cell.topic, cell.stance, cell.label, cell.level, cell.side,
-            s and s.id, s and s.stated_on, s and s.date_precision, speaker and speaker.name,
+            s and s.id, s and s.stated_on, s and s.date_precision, cell.age_days,
+            speaker and speaker.name,
             speaker and speaker.role, s and s.quote, s and s.quote_kind, s and s.conditions,
             source and source.publisher, source and source.title, source and source.url,
             source and source.location, source and source.published_on,
             # One note a line: a note's text may hold the "; " that joins other lists.
-            "\n".join(note.text for note in cell.notes))
+            "\n".join(note.text for note in cell.notes),
+            "\n".join(note.reader_text for note in cell.notes if note.reader_text))
 
 
 def matrix_table(result: dict):

@@ -3,7 +3,8 @@
 A note says what was considered and not coded, or why a cell is silent
 ("considered ¶30: about Ukraine's army and EU path, not peacekeepers"). It is
 never a position: positions, the matrix, compare and the embeds show it beside
-the cell. Notes are append-only like statements: a correction or a retraction
+the cell. It has two texts: `text`, the editors' working note with its ¶
+references, and `reader_text`, the plain sentence the embeds show readers. Notes are append-only like statements: a correction or a retraction
 is a new revision, and the history stays readable.
 """
 
@@ -15,6 +16,7 @@ from werkzeug.http import quote_etag
 
 from .. import database
 from ..domain.model import Note
+from ..domain.validation import READER_TEXT_MAX, DomainError, check_reader_text
 from ..store import write as w
 from .args import Blueprint
 from .auth import current_key, requires
@@ -34,6 +36,25 @@ NOTE_ID = {"in": "path", "name": "note_id", "example": "germany-peacekeepers-con
 RETRACTED_NOTE_ID = {**NOTE_ID, "example": "france-backstop-considered"}
 
 
+READER_TEXT_DOC = ("For readers: the note as one plain sentence, which the embeds show "
+                   "instead of `text`; no paragraph references (¶). Null: readers see nothing "
+                   "of the note.")
+READER_TEXT_EXAMPLE = "The report quotes no German view on troops."
+
+
+def _plain_sentence(value: str) -> None:
+    try:
+        check_reader_text(value)
+    except DomainError as exc:
+        raise ma.ValidationError(str(exc)) from exc
+
+
+def reader_text_field(**kwargs) -> ma.fields.String:
+    return ma.fields.String(
+        allow_none=True, validate=[ma.validate.Length(min=1, max=READER_TEXT_MAX), _plain_sentence],
+        metadata={"description": READER_TEXT_DOC, "example": READER_TEXT_EXAMPLE}, **kwargs)
+
+
 class NoteSchema(ma.Schema):
     class Meta:
         ordered = True
@@ -42,8 +63,10 @@ class NoteSchema(ma.Schema):
     actor = ma.fields.String(required=True, metadata={"example": "germany"})
     topic = ma.fields.String(required=True, metadata={"example": "peacekeepers"})
     text = ma.fields.String(required=True, metadata={
-        "description": "What the editors considered and why it is not a position.",
+        "description": "For editors: what was considered and why it is not a position.",
         "example": "Considered ¶30: about Ukraine's army and EU path, not peacekeepers."})
+    reader_text = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": READER_TEXT_DOC, "example": READER_TEXT_EXAMPLE})
     source = ma.fields.Nested(SourceSchema, required=True, metadata={
         "description": "The source considered; `location` says where in it."})
     status = ma.fields.String(required=True, metadata={"enum": ["current", "retracted"]})
@@ -83,6 +106,7 @@ class NoteChangesSchema(ma.Schema):
 
     text = ma.fields.String(validate=ma.validate.Length(min=1, max=2000), metadata={
         "example": "Considered ¶30: about Ukraine's army and EU path, not peacekeepers."})
+    reader_text = reader_text_field()
     source = ma.fields.Nested(SourceInSchema)
     reason = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000), metadata={
         "description": "Why (for a correction: what was wrong).",
@@ -103,6 +127,7 @@ class NoteInSchema(ma.Schema):
     text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
                             metadata={"example": "Considered ¶30: about Ukraine's army and EU "
                                                  "path, not peacekeepers."})
+    reader_text = reader_text_field(load_default=None)
     source = ma.fields.Nested(SourceInSchema, required=True)
 
 

@@ -6,11 +6,12 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from .. import database
+from ..domain.model import DATE_PRECISIONS
 from ..store.read import Record
 from .args import Blueprint, IdList, QueryArgs, as_of_field
 from .lookups import actor_or_404, actors_or_404, topics_or_404
 from .notes import NoteSchema
-from .statements import StatementSchema
+from .statements import DATE_PRECISION_DOC, StatementSchema
 
 blp = Blueprint("positions", __name__, url_prefix="/v1",
                 description="Positions of actors on topics as of a date.")
@@ -32,6 +33,18 @@ class PositionSchema(ma.Schema):
     side = ma.fields.Integer(allow_none=True, required=True, metadata={"enum": [-1, 0, 1, None]})
     statement = ma.fields.Nested(StatementSchema, allow_none=True, required=True, metadata={
         "description": "The statement the position rests on; null for no_position."})
+    stated_on = ma.fields.Date(allow_none=True, required=True, metadata={
+        "description": "When that statement was made (its `date_precision` says how exactly); "
+                       "null for no_position.", "example": "2025-03-20"})
+    date_precision = ma.fields.String(
+        allow_none=True, required=True,
+        metadata={"enum": [*DATE_PRECISIONS, None], "description": DATE_PRECISION_DOC,
+                  "example": "on_or_before"})
+    age_days = ma.fields.Integer(allow_none=True, required=True, metadata={
+        "description": "Days from `stated_on` to `as_of`: how old the position is on that "
+                       "date (at least this many when the date is `on_or_before`). Nothing "
+                       "newer is recorded, which does not mean it still holds. Null for "
+                       "no_position.", "example": 0})
     notes = ma.fields.List(ma.fields.Nested(NoteSchema), required=True, metadata={
         "description": "Editors' notes on the cell (what was considered and not coded, why it "
                        "is silent), published by `as_of`. Never a position."})

@@ -43,6 +43,11 @@ class SourceSchema(ma.Schema):
         "description": "Where in the source: paragraph, page, timestamp.", "example": "¶28"})
 
 
+DATE_PRECISION_DOC = ("How exact the date is: `day`, `month`, `approximate`, or "
+                      "`on_or_before` when the source only bounds it (said by that day; "
+                      "sentences say \"by\").")
+
+
 class StatementSchema(ma.Schema):
     class Meta:
         ordered = True
@@ -65,7 +70,8 @@ class StatementSchema(ma.Schema):
     speaker = ma.fields.Nested(SpeakerSchema, allow_none=True, required=True)
     stated_on = ma.fields.Date(required=True, metadata={"example": "2025-03-20"})
     date_precision = ma.fields.String(required=True, metadata={
-        "enum": list(DATE_PRECISIONS), "example": "on_or_before"})
+        "enum": list(DATE_PRECISIONS), "description": DATE_PRECISION_DOC,
+        "example": "on_or_before"})
     source = ma.fields.Nested(SourceSchema, required=True)
     status = ma.fields.String(required=True, metadata={"enum": ["current", "retracted"]})
     revision = ma.fields.Integer(required=True, metadata={"example": 1})

@@ -8,7 +8,11 @@ Verdicts, per topic:
 
 Across dates (both snapshots are the same actor), after the fact-checkers'
 Flip-O-Meter:
-- `unchanged`: same stance and same conditions.
+- `unchanged`: a newer statement restates the same stance with the same
+  conditions.
+- `no_new_statement`: both dates rest on the same statement: nothing was said
+  in between, so the record cannot say the position still holds, only that
+  nothing newer is recorded. Silence is never reported as unchanged.
 - `shifted`: moved along the scale without crossing it, or kept the stance but
   changed its conditions. Moving to or from the neutral middle (side 0) is a
   shift, not a reversal: going from "against" to "undecided" is a half flip.
@@ -21,6 +25,13 @@ Flip-O-Meter:
 - `unknown`: a side is `unclear` (and the other is not a stance taken after
   it), or neither side has a position. Silence and a statement that takes no
   side are never reported as unchanged.
+
+`CHANGE_VERDICTS` are those a new statement can produce (timelines, webhook
+events); `no_new_statement` only compares two dates.
+
+Every change summary that names when a statement was made says it as
+precisely as the source does: "on 19 March 2025", or "by 19 March 2025" when
+the source only bounds the date (dates.when_stated).
 
 Across actors (two different actors):
 - `agree`: same stance (conditions may still differ and are reported).
@@ -47,6 +58,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from .dates import long_date, when_stated
 from .model import NO_POSITION, UNCLEAR, Actor, Position, Statement, Topic
 
 CHANGE = "change"
@@ -55,7 +67,9 @@ COMPARISON = "comparison"
 CHANGE_VERDICTS = ("unchanged", "shifted", "reversed", "first_stated", "took_side", "withdrawn",
                    "unknown")
 COMPARISON_VERDICTS = ("agree", "differ", "opposed", "unknown")
-VERDICTS = CHANGE_VERDICTS + tuple(v for v in COMPARISON_VERDICTS if v not in CHANGE_VERDICTS)
+NO_NEW_STATEMENT = "no_new_statement"
+VERDICTS = (CHANGE_VERDICTS + (NO_NEW_STATEMENT,)
+            + tuple(v for v in COMPARISON_VERDICTS if v not in CHANGE_VERDICTS))
 SAME = "same"
 
 
@@ -149,7 +163,14 @@ def _diff_topic(topic: Topic, kind: str, left: Snapshot, right: Snapshot) -> Top
     return replace(result, summary=summary)
 
 
+def _same_statement(a: Position, b: Position) -> bool:
+    return (a.statement is not None and b.statement is not None
+            and a.statement.id == b.statement.id)
+
+
 def _change_verdict(a: Position, b: Position, added, removed) -> str:
+    if _same_statement(a, b):
+        return NO_NEW_STATEMENT
     if a.stance == UNCLEAR and b.stance_value is not None:
         return "took_side"
     if UNCLEAR in (a.stance, b.stance):
@@ -193,49 +214,64 @@ def _conditions_words(d: TopicDiff) -> str:
     return ", ".join(parts)
 
 
+def _when(position: Position, lead: str = " ") -> str:
+    """When the statement a position rests on was made, as precisely as the
+    source says, after `lead`; nothing for a position without a statement."""
+    s = position.statement
+    return lead + when_stated(s.stated_on, s.date_precision) if s else ""
+
+
 def _off_scale_words(position: Position, when: dt.date | None = None) -> str:
-    on = f" on {when}" if when else ""
     if position.stance == NO_POSITION:
-        return f"no recorded position{on}"
-    return f"a statement{on} that takes no clear side"
+        return "no recorded position" + (f" on {long_date(when)}" if when else "")
+    stated = _when(position) or (f" on {long_date(when)}" if when else "")
+    return f"a statement{stated} that takes no clear side"
 
 
 def _change_summary(d: TopicDiff, start: dt.date, end: dt.date) -> str:
     name = d.left_actor.name
     a, b = d.left, d.right
+    if d.verdict == NO_NEW_STATEMENT:
+        return (f"{name}: no new statement since {long_date(a.statement.stated_on)} up to "
+                f"{long_date(end)}; last stated {a.label}{_when(a)}")
     if d.verdict == "unchanged":
-        return f"{name} unchanged: {a.label} ({start} to {end})"
+        return f"{name} unchanged: restated {b.label}{_when(b)}"
     if d.verdict == "first_stated":
-        return f"{name} first stated a position: {b.label}"
+        return f"{name} first stated a position: {b.label}{_when(b, ', ')}"
     if d.verdict == "took_side":
-        return f"{name} took a side: {b.label}, after a statement that took no clear side"
+        return (f"{name} took a side: {b.label}{_when(b, ', ')}, after a statement that took "
+                f"no clear side")
     if d.verdict == "withdrawn":
-        return f"{name}'s position {a.label} was withdrawn: no recorded position as of {end}"
+        return (f"{name}'s position {a.label} was withdrawn: no recorded position as of "
+                f"{long_date(end)}")
     if d.verdict == "unknown" and a.stance == b.stance == NO_POSITION:
-        return f"{name} has no recorded position on {start} or on {end}"
+        return (f"{name} has no recorded position on {long_date(start)} or on "
+                f"{long_date(end)}")
     if d.verdict == "unknown":
         reasons = [_off_scale_words(p, when)
                    for p, when in ((a, start), (b, end)) if p.stance_value is None]
         return f"Cannot say whether {name} moved: " + " and ".join(reasons)
     conditions = _conditions_words(d)
     if a.stance == b.stance:
-        return f"{name} kept {a.label} but changed its conditions: {conditions}"
+        return f"{name} kept {a.label} but changed its conditions{_when(b)}: {conditions}"
     if d.distance is None:
         text = _unranked_change_words(d)
         return f"{text}; {conditions}" if conditions else text
     verb = "reversed, moving" if d.verdict == "reversed" else "moved"
-    text = f"{name} {verb} {d.direction}: from {a.label} to {b.label} ({_steps(d.distance)})"
+    text = (f"{name} {verb} {d.direction}{_when(b)}: from {a.label} to {b.label} "
+            f"({_steps(d.distance)})")
     return f"{text}; {conditions}" if conditions else text
 
 
 def _unranked_change_words(d: TopicDiff) -> str:
     """A change to or from an unranked stance: what happened, in words, no steps."""
     name, a, b = d.left_actor.name, d.left, d.right
+    when = _when(b)
     if d.verdict == "reversed":
-        return f"{name} reversed: from {a.label} to {b.label}"
+        return f"{name} reversed{when}: from {a.label} to {b.label}"
     if not a.stance_value.ranked and b.stance_value.ranked and a.stance_value.settled_word:
-        return f"{name} {a.stance_value.settled_word}: from {a.label} to {b.label}"
-    return f"{name} changed from {a.label} to {b.label}, which the scale does not rank"
+        return f"{name} {a.stance_value.settled_word}{when}: from {a.label} to {b.label}"
+    return f"{name} changed{when} from {a.label} to {b.label}, which the scale does not rank"
 
 
 def _comparison_summary(d: TopicDiff) -> str:
@@ -251,13 +287,20 @@ def _comparison_summary(d: TopicDiff) -> str:
         reasons = [f"{n} has {_off_scale_words(p)}" for p, n in ((a, left), (b, right))
                    if p.stance_value is None]
         return f"Cannot compare {left} and {right}: " + " and ".join(reasons)
+    if a.statement and b.statement and a.statement.stated_on != b.statement.stated_on:
+        # Statements made on different days: the sentence compares what each last said,
+        # dated, and never claims the earlier one still holds (silence is not agreement).
+        left = f"As last stated, {left} ({_when(a, '')})"
+        right_named = f"{right} ({_when(b, '')})"
+    else:
+        right_named = right
     if d.verdict == "agree":
-        text = f"{left} and {right} agree: {a.label}"
+        text = f"{left} and {right_named} agree: {a.label}"
         only = [f"only {n} sets condition " + "; ".join(c)
                 for n, c in ((right, d.conditions_added), (left, d.conditions_removed)) if c]
         return f"{text}; " + ", ".join(only) if only else text
     relation = "are opposed" if d.verdict == "opposed" else "differ"
-    text = f"{left} and {right} {relation}: {a.label} vs {b.label}"
+    text = f"{left} and {right_named} {relation}: {a.label} vs {b.label}"
     if d.distance is None:  # opposed across an unranked stance: sides, not steps
         return text
     return f"{text}; {right} is {_steps(d.distance)} {d.direction}"

@@ -140,13 +140,16 @@ class Note:
     id: str
     actor: str
     topic: str
-    text: str
+    text: str  # the editors' working note, with its ¶ references
     source: Source
     status: str = "current"
     revision: int = 1
     recorded_at: dt.datetime | None = None
     recorded_by: str | None = None
     reason: str | None = None  # why this revision was made
+    # The same note for readers: one plain sentence the embeds show instead of
+    # `text`. None: readers are shown nothing of the note.
+    reader_text: str | None = None
 
     @property
     def retracted(self) -> bool:
@@ -173,6 +176,20 @@ class Position:
     @property
     def side(self) -> int | None:
         return self.stance_value.side if self.stance_value else None
+
+    @property
+    def stated_on(self) -> dt.date | None:
+        """When the statement it rests on was made (a bound, for `on_or_before`)."""
+        return self.statement.stated_on if self.statement else None
+
+    @property
+    def date_precision(self) -> str | None:
+        return self.statement.date_precision if self.statement else None
+
+    @property
+    def age_days(self) -> int | None:
+        """Days from that statement to `as_of`: how old the position is on that date."""
+        return (self.as_of - self.statement.stated_on).days if self.statement else None
 
     @property
     def label(self) -> str:

@@ -51,3 +51,17 @@ def check_stance(topic: Topic, stance: str) -> None:
         raise DomainError(
             f"'{stance}' is not on the scale of topic '{topic.id}'; allowed: {allowed}", "stance"
         )
+
+
+READER_TEXT_MAX = 500
+
+
+def check_reader_text(text: str) -> None:
+    """A note's reader's text is one plain sentence for readers: they have the
+    story, not the editors' paragraph count, so no "¶" reference."""
+    if "¶" in text:
+        raise DomainError("A reader's text has no ¶ references; keep them in `text`.",
+                          "reader_text")
+    if len(text) > READER_TEXT_MAX:
+        raise DomainError(f"A reader's text is one plain sentence: at most {READER_TEXT_MAX} "
+                          f"characters.", "reader_text")

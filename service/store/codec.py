@@ -168,6 +168,7 @@ def note_from(data: dict) -> Note:
         recorded_at=_recorded_at(data.get("recorded_at")),
         recorded_by=data.get("recorded_by"),
         reason=data.get("reason"),
+        reader_text=data.get("reader_text"),
     )
 
 
@@ -183,6 +184,7 @@ def note_to(note: Note) -> dict:
         "recorded_at": note.recorded_at.isoformat() if note.recorded_at else None,
         "recorded_by": note.recorded_by,
         "reason": note.reason,
+        "reader_text": note.reader_text,
     }
 
 

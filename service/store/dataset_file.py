@@ -44,6 +44,15 @@ class _Date(ma.fields.Date):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class _DateTime(ma.fields.AwareDateTime):
+    """A moment with its time zone, as YAML reads it (already a datetime) or as text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dt.datetime):
+            value = value.isoformat()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _text(**kwargs) -> ma.fields.String:
     return ma.fields.String(validate=ma.validate.Length(min=1), **kwargs)
 
@@ -131,6 +140,7 @@ class NoteFile(_Revision):
     actor = _text(required=True)
     topic = _text(required=True)
     text = _text(required=True)
+    reader_text = _text(allow_none=True)  # older files have none: readers see no note
     source = ma.fields.Nested(SourceFile, required=True)
     reason = ma.fields.String(allow_none=True)
 
@@ -138,6 +148,9 @@ class NoteFile(_Revision):
 class DatasetFile(_Strict):
     format = ma.fields.String(required=True, validate=ma.validate.OneOf(FORMATS))
     version = ma.fields.Integer(strict=True)  # an export's data version, for the reader
+    # When the record was last edited: an import records its revisions at this
+    # moment, so "Last updated" is the editors' date, never the day of loading.
+    edited_at = _DateTime(allow_none=True)
     # Named sources, for YAML anchors: statements and notes carry their own copy.
     sources = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(SourceFile))
     topics = ma.fields.List(ma.fields.Nested(TopicFile), required=True)

@@ -17,7 +17,12 @@ import sqlalchemy as sa
 import yaml
 
 from ..domain.model import Actor, Note, Statement, Topic
-from ..domain.validation import DomainError, check_scale, check_stance
+from ..domain.validation import (
+    DomainError,
+    check_reader_text,
+    check_scale,
+    check_stance,
+)
 from . import codec, outbox, tables
 from .dataset_file import FORMAT, DatasetError, check_document, compose, dotted, line_of
 from .read import Record
@@ -34,6 +39,7 @@ class Parsed(NamedTuple):
     topics: list[Topic]
     statements: list[Statement]
     notes: list[Note]
+    edited_at: dt.datetime | None = None  # the file's own date of its last editorial change
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +97,12 @@ def parse_dataset(data: Any, name: str = "document", root: yaml.Node | None = No
                 refuse((kind, i, "actor"), f"unknown actor '{item.actor}'")
             if item.topic not in topic_by_id:
                 refuse((kind, i, "topic"), f"unknown topic '{item.topic}'")
+    for i, note in enumerate(notes):
+        if note.reader_text is not None:
+            try:
+                check_reader_text(note.reader_text)
+            except DomainError as exc:
+                refuse(("notes", i, "reader_text"), str(exc))
     for i, statement in enumerate(statements):
         if statement.topic in topic_by_id:
             try:
@@ -99,7 +111,7 @@ def parse_dataset(data: Any, name: str = "document", root: yaml.Node | None = No
                 refuse(("statements", i, "stance"), str(exc))
     if problems:
         raise DatasetError(problems)
-    return Parsed(actors, topics, statements, notes)
+    return Parsed(actors, topics, statements, notes, document.get("edited_at"))
 
 
 def _unique(items: list, kind: str, refuse) -> None:
@@ -164,23 +176,27 @@ def import_dataset(conn: sa.Connection, data: Parsed | dict, recorded_by: str) -
     """Validate, then upsert actors and topics and append statement and note
     revisions for whatever differs from what is stored. Returns counts of what
     changed."""
-    actors, topics, statements, notes = data if isinstance(data, Parsed) else parse_dataset(data)
-    now = dt.datetime.now(dt.timezone.utc)
+    actors, topics, statements, notes, edited_at = (
+        data if isinstance(data, Parsed) else parse_dataset(data))
+    # The record's changes are dated when the editors made them (the file says
+    # when), not when the file was loaded; webhook deliveries go out now.
+    now = dt.datetime.now(dt.UTC)
+    edited = edited_at or now
     stored = Record(conn)
     stored_statements = stored.statements([s.id for s in statements])
     counts = {
         "actors": _upsert(conn, tables.actors, "actor", actors, stored.actors, codec.actor_to,
-                          recorded_by, now),
+                          recorded_by, edited),
         "topics": _upsert(conn, tables.topics, "topic", topics, stored.topics, codec.topic_to,
-                          recorded_by, now),
+                          recorded_by, edited),
     }
     cells = {(s.actor, s.topic) for s in (*statements, *stored_statements.values())}
     with outbox.recording(conn, cells, now):
         counts["statements"] = _append_changed(conn, "statement", statements, stored_statements,
                                                codec.statement_row, append_revisions,
-                                               recorded_by, now)
+                                               recorded_by, edited)
     counts["notes"] = _append_changed(conn, "note", notes, {n.id: n for n in stored.all_notes()},
-                                      codec.note_row, append_note_revisions, recorded_by, now)
+                                      codec.note_row, append_note_revisions, recorded_by, edited)
     return counts
 
 
@@ -189,6 +205,7 @@ def export_dataset(conn: sa.Connection) -> dict:
     return {
         "format": FORMAT,
         "version": record.version,
+        "edited_at": record.edited_at().isoformat() if record.edited_at() else None,
         "actors": [codec.actor_to(a) for a in record.actors.values()],
         "topics": [codec.topic_to(t) for t in record.topics.values()],
         "statements": [codec.statement_to(s) for s in record.statements().values()],

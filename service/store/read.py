@@ -46,6 +46,11 @@ class Record:
     def version(self) -> int:
         return data_version(self.conn)
 
+    def edited_at(self) -> dt.datetime | None:
+        """When the record was last changed by its editors (the latest entry of its log)."""
+        at = self.conn.execute(sa.select(sa.func.max(tables.changes.c.at))).scalar()
+        return at.replace(tzinfo=dt.UTC) if at and at.tzinfo is None else at
+
     # -- actors and topics: a few dozen rows, read once per request ----------
 
     @cached_property

@@ -100,6 +100,7 @@ def _note_columns() -> list[sa.Column]:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recorded_by", sa.String(200), nullable=False),
         sa.Column("reason", sa.Text),
+        sa.Column("reader_text", sa.Text),
     ]
 
 

@@ -9,6 +9,7 @@ its own title and credit, and as PNG for print, AMP and social cards
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import marshmallow as ma
 from flask import Response, request, url_for
@@ -23,7 +24,7 @@ from ..domain.model import Position
 from . import heights, page_data, svg, titles
 from .embed import (EMBED_PAGES, EmbedOptions, EmbedPage, blp, html_page, page_response,
                     render_embed)
-from .filters import long_date, stated_date, topic_title
+from .filters import for_readers, long_date, staleness, stated_date, topic_title
 from .i18n import use_language
 
 TOPIC_PATH = [{"in": "path", "name": "topic_id", "example": "peacekeepers"}]
@@ -61,9 +62,11 @@ class StepsArgs(ChartOptions):
             raise ma.ValidationError("must not be before `from`", "to")
 
 
-def _words() -> dict:
+def _words(stale: list[tuple[str, Position]] = ()) -> dict:
     # Off-scale stances are data labels, as Position.label writes them: English.
-    return {"none": "No recorded position", "unclear": "Unclear"}
+    # `stale`: each party whose position is older than the newsroom's threshold, in words.
+    lines = [f"{name}: {words}" for name, position in stale if (words := staleness(position))]
+    return {"none": "No recorded position", "unclear": "Unclear", "stale": lines}
 
 
 def _credit(attribution: page_data.Attribution) -> str:
@@ -94,7 +97,9 @@ def _spectrum(args: dict, topic_id: str, standalone: bool):
              question=topic.question, count=len(on_scale),
              silent=sum(1 for p in placed if not p.position.statement))
     attribution = page_data.attribution(p.position for p in placed)
-    chart = svg.spectrum(topic, placed, title, desc, _words(), standalone, _credit(attribution))
+    stale = [(p.actor.name, p.position) for p in placed]
+    chart = svg.spectrum(topic, placed, title, desc, _words(stale), standalone,
+                         _credit(attribution))
     return record, topic, actors, as_of, placed, title, attribution, chart
 
 
@@ -189,7 +194,9 @@ def _steps(args: dict, actor_id: str, standalone: bool):
              question=topic.question, count=len(trail), start=long_date(first),
              end=long_date(end))
     attribution = page_data.attribution(p.position for p in points if p.statement)
-    chart = svg.steps(topic, actor, points, first, end, title, desc, _words(), stated_date,
+    # The last position holds on to `end` only as far as nothing newer is recorded: say its age.
+    held = [(actor.name, replace(points[-1].position, as_of=end))] if points else []
+    chart = svg.steps(topic, actor, points, first, end, title, desc, _words(held), stated_date,
                       long_date, standalone, _credit(attribution))
     return actor, topic, first, end, points, title, attribution, chart
 
@@ -271,7 +278,7 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
 def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
     placed, chart = (lambda r: (r[4], r[-1]))(_spectrum(args, topic_id, False))
     silent = [p for p in placed if not p.position.statement]
-    noted = sum(1 for p in silent if p.position.notes)
+    noted = sum(1 for p in silent if for_readers(p.position.notes))
     return heights.spectrum(args, chart, noted, len(silent) - noted)
 
 

@@ -6,11 +6,11 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from babel.dates import format_date, format_skeleton
-from flask import has_request_context
+from flask import current_app, has_app_context, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..domain.model import Statement, Topic
+from ..domain.model import Note, Position, Statement, Topic
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -58,6 +58,27 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def stale_after_days() -> int:
+    return current_app.config["STALE_AFTER_DAYS"] if has_app_context() else 90
+
+
+def staleness(position: Position) -> str | None:
+    """How old a position is, in words, when older than the newsroom's threshold
+    (STANDPOINT_STALE_AFTER_DAYS): "Last stated 627 days before 7 December 2026."
+    None for a fresh position or one with no statement."""
+    days = position.age_days
+    if days is None or days <= stale_after_days():
+        return None
+    return _("Last stated %(days)d days before %(date)s.", days=days,
+             date=long_date(position.as_of))
+
+
+def for_readers(notes) -> list[Note]:
+    """The notes readers are shown: those with a reader's sentence (never the
+    editors' working text)."""
+    return [note for note in notes if note.reader_text]
+
+
 def topic_title(topic: Topic) -> str:
     return topic.id.replace("_", " ").capitalize()
 
@@ -67,3 +88,5 @@ def register(app) -> None:
     app.add_template_filter(stated_date)
     app.add_template_filter(safe_url)
     app.add_template_filter(topic_title)
+    app.add_template_filter(for_readers)
+    app.add_template_filter(staleness)

@@ -89,6 +89,7 @@ VERDICT_WORDS = {
     "first_stated": _l("First stated"),
     "took_side": _l("Took a side"),
     "unchanged": _l("Unchanged"),
+    "no_new_statement": _l("No new statement"),
     "shifted": _l("Shifted"),
     "reversed": _l("Reversed"),
     "withdrawn": _l("Withdrawn"),
@@ -113,6 +114,7 @@ class TopicTimeline:
     before: Cell | None  # the position held on `start`, when a start is given
     changes: list[Change]
     notes: tuple = ()  # the editors' notes on the cell as of `end`
+    held: Position | None = None  # the position as of `end`, to say how old it is by then
 
 
 def timeline(source: PositionSource, actor: Actor, topics: list[Topic],
@@ -128,7 +130,8 @@ def timeline(source: PositionSource, actor: Actor, topics: list[Topic],
         changes = [Change(Cell(actor, topic, event.change.right), event.change.verdict,
                           event.change.summary)
                    for event in topic_timeline(source, topic, [actor], after, end)]
-        result.append(TopicTimeline(topic, before, changes, at_end[actor.id, topic.id].notes))
+        last = at_end[actor.id, topic.id]
+        result.append(TopicTimeline(topic, before, changes, last.notes, last))
     return result
 
 

@@ -147,12 +147,32 @@ def spectrum(topic: Topic, placed: list[Placed], title: str, desc: str, words: d
             lines = _wrap(f"{name}: {', '.join(names)}", int((width - 24) / CHAR))
             body += _lines(12, y + 14, lines, 13, 400, "muted-ink")
             y += 17 * len(lines) + 6
+    body += _stale_body(words, width, y)
+    y = _stale_lines(words, width, y)
     y += 4
     if standalone:
         foot, y = _footer(width, y + 4, credit)
         body += foot
         y += 8
     return _document(width, y, title, desc, body, f"spectrum-{topic.id}")
+
+
+def _stale_wrapped(words: dict, width: int) -> list[list[str]]:
+    return [_wrap(line, int((width - 24) / CHAR)) for line in words.get("stale", ())]
+
+
+def _stale_lines(words: dict, width: int, y: float) -> float:
+    """Where the chart goes on below its staleness lines (`words["stale"]`)."""
+    return y + sum(17 * len(lines) + 6 for lines in _stale_wrapped(words, width))
+
+
+def _stale_body(words: dict, width: int, y: float) -> str:
+    """Positions older than the newsroom's threshold, in words, one party a line."""
+    body = ""
+    for lines in _stale_wrapped(words, width):
+        body += _lines(12, y + 14, lines, 13, 400, "muted-ink")
+        y += 17 * len(lines) + 6
+    return body
 
 
 # --- step chart ---------------------------------------------------------------
@@ -233,6 +253,9 @@ def steps(topic: Topic, actor: Actor, points: list[Step], start: dt.date, end: d
     body += _text(left + 8, bottom + 34, day_label(start), 12, 400, "muted-ink")
     body += _text(right - 8, bottom + 34, day_label(end), 12, 400, "muted-ink", anchor="end")
     y = bottom + 42
+    stale_at = y
+    y = _stale_lines(words, width, y)
+    body += _stale_body(words, width, stale_at)
     if standalone:
         foot, y = _footer(width, y, credit)
         body += foot

@@ -156,8 +156,8 @@ def test_ukraine_named_the_targets_on_20_march_and_moved_no_steps(client):
         "shifted", None, None)
     assert (change["left"]["stance"], change["right"]["stance"]) == (
         "limited_targets_unsettled", "energy_and_civilian")
-    assert change["summary"] == ("Ukraine named the targets: from Limited, targets not settled "
-                                 "to Energy and civilian infrastructure")
+    assert change["summary"] == ("Ukraine named the targets on 20 March 2025: from Limited, "
+                                 "targets not settled to Energy and civilian infrastructure")
     assert [s["id"] for s in change["trail"]] == ["ukraine-ceasefire-scope-2025-03-20"]
 
 
@@ -225,9 +225,9 @@ def test_matrix_csv_gives_what_a_journalist_needs_to_attribute_a_cell(client):
     header = response.get_data(as_text=True).splitlines()[0].split(",")
     assert header == [
         "as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
-        "statement", "stated_on", "date_precision", "speaker", "speaker_role", "quote",
+        "statement", "stated_on", "date_precision", "age_days", "speaker", "speaker_role", "quote",
         "quote_kind", "conditions", "source_publisher", "source_title", "source_url",
-        "source_location", "source_published_on", "notes"]
+        "source_location", "source_published_on", "notes", "reader_notes"]
     uk, us = rows(response)
     # ¶28: "Starmer says the plan won’t work without that U.S. “backstop.”" Only the word
     # "backstop" is in quotation marks, so it is the report's paraphrase; "says" in a
@@ -236,18 +236,23 @@ def test_matrix_csv_gives_what_a_journalist_needs_to_attribute_a_cell(client):
         "as_of": DAY, "actor": "uk", "actor_name": "United Kingdom", "topic": "backstop",
         "stance": "requires", "label": "Firmly for it", "level": "2", "side": "1",
         "statement": "uk-backstop-2025-03-20", "stated_on": DAY,
-        "date_precision": "on_or_before", "speaker": "Keir Starmer",
+        "date_precision": "on_or_before", "age_days": "0", "speaker": "Keir Starmer",
         "speaker_role": "Prime Minister of the United Kingdom",
         "quote": "Starmer says the plan won’t work without that U.S. “backstop.”",
         "quote_kind": "paraphrase", "conditions": "",
         "source_publisher": "Associated Press", "source_title": "", "source_url": "",
-        "source_location": "¶28", "source_published_on": DAY, "notes": ""}
+        "source_location": "¶28", "source_published_on": DAY, "notes": "",
+        "reader_notes": ""}
     # A silent cell: no statement, but the editors' note says why.
     assert (us["stance"], us["statement"], us["quote"], us["source_location"]) == (
         "no_position", "", "", "")
     assert us["notes"].startswith("Considered ¶28-29. ¶28 records an absence: \"Trump has "
                                   "given no sign the U.S. will guarantee reserve firepower")
     assert us["notes"].endswith("The cell has no statement.")
+    # Beside it, the sentence the embeds show readers, without the ¶ working references.
+    assert us["reader_notes"] == ("The report says Trump has given no sign the U.S. will "
+                                  "guarantee reserve firepower, and quotes no US statement on "
+                                  "such a guarantee.")
 
 
 CSV_FILES = [

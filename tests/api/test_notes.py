@@ -26,6 +26,7 @@ NOTE = {
     "topic": "backstop",
     "text": "Considered ¶32-33: Peskov's words are about European defence spending, not a "
             "US guarantee.",
+    "reader_text": "Peskov's words were about European defence spending, not a US guarantee.",
     "source": {"publisher": "Associated Press", "published_on": DAY, "location": "¶32-33"},
 }
 
@@ -66,8 +67,10 @@ def test_each_bundled_note_reads_whole(client, note_id):
     response = client.get(f"/v1/notes/{note_id}")
     assert response.status_code == 200
     note = response.get_json()
-    assert (note["actor"], note["topic"], note["text"]) == (
-        expected["actor"], expected["topic"], expected["text"])
+    assert (note["actor"], note["topic"], note["text"], note["reader_text"]) == (
+        expected["actor"], expected["topic"], expected["text"], expected["reader_text"])
+    # Readers get a plain sentence: the ¶ working references stay in the editors' text.
+    assert "¶" in note["text"] and "¶" not in note["reader_text"]
     assert note["source"]["location"] == expected["source"]["location"]
     assert note["source"]["publisher"] == "Associated Press"
     assert note["source"]["published_on"] == DAY
@@ -171,6 +174,7 @@ def test_created_note_is_readable_and_shown_beside_the_cell(client, editor):
     after = cell(client, "russia", "backstop")
     assert after["stance"] == "no_position"  # a note is never a position
     assert [n["text"] for n in after["notes"]] == [NOTE["text"]]
+    assert [n["reader_text"] for n in after["notes"]] == [NOTE["reader_text"]]
     assert [n["id"] for n in matrix_cell(client, "russia", "backstop")["notes"]] == [
         "russia-backstop-considered"]
     listed = client.get("/v1/notes?actor=russia").get_json()
@@ -218,6 +222,8 @@ def test_a_note_on_an_unknown_actor_or_topic_is_422(client, editor, change, fiel
     ({"mood": "grumpy"}, "mood"),
     ({"source": {"publisher": "AP"}}, "source"),
     ({"id": "Has Spaces"}, "id"),
+    ({"reader_text": ""}, "reader_text"),
+    ({"reader_text": "Considered ¶28: no view."}, "reader_text"),  # an editor's reference
 ])
 def test_a_malformed_note_is_400_naming_the_field(client, editor, change, field):
     response = post(client, "/v1/notes", {**NOTE, **change}, editor)
@@ -325,9 +331,10 @@ def embed(client, url: str) -> str:
 
 
 def editors_note(note_id: str, label: str = "Why no position:") -> str:
-    """The note as the page prints it: after its label (a silent cell's compact line says
-    why it is silent; full cards say "Editors' note:"), HTML-escaped as Jinja escapes."""
-    text = str(escape(BUNDLED_NOTES[note_id]["text"]))
+    """The note as the page prints it for readers: its reader's sentence after its label (a
+    silent cell's compact line says why it is silent; full cards say "Editors' note:"),
+    HTML-escaped as Jinja escapes."""
+    text = str(escape(BUNDLED_NOTES[note_id]["reader_text"]))
     return f'<span class="label">{label}</span> {text}'
 
 
@@ -341,6 +348,16 @@ def test_the_matrix_embed_prints_the_note_in_its_cell(client):
     assert editors_note("germany-peacekeepers-considered") in page
     full = embed(client, f"/embed/matrix?as_of={DAY}&actors=us&topics=backstop&detail=full")
     assert editors_note("us-backstop-considered", "Editors' note:") in full
+
+
+def test_the_embeds_never_print_the_editors_working_text(client):
+    pages = [embed(client, f"/embed/matrix?as_of={DAY}&detail={d}") for d in ("compact", "full")]
+    pages += [embed(client, f"/embed/actors/{a}/timeline?to={DAY}&detail=full")
+              for a in ("us", "ukraine", "germany")]
+    pages.append(embed(client, f"/embed/topics/peacekeepers/spectrum?as_of={DAY}"))
+    for note in BUNDLED_NOTES.values():
+        assert not any(str(escape(note["text"])) in page for page in pages), note["id"]
+        assert any(str(escape(note["reader_text"])) in page for page in pages), note["id"]
 
 
 def test_the_compare_embed_prints_the_notes(client):

@@ -31,7 +31,7 @@ ACTORS = {actor["id"]: actor for actor in RECORD["actors"]}
 SOURCE_KEYS = {"publisher", "title", "byline", "url", "published_on", "published_on_basis"}
 CITED_KEYS = SOURCE_KEYS | {"location"}
 KEYS = {
-    "record": {"format", "sources", "topics", "actors", "statements", "notes"},
+    "record": {"format", "edited_at", "sources", "topics", "actors", "statements", "notes"},
     "topic": {"id", "question", "directions", "scale"},
     "directions": {"up", "down"},
     "level": {"value", "level", "side", "label", "definition"},
@@ -41,7 +41,7 @@ KEYS = {
     "person": {"name", "role"},
     "statement": {"id", "actor", "topic", "stance", "conditions", "summary", "quote",
                   "quote_kind", "speaker", "stated_on", "date_precision", "source"},
-    "note": {"id", "actor", "topic", "text", "source"},
+    "note": {"id", "actor", "topic", "text", "reader_text", "source"},
 }
 
 # The days the report dates things by, read from the report (published Thursday 20 March 2025).
@@ -169,6 +169,7 @@ def test_every_mapping_has_exactly_its_keys_and_every_text_is_whole():
         where = f"note {note.get('id')}"
         check_keys("note", note, where)
         check_text(note["text"], f"{where}.text")
+        check_text(note["reader_text"], f"{where}.reader_text")
         check_cited_source(note["source"], where)
 
 

@@ -94,7 +94,8 @@ def test_ukraine_first_stated_a_limited_ceasefire_on_19_march(dataset):
     d = one(dataset, "ukraine", 11, "ukraine", 19, "ceasefire_scope")
     assert (d.kind, d.verdict, d.distance, d.direction) == ("change", "first_stated", None, None)
     assert d.right.stance == "limited_targets_unsettled"
-    assert d.summary == "Ukraine first stated a position: Limited, targets not settled"
+    assert d.summary == ("Ukraine first stated a position: Limited, targets not settled, "
+                         "on 19 March 2025")
 
 
 def test_ukraine_named_the_targets_on_20_march_and_moved_no_steps(dataset):
@@ -105,8 +106,8 @@ def test_ukraine_named_the_targets_on_20_march_and_moved_no_steps(dataset):
     assert (d.left.stance, d.right.stance) == ("limited_targets_unsettled", "energy_and_civilian")
     # Zelensky saying Ukraine would identify civilian infrastructure is a step, not a condition.
     assert d.conditions_added == d.conditions_removed == ()
-    assert d.summary == ("Ukraine named the targets: from Limited, targets not settled to Energy "
-                         "and civilian infrastructure")
+    assert d.summary == ("Ukraine named the targets on 20 March 2025: from Limited, targets not "
+                         "settled to Energy and civilian infrastructure")
 
 
 def test_the_us_position_counts_from_its_bound_and_never_narrowed(dataset):
@@ -114,15 +115,18 @@ def test_the_us_position_counts_from_its_bound_and_never_narrowed(dataset):
     assert dataset.position("us", "ceasefire_scope", MARCH[18]).stance == "no_position"
     assert dataset.position("us", "ceasefire_scope", MARCH[19]).stance == "full"
     d = one(dataset, "us", 19, "us", 20, "ceasefire_scope")
+    # Nothing new on 20 March: the record says no more than that (issue 21).
     assert (d.verdict, d.distance, d.left.stance, d.right.stance) == (
-        "unchanged", 0, "full", "full")
-    assert d.summary == "United States unchanged: Full ceasefire (2025-03-19 to 2025-03-20)"
+        "no_new_statement", 0, "full", "full")
+    assert d.summary == ("United States: no new statement since 19 March 2025 up to "
+                         "20 March 2025; last stated Full ceasefire by 19 March 2025")
 
 
 def test_a_position_first_stated_inside_the_window(dataset):
     d = one(dataset, "us", 1, "us", 20, "ceasefire_scope")
     assert (d.verdict, d.distance) == ("first_stated", None)
-    assert d.summary == "United States first stated a position: Full ceasefire"
+    # The source only bounds the date: "by", never "on".
+    assert d.summary == "United States first stated a position: Full ceasefire, by 19 March 2025"
 
 
 def test_the_us_has_no_backstop_statement_so_nothing_is_claimed_about_it(dataset):
@@ -165,7 +169,7 @@ def test_a_retracted_statement_shows_as_withdrawn_between_data_versions(dataset)
     # A retraction removes the statement from every date of the new data
     # version, so "withdrawn" is what a diff of the record before and after
     # the retraction reports.
-    actors, topics, statements, _notes = parse_dataset(load_bundled())
+    actors, topics, statements, _notes, _edited_at = parse_dataset(load_bundled())
     retracted = [dataclasses.replace(s, status="retracted", revision=2)
                  if s.id == "russia-peacekeepers-2025-03-20" else s for s in statements]
     after = StatementList(actors, topics, retracted)
@@ -175,7 +179,7 @@ def test_a_retracted_statement_shows_as_withdrawn_between_data_versions(dataset)
     assert (d.verdict, d.left.stance, d.right.stance) == (
         "withdrawn", "rejects_some", "no_position")
     assert d.summary == ("Russia's position Rejects some countries' troops was withdrawn: no "
-                         "recorded position as of 2025-03-20")
+                         "recorded position as of 20 March 2025")
 
 
 @pytest.mark.parametrize("before,after,change,comparison", [

@@ -30,13 +30,14 @@ def snapshot_pairs(draw):
 
 @FAST
 @given(snapshot_pairs())
-def test_a_snapshot_diffed_with_itself_is_unchanged_or_unknown_where_off_scale(world):
+def test_a_snapshot_diffed_with_itself_is_no_new_statement_or_unknown_where_silent(world):
     _, topics, snapshot, _ = world
     for d in diff(snapshot, snapshot, topics):
+        # Both sides rest on one statement: silence in between, never "unchanged".
+        assert d.verdict == ("no_new_statement" if d.left.statement else "unknown")
         if d.left.stance_value is None:
-            assert d.verdict == "unknown" and d.distance is None and d.direction is None
+            assert d.distance is None and d.direction is None
         else:
-            assert d.verdict == "unchanged"
             assert (d.distance, d.direction) == (0, SAME)
         assert d.conditions_added == d.conditions_removed == ()
 
@@ -93,7 +94,11 @@ def test_silence_and_unclear_are_never_unchanged_or_agreement(world):
     for d in diff(left, right, topics):
         stances = {d.left.stance, d.right.stance}
         took_side = d.kind == "change" and d.left.stance == UNCLEAR and d.right.stance_value
-        if took_side:
+        same = (d.kind == "change" and d.left.statement is not None
+                and d.left.statement == d.right.statement)
+        if same:  # one statement on both dates: nothing new was said, whatever it said
+            assert d.verdict == "no_new_statement"
+        elif took_side:
             assert d.verdict == "took_side"
         elif UNCLEAR in stances or stances == {NO_POSITION}:
             assert d.verdict == "unknown"

@@ -79,7 +79,7 @@ def test_a_stance_after_an_unclear_statement_is_took_side(stance):
 def test_an_unclear_statement_after_a_stance_claims_nothing():
     (d,) = diff(held(US, "lift_all", DAY1), held(US, "unclear", DAY2), [GAPPED])
     assert (d.verdict, d.distance) == ("unknown", None)
-    assert d.summary == ("Cannot say whether United States moved: a statement on 2025-03-20 "
+    assert d.summary == ("Cannot say whether United States moved: a statement on 20 March 2025 "
                          "that takes no clear side")
 
 
@@ -108,5 +108,6 @@ def test_the_timeline_tells_took_side_after_an_unclear_statement():
     events = timeline(record, GAPPED, [US], None, DAY2)
     assert [(e.date, e.change.verdict) for e in events] == [(DAY1, "unknown"),
                                                            (DAY2, "took_side")]
-    assert events[-1].change.summary == ("United States took a side: Ease some, after a "
-                                         "statement that took no clear side")
+    assert events[-1].change.summary == ("United States took a side: Ease some, on "
+                                         "20 March 2025, after a statement that took no "
+                                         "clear side")

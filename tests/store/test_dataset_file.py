@@ -142,6 +142,15 @@ def test_an_unknown_topic_on_a_note_names_its_line():
         f"{NAME}:{line_of(text, 'topic: sanctions')}: notes[{i}].topic: unknown topic 'sanctions'"]
 
 
+def test_a_readers_text_with_an_editors_paragraph_reference_is_refused():
+    old = "      The report quotes no Ukrainian view on a US guarantee.\n"
+    text = replaced(old, "      The report (¶29) quotes no Ukrainian view on a US guarantee.\n")
+    i = index("notes", "ukraine-backstop-considered")
+    line = line_of(text, "reader_text", after="id: ukraine-backstop-considered")
+    message = "A reader's text has no ¶ references; keep them in `text`."
+    assert problems(text) == [f"{NAME}:{line}: notes[{i}].reader_text: {message}"]
+
+
 def test_a_duplicate_id_names_the_second_entry():
     old = "  - id: canada-peacekeepers-2025-03-20\n"
     text = replaced(old, "  - id: australia-peacekeepers-2025-03-20\n")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import sqlalchemy as sa
 
 from service import create_app
 from service.store import tables
+from service.store.dataset_io import bundled, load_bundled
+from service.web.filters import long_date
 
 from ..api.test_writes import STATEMENT, make_key, post
 
@@ -88,3 +91,35 @@ def test_keys_cli_create_list_revoke(app):
     assert _run(app, "keys", "revoke", "desk").exit_code == 0
     assert "revoked" in _run(app, "keys", "list").output
     assert _run(app, "keys", "revoke", "desk").exit_code == 1
+
+
+# -- "Last updated" is the editors' date, not the day of loading (issue 21) ------------------
+
+def test_the_seed_records_the_bundled_files_own_edit_date_not_the_load_time(client):
+    edited = bundled().edited_at
+    assert edited is not None  # the bundled file says when it was last edited
+    note = client.get("/v1/notes/us-backstop-considered").get_json()
+    statement = client.get("/v1/statements/uk-backstop-2025-03-20").get_json()
+    assert dt.datetime.fromisoformat(note["recorded_at"]) == edited
+    assert dt.datetime.fromisoformat(statement["recorded_at"]) == edited
+    page = client.get("/embed/matrix?as_of=2025-03-20").get_data(as_text=True)
+    assert f"Last updated {long_date(edited.date())}." in page
+
+
+def test_an_import_dates_the_record_by_the_files_edited_at(tmp_path):
+    document = load_bundled()
+    document["edited_at"] = "2025-03-21T09:30:00+00:00"
+    dump = tmp_path / "edited.json"
+    dump.write_text(json.dumps(document, default=str))
+    empty = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "SEED_DATASET": False})
+    assert _run(empty, "data", "import", str(dump)).exit_code == 0
+    client = empty.test_client()
+    for path in ("/embed/matrix?as_of=2025-03-20", "/embed/compare?actors=uk,us&as_of=2025-03-20",
+                 "/embed/actors/ukraine/timeline?to=2025-03-20",
+                 "/embed/topics/peacekeepers/spectrum?as_of=2025-03-20",
+                 "/embed/actors/ukraine/steps?topic=ceasefire_scope&to=2025-03-20"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Last updated 21 March 2025." in page, path
+    feed = client.get("/v1/changes").get_json()
+    assert {entry["at"] for entry in feed["items"]} == {"2025-03-21T09:30:00+00:00"}
+    empty.extensions["standpoint.engine"].dispose()

@@ -64,7 +64,7 @@ def test_each_event_goes_to_every_subscription_whose_filters_it_passes(app):
                             "statement_id": None}
     assert data["to"]["statement_id"] == "germany-backstop-2025-03-01"
     assert data["statement"]["source"]["publisher"] == "Associated Press"
-    assert data["summary"] == "Germany first stated a position: Leans against"
+    assert data["summary"] == "Germany first stated a position: Leans against, on 1 March 2025"
     assert outbox(app, others.id) == [] and outbox(app, reversals.id) == []
 
 
