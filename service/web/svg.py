@@ -104,7 +104,10 @@ def spectrum(topic: Topic, placed: list[Placed], title: str, desc: str, words: d
         body, y = _header(width, title, topic.question)
     pills_x, pills_w = 206, width - 206 - 8
     centres = []
-    for value in reversed(topic.scale):
+    # The axis runs through the ranked stances only; an unranked one (breadth left open)
+    # sits below it, off the axis, so no reader takes it for a rung.
+    ranked = [v for v in reversed(topic.scale) if v.ranked]
+    for value in ranked + [v for v in topic.scale if not v.ranked]:
         css = stance_class(topic, value.value)
         here = [p for p in placed if p.position.stance == value.value]
         label = _wrap(value.label, 20)
@@ -121,7 +124,8 @@ def spectrum(topic: Topic, placed: list[Placed], title: str, desc: str, words: d
             rows.append(line)
         height = max(17 * len(label) + 8, 28 * len(rows) + 4, 34)
         centre = y + 13
-        centres.append(centre)
+        if value.ranked:
+            centres.append(centre)
         body += (f'<circle cx="16" cy="{centre:.1f}" r="7" fill="{_colour(f"stance-{css}-bg")}" '
                  f'stroke="{_colour("text")}" class="marker" stroke-width="1.2"/>')
         body += _lines(32, y + 17, label, 13, 700)
@@ -199,7 +203,11 @@ def steps(topic: Topic, actor: Actor, points: list[Step], start: dt.date, end: d
     body, y = ("", 8.0)
     if standalone:
         body, y = _header(width, title, topic.question)
-    rows = [(v.value, v.label) for v in reversed(topic.scale)]
+    # Ranked stances in order; then, apart and dashed like the off-scale rows, the
+    # unranked ones, which the line joins without a step (no move along the scale).
+    rows = [(v.value, v.label) for v in reversed(topic.scale) if v.ranked]
+    rows += [(v.value, v.label) for v in topic.scale if not v.ranked]
+    off_axis = {NO_POSITION, UNCLEAR, *(v.value for v in topic.scale if not v.ranked)}
     if any(p.position.stance == UNCLEAR for p in points):
         rows.append((UNCLEAR, words["unclear"]))
     rows.append((NO_POSITION, words["none"]))
@@ -214,7 +222,7 @@ def steps(topic: Topic, actor: Actor, points: list[Step], start: dt.date, end: d
         lines = wrapped[value]
         cy = row_y[value]
         body += (f'<line class="rule" x1="{left}" x2="{right}" y1="{cy:.1f}" y2="{cy:.1f}" '
-                 f'stroke="{_colour("rule")}" stroke-dasharray="{"4 4" if value in (NO_POSITION, UNCLEAR) else "none"}"/>')
+                 f'stroke="{_colour("rule")}" stroke-dasharray="{"4 4" if value in off_axis else "none"}"/>')
         body += _lines(8, cy + 4 - 7.5 * (len(lines) - 1), lines, 12.5, 600, step=15)
     span = max(_days(end) - _days(start), 1)
 
@@ -223,11 +231,17 @@ def steps(topic: Topic, actor: Actor, points: list[Step], start: dt.date, end: d
 
     bottom = top
     # The line: level until the next change, then a step to it.
-    path = []
+    path, previous = [], NO_POSITION
     for i, p in enumerate(points):
         x0, x1 = x_of(p.on), x_of(points[i + 1].on if i + 1 < len(points) else end)
-        cy = row_y[p.position.stance if p.position.stance in row_y else NO_POSITION]
-        path.append(f"M {x0:.1f} {cy:.1f}" if i == 0 else f"V {cy:.1f}")
+        stance = p.position.stance if p.position.stance in row_y else NO_POSITION
+        if stance == NO_POSITION:  # silence is drawn as an absence, not as a rung
+            previous = stance
+            continue
+        cy = row_y[stance]
+        joined = i > 0 and stance not in off_axis and previous not in off_axis
+        path.append(f"V {cy:.1f}" if joined else f"M {x0:.1f} {cy:.1f}")
+        previous = stance
         path.append(f"H {x1:.1f}")
     if path:
         body += (f'<path class="step-line" d="{" ".join(path)}" fill="none" '

@@ -154,3 +154,19 @@ def test_a_title_with_characters_xml_forbids_still_makes_an_svg_and_a_png(client
     assert ET.fromstring(svg.data).find(f"{SVG_NS}title").text == "Ceasefire talks"
     png = client.get(f"/embed/topics/backstop/spectrum.png?as_of=2025-03-20&title={title}")
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+
+
+def test_an_unranked_stance_is_no_rung_and_silence_no_line(client):
+    # Ukraine's ceasefire scope: "Limited, targets not settled" (unranked: the report leaves
+    # its breadth open), then "Energy and civilian infrastructure" (issue 21).
+    chart = svg_of(client.get(STEPS).get_data(as_text=True))
+    rules = [line for line in chart.iter(f"{SVG_NS}line") if line.get("class") == "rule"]
+    dashed = [float(r.get("y1")) for r in rules if r.get("stroke-dasharray") != "none"]
+    solid = [float(r.get("y1")) for r in rules if r.get("stroke-dasharray") == "none"]
+    # The ranked rungs come first; the unranked row sits apart, dashed, with the silent one.
+    assert len(solid) == 4 and len(dashed) == 2 and max(solid) < min(dashed)
+    (line,) = [p for p in chart.iter(f"{SVG_NS}path") if p.get("class") == "step-line"]
+    moves = re.findall(r"[MVH]", line.get("d"))
+    # Two level runs, each started afresh: no vertical step from the unranked row to a rung
+    # (that would read as a move along the scale), and none drawn for the silent weeks.
+    assert moves == ["M", "H", "M", "H"]
