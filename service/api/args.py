@@ -13,6 +13,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from .dates import RecordDate
 from .input_guards import parse_json_body
 from .problems import Problem
 
@@ -21,8 +22,9 @@ MAX_LIST_ITEMS = 50
 # forgiven. A comma can never be part of an id: it is the list's delimiter, and a
 # server cannot tell an encoded comma (%2C) from a literal one once the query is decoded.
 ID_PATTERN = r"^ *[A-Za-z0-9_-]+ *$"
-# One value of a list parameter: an id, or ids separated by commas.
-ID_LIST_PATTERN = r"^ *[A-Za-z0-9_-]+( *, *[A-Za-z0-9_-]+)* *$"
+# One value of a list parameter: an id, or ids separated by commas; an id is at
+# most 64 characters (as the spec says, so generated values are mostly valid).
+ID_LIST_PATTERN = r"^ *[A-Za-z0-9_-]{1,64}( *, *[A-Za-z0-9_-]{1,64})* *$"
 
 
 class StrictParser(FlaskParser):
@@ -104,4 +106,4 @@ class IdList(ma.fields.List):
 
 
 def as_of_field(description: str = "Date of the snapshot (YYYY-MM-DD); default today (UTC).") -> ma.fields.Date:
-    return ma.fields.Date(load_default=today, metadata={"description": description, "example": "2025-03-20"})
+    return RecordDate(load_default=today, metadata={"description": description, "example": "2025-03-20"})

@@ -13,11 +13,12 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.diff import diff, take_snapshot
-from ..domain.model import DATE_PRECISIONS, Statement
+from ..domain.model import DATE_PRECISIONS, Statement, day_before
 from ..domain.timeline import timeline
 from .args import Blueprint, IdList, QueryArgs, today
 from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
 from .csv_format import csv_twin
+from .dates import RecordDate
 from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
 from .statements import DATE_PRECISION_DOC, StatementSchema
 
@@ -29,7 +30,7 @@ blp = Blueprint("changes", __name__, url_prefix="/v1",
 
 
 class DateRangeArgs(QueryArgs):
-    to = ma.fields.Date(load_default=today, metadata={
+    to = RecordDate(load_default=today, metadata={
         "description": "End date (inclusive); default today (UTC).", "example": "2025-03-20"})
 
     @ma.validates_schema
@@ -39,7 +40,7 @@ class DateRangeArgs(QueryArgs):
 
 
 class ChangesArgs(DateRangeArgs):
-    from_ = ma.fields.Date(data_key="from", required=True, metadata={
+    from_ = RecordDate(data_key="from", required=True, metadata={
         "description": "First day of the period (inclusive): `left` is the position held "
                        "just before it, and statements stated on it are in the trail.",
         "example": "2025-03-01"})
@@ -107,11 +108,6 @@ def trail_listing(actor: str, start: dt.date, end: dt.date, topic: str) -> str:
         "actor": actor, "from": start.isoformat(), "to": end.isoformat(), "topic": topic})
 
 
-def day_before(day: dt.date) -> dt.date:
-    """The last day before an inclusive `from`: what was held as it began."""
-    return day - dt.timedelta(days=1) if day > dt.date.min else day
-
-
 def changes_answer(args: dict, actor_id: str) -> dict:
     record = database.record()
     actor = actor_or_404(record, actor_id)
@@ -153,7 +149,7 @@ csv_twin(blp, "/actors/<string:actor_id>/changes", ChangesArgs, changes_answer, 
 # --- /v1/topics/{topic_id}/timeline ---------------------------------------
 
 class TimelineArgs(DateRangeArgs):
-    from_ = ma.fields.Date(data_key="from", metadata={
+    from_ = RecordDate(data_key="from", metadata={
         "description": "First day of the period (inclusive): only statements stated on or "
                        "after it; default the whole record.",
         "example": "2025-03-01"})

@@ -14,6 +14,7 @@ from .. import database
 from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot, take_snapshots
 from .args import MAX_LIST_ITEMS, Blueprint, IdList, QueryArgs, as_of_field
 from .csv_format import csv_twin
+from .dates import DATE_PATTERN, SPAN_TEXT, out_of_span
 from .lookups import actor_or_404, actors_or_404, topics_or_404
 from .positions import PositionSchema
 from .problems import Problem
@@ -80,11 +81,15 @@ class DiffSchema(ma.Schema):
 
 
 class ActorAtDate(ma.fields.String):
-    """`us@2025-03-11`: an actor id or alias and a date."""
+    """`us@2025-03-11`: an actor id or alias and a date within the record's span."""
 
     PATTERN = re.compile(r"^([A-Za-z0-9_.\-]{1,64})@(\d{4}-\d{2}-\d{2})$")
+    # What the spec states: the same shape, with the year inside the span (a date out
+    # of it is parsed, then refused with its own message).
+    SPEC_PATTERN = rf"^[A-Za-z0-9_.\-]{{1,64}}@({DATE_PATTERN})$"
     default_error_messages = {
         "syntax": "Give an actor and a date as actor@YYYY-MM-DD, e.g. us@2025-03-11.",
+        "span": f"Give a date {SPAN_TEXT}.",
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -92,18 +97,21 @@ class ActorAtDate(ma.fields.String):
         if not match:
             raise self.make_error("syntax")
         try:
-            return match[1], dt.date.fromisoformat(match[2])
+            day = dt.date.fromisoformat(match[2])
         except ValueError:
             raise self.make_error("syntax") from None
+        if out_of_span(day):
+            raise self.make_error("span")
+        return match[1], day
 
 
 class DiffArgs(QueryArgs):
     left = ActorAtDate(required=True, metadata={
-        "description": "Left side, `actor@YYYY-MM-DD`.", "example": "us@2025-03-11",
-        "pattern": ActorAtDate.PATTERN.pattern})
+        "description": f"Left side, `actor@YYYY-MM-DD`, a date {SPAN_TEXT}.",
+        "example": "us@2025-03-11", "pattern": ActorAtDate.SPEC_PATTERN})
     right = ActorAtDate(required=True, metadata={
-        "description": "Right side, `actor@YYYY-MM-DD`.", "example": "russia@2025-03-20",
-        "pattern": ActorAtDate.PATTERN.pattern})
+        "description": f"Right side, `actor@YYYY-MM-DD`, a date {SPAN_TEXT}.",
+        "example": "russia@2025-03-20", "pattern": ActorAtDate.SPEC_PATTERN})
     topics = TOPICS_ARG
 
 

@@ -22,8 +22,11 @@ from .problems import Problem
 
 CSV_MEDIA_TYPE = "text/csv"
 
-# What a spreadsheet would run as a formula if a cell starts with it.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet would run as a formula if a cell starts with it, after any
+# leading white space (spreadsheets skip spaces and line breaks before `=`), or
+# a tab or carriage return on its own (OWASP's CSV injection list).
+_FORMULA_SIGNS = ("=", "+", "-", "@")
+_FORMULA_STARTS = (*_FORMULA_SIGNS, "\t", "\r")
 
 # A CSV table: a header row of column names, then rows of plain values.
 Table = tuple[Sequence[str], Iterable[Sequence[object]]]
@@ -48,7 +51,8 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and (value.startswith(_FORMULA_STARTS)
+                                   or value.lstrip().startswith(_FORMULA_SIGNS)):
         # A quote that starts like a formula must stay text in a spreadsheet.
         return "'" + value
     return value

@@ -12,6 +12,7 @@ from ..store import write as w
 from .actors import SpeakerInSchema, SpeakerSchema
 from .args import Blueprint, today
 from .auth import current_key, requires
+from .dates import RecordDate
 from .lookups import actor_or_404, topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
 from .problems import Problem
@@ -84,8 +85,8 @@ StatementPageSchema = page_schema(StatementSchema, "StatementPage")
 class StatementQueryArgs(PageArgs):
     actor = ma.fields.String(metadata={"description": "Actor id or alias."})
     topic = ma.fields.String(metadata={"description": "Topic id."})
-    from_ = ma.fields.Date(data_key="from", metadata={"description": "Earliest stated_on (inclusive)."})
-    to = ma.fields.Date(metadata={"description": "Latest stated_on (inclusive)."})
+    from_ = RecordDate(data_key="from", metadata={"description": "Earliest stated_on (inclusive)."})
+    to = RecordDate(metadata={"description": "Latest stated_on (inclusive)."})
     include_retracted = ma.fields.Boolean(load_default=False, metadata={
         "description": "Also list retracted statements (they never count for positions)."})
 
@@ -137,7 +138,7 @@ class SourceInSchema(ma.Schema):
 
     publisher = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
                                 metadata={"example": "Associated Press"})
-    published_on = ma.fields.Date(required=True, validate=_not_future,
+    published_on = RecordDate(required=True, validate=_not_future,
                                   metadata={"example": "2025-03-21"})
     title = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=500),
                              metadata={"example": None})
@@ -178,7 +179,7 @@ class StatementChangesSchema(ma.Schema):
     quote_kind = ma.fields.String(validate=ma.validate.OneOf(QUOTE_KINDS),
                                   metadata={"example": "verbatim"})
     speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True)
-    stated_on = ma.fields.Date(validate=_not_future, metadata={"example": "2025-03-21"})
+    stated_on = RecordDate(validate=_not_future, metadata={"example": "2025-03-21"})
     date_precision = ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS),
                                       metadata={"example": "day"})
     source = ma.fields.Nested(SourceInSchema)
@@ -216,7 +217,7 @@ class StatementInSchema(StatementChangesSchema):
     quote_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(QUOTE_KINDS),
                                   metadata={"example": "verbatim"})
     speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True, load_default=None)
-    stated_on = ma.fields.Date(required=True, validate=_not_future, metadata={"example": "2025-03-21"})
+    stated_on = RecordDate(required=True, validate=_not_future, metadata={"example": "2025-03-21"})
     date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS),
                                       metadata={"example": "day"})
     source = ma.fields.Nested(SourceInSchema, required=True)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .diff import Snapshot, TopicDiff, diff, position_of
-from .model import NO_POSITION, Actor, Position, Statement, Topic
+from .model import NO_POSITION, Actor, Position, Statement, Topic, day_before
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 
@@ -50,7 +50,7 @@ def _steps(actor: Actor, topic: Topic, trail: Sequence[Statement]) -> dict[str, 
     for statement in trail:
         day = statement.stated_on
         if before is None:
-            before = Position(actor.id, topic.id, day - dt.timedelta(days=1), NO_POSITION)
+            before = Position(actor.id, topic.id, day_before(day), NO_POSITION)
         after = position_of(statement, topic)
         (steps[statement.id],) = diff(Snapshot(actor, before.as_of, {topic.id: before}),
                                       Snapshot(actor, day, {topic.id: after}), [topic])

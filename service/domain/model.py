@@ -19,6 +19,18 @@ QUOTE_KINDS = ("verbatim", "paraphrase")
 STATUSES = ("current", "retracted")
 ACTOR_KINDS = ("state", "bloc", "coalition", "organisation")
 
+# The dates the record can hold and be asked about, at the door of every read and
+# write: a realistic span for statements on current affairs, far inside what date
+# arithmetic can take (a day before 0001-01-01 overflows).
+FIRST_DATE = dt.date(1990, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+
+
+def day_before(day: dt.date) -> dt.date:
+    """The day before `day` (`day` itself at the very first date Python knows, so
+    a date stored before the span was enforced cannot break date arithmetic)."""
+    return day - dt.timedelta(days=1) if day > dt.date.min else day
+
 
 @dataclass(frozen=True, slots=True)
 class Speaker:

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .diff import PositionSource, Snapshot, TopicDiff, diff, position_of
-from .model import NO_POSITION, Actor, Position, Statement, Topic
-
-ONE_DAY = dt.timedelta(days=1)
+from .model import NO_POSITION, Actor, Position, Statement, Topic, day_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +35,7 @@ def timeline(source: PositionSource, topic: Topic, actors: Sequence[Actor],
         if start:
             before_date, before = start, held[actor.id, topic.id]
         else:
-            before_date = trail[0].stated_on - ONE_DAY
+            before_date = day_before(trail[0].stated_on)
             before = Position(actor.id, topic.id, before_date, NO_POSITION)
         for statement in trail:
             after = position_of(statement, topic)

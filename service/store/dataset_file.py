@@ -15,7 +15,7 @@ from typing import Any
 import marshmallow as ma
 import yaml
 
-from ..domain.model import ACTOR_KINDS, DATE_PRECISIONS, QUOTE_KINDS, STATUSES
+from ..domain.model import ACTOR_KINDS, DATE_PRECISIONS, FIRST_DATE, LAST_DATE, QUOTE_KINDS, STATUSES
 
 FORMAT = "standpoint-dataset/2"
 # Files written before notes and the `on_or_before` precision read the same way.
@@ -36,12 +36,17 @@ class _Strict(ma.Schema):
 
 
 class _Date(ma.fields.Date):
-    """A date as YAML reads it (already a date) or as JSON writes it (ISO text)."""
+    """A date as YAML reads it (already a date) or as JSON writes it (ISO text),
+    within the record's span as at the API's door."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        return super()._deserialize(value, attr, data, **kwargs)
+            day = value
+        else:
+            day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise ma.ValidationError(f"must be a date from {FIRST_DATE} to {LAST_DATE}")
+        return day
 
 
 class _DateTime(ma.fields.AwareDateTime):

@@ -146,8 +146,14 @@ def read_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
+        transaction = conn.begin()
+        try:
             yield conn
+        finally:
+            # Reads have nothing to commit. A rollback also ends a transaction whose
+            # connection died mid-request, where a commit would raise
+            # PendingRollbackError and turn the request's 503 into a 500.
+            transaction.rollback()
 
 
 @contextlib.contextmanager

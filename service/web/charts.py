@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from .. import database
 from ..api.args import IdList, as_of_field, today
 from ..api.changes import day_before
+from ..api.dates import RecordDate
 from ..api.lookups import actor_or_404, actors_or_404, topic_or_404
 from ..domain.model import Position
 from . import heights, page_data, svg, titles
@@ -49,11 +50,11 @@ class StepsArgs(ChartOptions):
     topic = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"),
                              metadata={"description": "The topic whose scale is the axis.",
                                        "example": "ceasefire_scope"})
-    from_ = ma.fields.Date(data_key="from", metadata={
+    from_ = RecordDate(data_key="from", metadata={
         "description": "First day shown (YYYY-MM-DD, inclusive): the line starts at the "
                        "position held just before it. Default: the first statement.",
         "example": "2025-03-01"})
-    to = ma.fields.Date(load_default=today, metadata={
+    to = RecordDate(load_default=today, metadata={
         "description": "Last day shown (YYYY-MM-DD); default today (UTC).", "example": "2025-03-31"})
 
     @ma.validates_schema

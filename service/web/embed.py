@@ -23,6 +23,7 @@ from flask.views import MethodView
 from .. import database
 from ..api.args import Blueprint, IdList, QueryArgs, as_of_field, today
 from ..api.changes import day_before
+from ..api.dates import RecordDate
 from ..api.lookups import actor_or_404, actors_or_404, topics_or_404
 from ..api.positions import PositionsArgs
 from . import heights, page_data, titles
@@ -164,11 +165,11 @@ class EmbedCompareArgs(EmbedOptions):
 
 
 class EmbedTimelineArgs(EmbedOptions):
-    from_ = ma.fields.Date(data_key="from", metadata={
+    from_ = RecordDate(data_key="from", metadata={
         "description": "First day of the period (YYYY-MM-DD, inclusive): the position held "
                        "just before it is the starting point, then every change from it on. "
                        "Default: from the first statement.", "example": "2025-03-01"})
-    to = ma.fields.Date(load_default=today, metadata={
+    to = RecordDate(load_default=today, metadata={
         "description": "Last day of the period (YYYY-MM-DD); default today (UTC)."})
     topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
