@@ -53,7 +53,7 @@ def _refused(exc: Exception) -> None:
 def create(url, actors, topics, verdicts, description, by) -> None:
     """Subscribe URL; prints the subscription's id and its secret, once."""
     try:
-        targets.check_target(url, current_app.config["WEBHOOK_ALLOW_PRIVATE"])
+        targets.check_target(url, current_app.config["WEBHOOK_ALLOWED_TARGETS"])
         data = {"url": url, "description": description, "actors": list(actors),
                 "topics": list(topics), "verdicts": list(verdicts)}
         with write_transaction(_engine()) as conn:

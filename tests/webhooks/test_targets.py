@@ -19,13 +19,13 @@ def test_a_host_name_no_resolver_could_read_is_refused_without_asking_one(monkey
 
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
     with pytest.raises(targets.UnsafeTarget, match="not a valid host name"):
-        targets.check_target(url, allow_private=False)
+        targets.check_target(url)
 
 
 def test_a_name_that_does_not_resolve_yet_may_be_subscribed_but_not_sent_to():
-    targets.check_target("https://standpoint-test.invalid/hook", allow_private=False)
+    targets.check_target("https://standpoint-test.invalid/hook")
     with pytest.raises(targets.UnsafeTarget, match="does not resolve"):
-        targets.resolve("standpoint-test.invalid", 443, allow_private=False)
+        targets.resolve("standpoint-test.invalid", 443)
 
 
 @pytest.mark.parametrize("address, allowed", [
@@ -36,7 +36,7 @@ def test_a_name_that_does_not_resolve_yet_may_be_subscribed_but_not_sent_to():
 ])
 def test_only_global_addresses_unless_private_ones_are_allowed(address, allowed):
     if allowed:
-        targets.check_address(address, allow_private=False)
+        targets.check_address(address)
     else:
         with pytest.raises(targets.UnsafeTarget):
-            targets.check_address(address, allow_private=False)
+            targets.check_address(address)
