@@ -81,7 +81,7 @@ def test_a_healthy_receiver_gets_every_event_while_slow_and_trickling_ones_are_h
     hostile = [*slow_calls, *trickle_calls]
     held = [c.closed_at - c.accepted_at for c in hostile]
     with capsys.disabled():
-        print(f"\nhealthy receiver, write to arrival: "
+        print("\nhealthy receiver, write to arrival: "
               + ", ".join(f"{t:.3f}" for t in latencies) + f" s (max {max(latencies):.3f});"
               + " hostile attempts cut after " + ", ".join(f"{t:.2f}" for t in held)
               + f" s (deadline {deadline:g} s)")
