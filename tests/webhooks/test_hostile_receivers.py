@@ -9,6 +9,7 @@ import json
 import threading
 import time
 
+from service.store import deliveries, subscriptions
 from service.store import write as w
 from service.store.engine import write_transaction
 from service.webhooks import worker
@@ -158,3 +159,20 @@ def test_delivered_rows_are_pruned_after_retention_and_sequence_never_goes_back(
     sequences = [json.loads(c.body)["data"]["sequence"] for c in hooks.calls]
     assert sequences[-1] == kept_sequence + 1
     assert sequences == sorted(set(sequences))
+
+
+def test_the_backlog_counts_undelivered_rows_of_active_subscriptions(app):
+    with receiver() as hooks:
+        subscription, _ = subscribe(app, hooks.url)
+        assert deliveries.backlog(engine(app)) == (0, 0.0)
+        write_event(app, 0)
+        write_event(app, 1)
+        count, oldest = deliveries.backlog(engine(app))
+        assert count == 2 and oldest >= 0
+        with write_transaction(engine(app)) as conn:
+            subscriptions.update(conn, subscription.id, {"status": "paused"}, "test")
+        assert deliveries.backlog(engine(app)) == (0, 0.0)  # waiting by choice, not stuck
+        with write_transaction(engine(app)) as conn:
+            subscriptions.update(conn, subscription.id, {"status": "active"}, "test")
+        worker.run(engine(app), settings(app), until_idle=True)
+    assert deliveries.backlog(engine(app)) == (0, 0.0)
