@@ -34,7 +34,8 @@ def deliver(until_idle: bool) -> None:
     settings = worker.Settings.from_config(current_app.config)
     click.echo(f"delivering webhooks (retry schedule {', '.join(f'{s:g}' for s in settings.schedule)} s)",
                err=True)
-    worker.run(_engine(), settings, stop, until_idle=until_idle)
+    worker.run(_engine(), settings, stop, until_idle=until_idle,
+               signals=(signal.SIGTERM, signal.SIGINT))
 
 
 def _refused(exc: Exception) -> None:

@@ -130,7 +130,11 @@ async def _attempt(engine: sa.Engine, client: httpx.AsyncClient, item: deliverie
 
 
 async def _run(engine: sa.Engine, settings: Settings, stop: threading.Event,
-               until_idle: bool) -> None:
+               until_idle: bool, signals: tuple[int, ...]) -> None:
+    for signum in signals:
+        # Through the loop: a plain handler could wait for the end of a poll, when
+        # the signal lands on one of the worker's threads.
+        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
     lease = dt.timedelta(seconds=settings.lease)
     in_flight: set[asyncio.Task] = set()
     pruned_at = 0.0
@@ -162,17 +166,16 @@ async def _run(engine: sa.Engine, settings: Settings, stop: threading.Event,
                 continue
             if until_idle and not in_flight:
                 return
-            # Wake when an attempt ends (its subscription's next row may be due) or to poll.
-            if in_flight:
-                await asyncio.wait(in_flight, timeout=settings.poll,
-                                   return_when=asyncio.FIRST_COMPLETED)
-            else:
-                await asyncio.sleep(settings.poll)
+            # Wake when an attempt ends (its subscription's next row may be due), to poll,
+            # or to stop.
+            stopping = asyncio.ensure_future(asyncio.to_thread(stop.wait, settings.poll))
+            await asyncio.wait({*in_flight, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if in_flight:  # stopping: let each attempt end, at its deadline at the latest
             await asyncio.wait(in_flight)
 
 
 def run(engine: sa.Engine, settings: Settings, stop: threading.Event | None = None,
-        until_idle: bool = False) -> None:
-    """Deliver until `stop` is set (or, with `until_idle`, until nothing is due)."""
-    asyncio.run(_run(engine, settings, stop or threading.Event(), until_idle))
+        until_idle: bool = False, signals: tuple[int, ...] = ()) -> None:
+    """Deliver until `stop` is set or one of `signals` comes (or, with
+    `until_idle`, until nothing is due)."""
+    asyncio.run(_run(engine, settings, stop or threading.Event(), until_idle, signals))
