@@ -1,0 +1,97 @@
+"""Issue 22's webhook scenario with the shipped defaults: a receiver that takes
+30 s to answer and one that sends a 200 status line then a byte every 4 s,
+beside a healthy one; a `flask webhooks deliver` process with its default
+settings (5 s deadline, 1 s poll) delivers 6 events written 1 s apart.
+Prints, per event, the time from its write to its arrival at the healthy
+receiver.
+
+    python -m bench.hostile_receivers                      # this checkout's worker
+    python -m bench.hostile_receivers --worker-root ../main  # another checkout's, to compare
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from service import create_app
+from service.store import subscriptions
+from service.store import write as w
+from service.store.engine import write_transaction
+from tests.webhooks.receiver import hostile_receiver, receiver
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = 6
+
+
+def slow(send, closed):
+    closed(30)
+
+
+def trickle(send, closed):
+    send(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(15):
+        if closed(4):
+            return
+        send(b"X")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker-root", default=str(ROOT), help="the checkout whose worker runs")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.db"
+        app = create_app({"DATABASE_URL": url})
+        engine = app.extensions["standpoint.engine"]
+        with (receiver() as healthy, hostile_receiver(slow) as (slow_url, slow_calls),
+              hostile_receiver(trickle) as (trickle_url, trickle_calls)):
+            for target in (slow_url, trickle_url, healthy.url):
+                with write_transaction(engine) as conn:
+                    subscriptions.create(conn, {"url": target}, "bench")
+            env = {**os.environ, "DATABASE_URL": url, "STANDPOINT_PREPARE_DATABASE": "0",
+                   "STANDPOINT_WEBHOOK_ALLOWED_TARGETS": "127.0.0.0/8",
+                   "STANDPOINT_WEBHOOK_ALLOW_PRIVATE": "1"}  # the allowlist's predecessor
+            log = open(Path(folder) / "worker.log", "wb")
+            worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "service",
+                                       "webhooks", "deliver"], cwd=args.worker_root, env=env,
+                                      stdout=log, stderr=log)
+            try:
+                time.sleep(3)  # the worker's start-up
+                written = {}
+                for n in range(EVENTS):
+                    statement_id = f"bench-hostile-{n}"
+                    with write_transaction(engine) as conn:
+                        w.create_statement(conn, {
+                            "id": statement_id, "actor": "germany", "topic": "backstop",
+                            "stance": ("supports", "leans_against")[n % 2],
+                            "summary": "A swing.", "quote": "Maybe.", "quote_kind": "verbatim",
+                            "stated_on": (dt.date(2025, 3, 1) + dt.timedelta(days=n)).isoformat(),
+                            "date_precision": "day",
+                            "source": {"publisher": "Bench wire", "published_on": "2025-03-20"}},
+                            "bench")
+                    written[statement_id] = time.monotonic()
+                    time.sleep(1)
+                healthy.wait_for(lambda h: len(h.ids()) == EVENTS, timeout=60)
+            finally:
+                worker.terminate()
+                worker.wait(60)
+    arrived = {json.loads(c.body)["data"]["statement"]["id"]: c.at for c in healthy.calls}
+    print(f"worker of {args.worker_root}: healthy receiver got {len(arrived)} of {EVENTS} events")
+    for statement_id, at in written.items():
+        late = f"{arrived[statement_id] - at:6.2f} s" if statement_id in arrived else "   never"
+        print(f"  {statement_id}: {late} after its write")
+    for name, calls in (("30 s receiver", slow_calls), ("trickling receiver", trickle_calls)):
+        held = [f"{c.closed_at - c.accepted_at:.2f}" for c in calls if c.closed_at]
+        print(f"  {name}: {len(calls)} requests, held {', '.join(held)} s")
+
+
+if __name__ == "__main__":
+    main()
