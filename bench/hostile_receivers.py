@@ -25,22 +25,14 @@ from service import create_app
 from service.store import subscriptions
 from service.store import write as w
 from service.store.engine import write_transaction
-from tests.webhooks.receiver import hostile_receiver, receiver
+from tests.webhooks.receiver import hostile_receiver, receiver, silent, trickling
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = 6
 
 
-def slow(send, closed):
-    closed(30)
-
-
-def trickle(send, closed):
-    send(b"HTTP/1.1 200 OK\r\n")
-    for _ in range(15):
-        if closed(4):
-            return
-        send(b"X")
+# A 200 status line, then a byte every 4 s for a minute.
+TRICKLE = trickling(b"HTTP/1.1 200 OK\r\n", 4, 15)
 
 
 def main() -> None:
@@ -51,8 +43,8 @@ def main() -> None:
         url = f"sqlite:///{folder}/bench.db"
         app = create_app({"DATABASE_URL": url})
         engine = app.extensions["standpoint.engine"]
-        with (receiver() as healthy, hostile_receiver(slow) as (slow_url, slow_calls),
-              hostile_receiver(trickle) as (trickle_url, trickle_calls)):
+        with (receiver() as healthy, hostile_receiver(silent) as (slow_url, slow_calls),
+              hostile_receiver(TRICKLE) as (trickle_url, trickle_calls)):
             for target in (slow_url, trickle_url, healthy.url):
                 with write_transaction(engine) as conn:
                     subscriptions.create(conn, {"url": target}, "bench")

@@ -1,5 +1,6 @@
-"""A webhook receiver on loopback, in a thread: records every request it gets
-and fails the first `fail_first` of them with a 500."""
+"""Webhook receivers on loopback, in threads: a well-behaved one that records
+every request it gets and fails the first `fail_first` of them with a 500, and
+hostile ones that answer as they like, slowly or not at all."""
 
 from __future__ import annotations
 
@@ -143,3 +144,19 @@ def hostile_receiver(answer):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def silent(send, closed):
+    """A hostile answer: takes the request, then says nothing for 30 s."""
+    closed(30)
+
+
+def trickling(head: bytes, interval: float, count: int):
+    """A hostile answer: `head` at once, then one byte every `interval` s, `count` times."""
+    def answer(send, closed):
+        send(head)
+        for _ in range(count):
+            if closed(interval):
+                return
+            send(b"X")
+    return answer

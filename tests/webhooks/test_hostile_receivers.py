@@ -14,34 +14,15 @@ from service.store import write as w
 from service.store.engine import write_transaction
 from service.webhooks import worker
 
-from .receiver import hostile_receiver, receiver
+from .receiver import hostile_receiver, receiver, silent, trickling
 from .test_delivery import STATEMENT, engine, settings, state, subscribe
 
 STANCES = ("supports", "leans_against")
 
-
-def slow(send, closed):
-    """Takes the request, then answers nothing for 30 s."""
-    closed(30)
-
-
-def trickle_headers(send, closed):
-    """A 200 status line at once, then one byte of headers every 0.5 s for 30 s."""
-    send(b"HTTP/1.1 200 OK\r\n")
-    for _ in range(60):
-        if closed(0.5):
-            return
-        send(b"X")
-
-
-def trickle_body(send, closed):
-    """A whole 200 head at once, then a body of one byte every 4 s."""
-    send(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
-    for _ in range(100):
-        if closed(4):
-            return
-        send(b"x")
-
+# A 200 status line, then one byte of headers every 0.5 s for 30 s.
+trickle_headers = trickling(b"HTTP/1.1 200 OK\r\n", 0.5, 60)
+# A whole 200 head, then a body of one byte every 4 s.
+trickle_body = trickling(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", 4, 100)
 
 def flood(send, closed):
     """200 with a 200 MB body, written as fast as the worker takes it."""
@@ -49,7 +30,6 @@ def flood(send, closed):
     chunk = b"\0" * 2**16
     for _ in range(200 * 2**4):
         send(chunk)
-
 
 def write_event(app, n: int) -> tuple[str, float]:
     """A statement that moves Germany on the backstop: one event. Its id and commit time."""
@@ -59,10 +39,9 @@ def write_event(app, n: int) -> tuple[str, float]:
                                   "stated_on": f"2025-03-{n + 1:02}"}, "desk")
     return statement_id, time.monotonic()
 
-
 def test_a_healthy_receiver_gets_every_event_while_slow_and_trickling_ones_are_held(app, capsys):
     deadline = 6.0
-    with (receiver() as healthy, hostile_receiver(slow) as (slow_url, slow_calls),
+    with (receiver() as healthy, hostile_receiver(silent) as (slow_url, slow_calls),
           hostile_receiver(trickle_headers) as (trickle_url, trickle_calls)):
         subscribe(app, slow_url)
         subscribe(app, trickle_url)
@@ -97,7 +76,6 @@ def test_a_healthy_receiver_gets_every_event_while_slow_and_trickling_ones_are_h
             "SELECT last_error FROM webhook_deliveries WHERE last_error IS NOT NULL")}
     assert errors == {f"no answer within the {deadline:g} s deadline"}
 
-
 def test_an_answer_whose_body_floods_or_trickles_is_delivered_on_its_status_unread(app, capsys):
     with (hostile_receiver(flood) as (flood_url, flood_calls),
           hostile_receiver(trickle_body) as (trickle_url, trickle_calls)):
@@ -116,7 +94,6 @@ def test_an_answer_whose_body_floods_or_trickles_is_delivered_on_its_status_unre
     for subscription in (flooded, trickled):
         (row,) = state(app, subscription.id)
         assert (row.status, row.last_status) == ("delivered", 200)
-
 
 def test_one_subscription_gets_its_events_one_at_a_time_in_sequence_order(app):
     in_flight, most = [0], [0]
@@ -144,7 +121,6 @@ def test_one_subscription_gets_its_events_one_at_a_time_in_sequence_order(app):
     sequences = [json.loads(row.body)["data"]["sequence"] for row in bodies]
     assert sequences == sorted(sequences)
 
-
 def test_delivered_rows_are_pruned_after_retention_and_sequence_never_goes_back(app):
     with receiver() as hooks:
         subscription, _ = subscribe(app, hooks.url)
@@ -159,7 +135,6 @@ def test_delivered_rows_are_pruned_after_retention_and_sequence_never_goes_back(
     sequences = [json.loads(c.body)["data"]["sequence"] for c in hooks.calls]
     assert sequences[-1] == kept_sequence + 1
     assert sequences == sorted(set(sequences))
-
 
 def test_the_backlog_counts_undelivered_rows_of_active_subscriptions(app):
     with receiver() as hooks:
