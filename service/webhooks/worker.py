@@ -131,10 +131,15 @@ async def _attempt(engine: sa.Engine, client: httpx.AsyncClient, item: deliverie
 
 async def _run(engine: sa.Engine, settings: Settings, stop: threading.Event,
                until_idle: bool, signals: tuple[int, ...]) -> None:
+    wake = asyncio.Event()
+
+    def stop_now() -> None:
+        stop.set()
+        wake.set()
+
     for signum in signals:
-        # Through the loop: a plain handler could wait for the end of a poll, when
-        # the signal lands on one of the worker's threads.
-        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+        # Through the loop: a plain handler may run only once the loop next wakes.
+        asyncio.get_running_loop().add_signal_handler(signum, stop_now)
     lease = dt.timedelta(seconds=settings.lease)
     in_flight: set[asyncio.Task] = set()
     pruned_at = 0.0
@@ -167,9 +172,11 @@ async def _run(engine: sa.Engine, settings: Settings, stop: threading.Event,
             if until_idle and not in_flight:
                 return
             # Wake when an attempt ends (its subscription's next row may be due), to poll,
-            # or to stop.
-            stopping = asyncio.ensure_future(asyncio.to_thread(stop.wait, settings.poll))
-            await asyncio.wait({*in_flight, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            # or on a signal.
+            signalled = asyncio.ensure_future(wake.wait())
+            await asyncio.wait({*in_flight, signalled}, timeout=settings.poll,
+                               return_when=asyncio.FIRST_COMPLETED)
+            signalled.cancel()
         if in_flight:  # stopping: let each attempt end, at its deadline at the latest
             await asyncio.wait(in_flight)
 
