@@ -95,10 +95,9 @@ def test_an_answer_whose_body_floods_or_trickles_is_delivered_on_its_status_unre
         (row,) = state(app, subscription.id)
         assert (row.status, row.last_status) == ("delivered", 200)
 
-def test_one_subscription_gets_its_events_one_at_a_time_in_sequence_order(app):
+def test_one_subscription_gets_its_events_one_at_a_time_in_sequence_order_from_two_workers(app):
     in_flight, most = [0], [0]
     lock = threading.Lock()
-    bodies = []
 
     def counted(send, closed):
         with lock:
@@ -111,15 +110,28 @@ def test_one_subscription_gets_its_events_one_at_a_time_in_sequence_order(app):
 
     with hostile_receiver(counted) as (url, calls):
         subscription, _ = subscribe(app, url)
-        for n in range(5):
+        for n in range(6):
             write_event(app, n)
-        worker.run(engine(app), settings(app), until_idle=True)
+        stop = threading.Event()
+        workers = [threading.Thread(target=worker.run, args=(engine(app), settings(app), stop))
+                   for _ in range(2)]
+        for thread in workers:
+            thread.start()
+        try:
+            deadline = time.monotonic() + 60
+            while len(calls) < 6 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            for thread in workers:
+                thread.join()
     rows = state(app, subscription.id)
-    assert len(calls) == 5 and most[0] == 1
+    assert len(calls) == 6 and most[0] == 1  # never two requests to it at once
     assert all(row.status == "delivered" for row in rows)
-    bodies = sorted(rows, key=lambda row: row.delivered_at)
-    sequences = [json.loads(row.body)["data"]["sequence"] for row in bodies]
+    in_delivery_order = sorted(rows, key=lambda row: row.delivered_at)
+    sequences = [json.loads(row.body)["data"]["sequence"] for row in in_delivery_order]
     assert sequences == sorted(sequences)
+
 
 def test_delivered_rows_are_pruned_after_retention_and_sequence_never_goes_back(app):
     with receiver() as hooks:
