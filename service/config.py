@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .webhooks.targets import Allowlist
+
 
 def _words(value: str, sep: str) -> list[str]:
     return [word.strip() for word in value.split(sep) if word.strip()]
@@ -57,13 +59,16 @@ class Config:
                 "STANDPOINT_PROBLEM_TYPE_BASE", "/problems/"
             ),
             # Webhooks (service/webhooks/): targets on private, loopback or link-local
-            # addresses are refused unless allowed; retries wait the schedule's delays
-            # (seconds, comma-separated; default about 24 h in all, see README).
-            "WEBHOOK_ALLOW_PRIVATE": os.environ.get("STANDPOINT_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
+            # addresses are refused unless listed (host:port or networks, comma-separated);
+            # retries wait the schedule's delays (seconds, comma-separated; default about
+            # 24 h in all, see README); delivered and failed rows are pruned after retention.
+            "WEBHOOK_ALLOWED_TARGETS": Allowlist.parse(_words(
+                os.environ.get("STANDPOINT_WEBHOOK_ALLOWED_TARGETS", ""), ",")),
             "WEBHOOK_RETRY_SCHEDULE": [float(s) for s in _words(os.environ.get(
                 "STANDPOINT_WEBHOOK_RETRY_SCHEDULE", "5,30,120,600,1800,3600,7200,14400,28800,28800"), ",")],
             "WEBHOOK_TIMEOUT": float(os.environ.get("STANDPOINT_WEBHOOK_TIMEOUT_SECONDS", "5")),
             "WEBHOOK_LEASE": float(os.environ.get("STANDPOINT_WEBHOOK_LEASE_SECONDS", "60")),
             "WEBHOOK_POLL": float(os.environ.get("STANDPOINT_WEBHOOK_POLL_SECONDS", "1")),
             "WEBHOOK_BATCH": int(os.environ.get("STANDPOINT_WEBHOOK_BATCH", "10")),
+            "WEBHOOK_RETENTION_DAYS": float(os.environ.get("STANDPOINT_WEBHOOK_RETENTION_DAYS", "7")),
         }

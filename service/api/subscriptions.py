@@ -162,7 +162,7 @@ def _delivery(row) -> dict:
 
 def _safe(url: str) -> None:
     try:
-        targets.check_target(url, current_app.config["WEBHOOK_ALLOW_PRIVATE"])
+        targets.check_target(url, current_app.config["WEBHOOK_ALLOWED_TARGETS"])
     except targets.UnsafeTarget as exc:
         raise Problem(422, "unsafe-target", f"Webhooks cannot be sent to {url}: {exc}.",
                       errors={"url": [str(exc)]}) from exc

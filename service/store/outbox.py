@@ -32,19 +32,23 @@ def delivery_id() -> str:
     return "msg_" + secrets.token_hex(12)
 
 
-def _trails(conn: sa.Connection, cells: set[Cell]) -> dict[Cell, list[Statement]]:
-    """The current statements of each cell, in position order."""
+def _trails(conn: sa.Connection, cells: set[Cell],
+            since: dt.date | None = None) -> dict[Cell, list[Statement]]:
+    """The current statements of each cell, in position order: all of them, or,
+    `since` a date, those from the last date before it on (one index seek back
+    from `since`): the steps from `since` on, and the position they start from."""
     trails: dict[Cell, list[Statement]] = {}
-    if not cells:
-        return trails
-    query = (sa.select(CURRENT)
-             .where(CURRENT.c.actor_id.in_({a for a, _ in cells}),
-                    CURRENT.c.topic_id.in_({t for _, t in cells}),
-                    CURRENT.c.status == "current")
-             .order_by(*CHRONOLOGICAL))
-    for statement in map(codec.statement_from_row, conn.execute(query)):
-        if (statement.actor, statement.topic) in cells:
-            trails.setdefault((statement.actor, statement.topic), []).append(statement)
+    for actor, topic in sorted(cells):
+        in_cell = (CURRENT.c.actor_id == actor, CURRENT.c.topic_id == topic,
+                   CURRENT.c.status == "current")
+        query = sa.select(CURRENT).where(*in_cell)
+        if since is not None:
+            before = (sa.select(sa.func.max(CURRENT.c.stated_on))
+                      .where(*in_cell, CURRENT.c.stated_on < since).scalar_subquery())
+            query = query.where(CURRENT.c.stated_on >= sa.func.coalesce(before, since))
+        trail = list(map(codec.statement_from_row, conn.execute(query.order_by(*CHRONOLOGICAL))))
+        if trail:
+            trails[(actor, topic)] = trail
     return trails
 
 
@@ -117,14 +121,17 @@ def store(conn: sa.Connection, events: list[PositionEvent], subscriptions: list,
 
 
 @contextlib.contextmanager
-def recording(conn: sa.Connection, cells: Iterable[Cell], at: dt.datetime) -> Iterator[None]:
+def recording(conn: sa.Connection, cells: Iterable[Cell], at: dt.datetime,
+              since: dt.date | None = None) -> Iterator[None]:
     """Wrap a write of statements touching `cells` (actor, topic): once it is
-    done, the events it caused go into the outbox, in the same transaction."""
+    done, the events it caused go into the outbox, in the same transaction.
+    `since`: the earliest date the write touches (before or after it), when
+    known: then only the trails from there on are read, not whole histories."""
     subscriptions = conn.execute(sa.select(SUBSCRIPTIONS).order_by(SUBSCRIPTIONS.c.id)).all()
     if not subscriptions:
         yield
         return
     cells = set(cells)
-    before = _trails(conn, cells)
+    before = _trails(conn, cells, since)
     yield
-    store(conn, compute(conn, before, _trails(conn, cells)), subscriptions, at)
+    store(conn, compute(conn, before, _trails(conn, cells, since)), subscriptions, at)

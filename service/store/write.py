@@ -112,11 +112,12 @@ def _insert_revision(conn: sa.Connection, statement: Statement, action: str) -> 
     # The cells whose history this revision moves: its own, and the one a
     # correction of its actor or topic takes it from.
     current = tables.current_statements
-    cells = {(statement.actor, statement.topic), *(tuple(row) for row in conn.execute(
-        sa.select(current.c.actor_id, current.c.topic_id)
-        .where(current.c.statement_id == statement.id)))}
+    stored = conn.execute(sa.select(current.c.actor_id, current.c.topic_id, current.c.stated_on)
+                          .where(current.c.statement_id == statement.id)).all()
+    cells = {(statement.actor, statement.topic), *((row.actor_id, row.topic_id) for row in stored)}
+    since = min([statement.stated_on, *(row.stated_on for row in stored)])
     try:
-        with outbox.recording(conn, cells, statement.recorded_at):
+        with outbox.recording(conn, cells, statement.recorded_at, since):
             append_revisions(conn, [codec.statement_row(statement)])
     except sa.exc.IntegrityError as exc:
         # (statement_id, revision) is the primary key: a concurrent writer

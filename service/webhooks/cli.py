@@ -34,7 +34,8 @@ def deliver(until_idle: bool) -> None:
     settings = worker.Settings.from_config(current_app.config)
     click.echo(f"delivering webhooks (retry schedule {', '.join(f'{s:g}' for s in settings.schedule)} s)",
                err=True)
-    worker.run(_engine(), settings, stop, until_idle=until_idle)
+    worker.run(_engine(), settings, stop, until_idle=until_idle,
+               signals=(signal.SIGTERM, signal.SIGINT))
 
 
 def _refused(exc: Exception) -> None:
@@ -53,7 +54,7 @@ def _refused(exc: Exception) -> None:
 def create(url, actors, topics, verdicts, description, by) -> None:
     """Subscribe URL; prints the subscription's id and its secret, once."""
     try:
-        targets.check_target(url, current_app.config["WEBHOOK_ALLOW_PRIVATE"])
+        targets.check_target(url, current_app.config["WEBHOOK_ALLOWED_TARGETS"])
         data = {"url": url, "description": description, "actors": list(actors),
                 "topics": list(topics), "verdicts": list(verdicts)}
         with write_transaction(_engine()) as conn:

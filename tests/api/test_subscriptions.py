@@ -84,6 +84,8 @@ def test_malformed_subscriptions_are_400(client, admin, body, field):
     "http://127.0.0.1:8000/hook", "http://localhost/hook", "http://10.1.2.3/hook",
     "http://192.168.0.10/hook", "http://169.254.169.254/latest/meta-data",
     "http://[::1]/hook", "http://[fd00::1]/hook", "http://0.0.0.0/hook",
+    "http://[::127.0.0.1]/hook", "http://[::ffff:0:7f00:1]/hook", "http://[64:ff9b::a9fe:a9fe]/hook",
+    "http://[2002:a00:1::1]/hook", "http://[fec0::1]/hook",
     "https://user:pass@newsroom.example/hook",
 ])
 def test_unsafe_targets_are_refused(client, admin, url):

@@ -101,3 +101,46 @@ def test_correction_retraction_and_import_each_cause_their_events(app):
     with write_transaction(engine(app)) as conn:
         dataset_io.import_dataset(conn, dataset_io.bundled(), "again")
     assert len(outbox(app)) == 4
+
+
+def test_events_read_from_the_write_date_on_equal_those_from_whole_histories(app, monkeypatch):
+    """A write reads its cells' trails from the last date before the one it touches on;
+    every kind of write makes the same events as from the whole trails."""
+    from service.store import outbox as ob
+
+    subscribe(app)
+    whole, checked = [], []
+    trails, compute = ob._trails, ob.compute
+
+    def windowed(conn, cells, since=None):
+        whole.append(trails(conn, cells))
+        return trails(conn, cells, since)
+
+    def described(events):
+        return [(e.change, e.date, e.statement.id, e.step.verdict, e.step.left.stance,
+                 e.step.right.stance, e.current) for e in events]
+
+    def compared(conn, before, after):
+        events = compute(conn, before, after)
+        assert described(events) == described(compute(conn, whole[-2], whole[-1]))
+        checked.append(len(events))
+        return events
+
+    monkeypatch.setattr(ob, "_trails", windowed)
+    monkeypatch.setattr(ob, "compute", compared)
+    stances = ("leans_against", "rules_out", "supports", "open_to")
+    for n, day in enumerate((3, 6, 9, 12, 15)):
+        create(app, id=f"de-{day}", stance=stances[n % 3], stated_on=f"2025-03-{day:02}")
+    create(app, id="de-10", stance="supports", stated_on="2025-03-10")  # back-dated, mid-trail
+    create(app, id="de-01", stance="rules_out", stated_on="2025-03-01")  # before all
+    create(app, id="de-09b", stance="rules_out", stated_on="2025-03-09")  # same day as one
+    with write_transaction(engine(app)) as conn:
+        w.revise_statement(conn, "de-6", {"stated_on": "2025-03-13", "note": "Later."},
+                           "desk", lambda s: True)  # moved later
+        w.revise_statement(conn, "de-12", {"stance": "leans_against", "note": "Misread."},
+                           "desk", lambda s: True)
+        w.revise_statement(conn, "de-9", {"topic": "peacekeepers", "stance": "open",
+                                          "note": "Other topic."}, "desk", lambda s: True)
+        w.retract_statement(conn, "de-10", "Wrong speaker.", "desk", lambda s: True)
+        w.retract_statement(conn, "de-15", "Not said.", "desk", lambda s: True)  # the current one
+    assert len(checked) == 13 and all(checked[:5])

@@ -12,7 +12,7 @@ from standardwebhooks.webhooks import Webhook
 from service.store import subscriptions
 from service.store import write as w
 from service.store.engine import write_transaction
-from service.webhooks import worker
+from service.webhooks import targets, worker
 
 from .receiver import receiver
 
@@ -29,8 +29,9 @@ def engine(app):
 
 
 def settings(app, **changes) -> worker.Settings:
-    """The app's settings, polling fast, with loopback allowed (the receiver is there)."""
-    config = {**app.config, "WEBHOOK_ALLOW_PRIVATE": True, "WEBHOOK_POLL": 0.02}
+    """The app's settings, polling fast, with loopback allowed (the receivers are there)."""
+    config = {**app.config, "WEBHOOK_ALLOWED_TARGETS": targets.Allowlist.parse(["127.0.0.0/8"]),
+              "WEBHOOK_POLL": 0.02}
     return dataclasses.replace(worker.Settings.from_config(config), **changes)
 
 
@@ -150,17 +151,18 @@ def test_paused_subscriptions_keep_their_events_until_resumed(app):
         assert len(hooks.ids()) == 1
 
 
-def test_a_loopback_target_is_refused_at_delivery_unless_allowed(app):
+def test_a_loopback_target_is_refused_at_delivery_unless_allowed_and_fails_at_once(app):
     with receiver() as hooks:
         subscription, _ = subscribe(app, hooks.url)
         with write_transaction(engine(app)) as conn:
             w.create_statement(conn, {**STATEMENT, "stance": "supports",
                                       "stated_on": "2025-03-12"}, "desk")
-        worker.run(engine(app), settings(app, allow_private=False, schedule=(60,)),
+        worker.run(engine(app), settings(app, allowed=targets.NOTHING_ALLOWED, schedule=(60,)),
                    until_idle=True)
     assert hooks.calls == []  # nothing was sent
     (row,) = state(app, subscription.id)
-    assert row.status == "pending" and row.attempts == 1
+    # Failed on the first attempt, not retried for a day: no retry can change the address.
+    assert row.status == "failed" and row.attempts == 1
     assert row.last_error.startswith("target refused: 127.0.0.1 is a private, loopback")
 
 

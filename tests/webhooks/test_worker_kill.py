@@ -41,7 +41,7 @@ def two_hundred_moves() -> dict:
 
 def start_worker(app, log_path):
     env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"],
-           "STANDPOINT_PREPARE_DATABASE": "0", "STANDPOINT_WEBHOOK_ALLOW_PRIVATE": "1",
+           "STANDPOINT_PREPARE_DATABASE": "0", "STANDPOINT_WEBHOOK_ALLOWED_TARGETS": "127.0.0.0/8",
            "STANDPOINT_WEBHOOK_LEASE_SECONDS": "1", "STANDPOINT_WEBHOOK_POLL_SECONDS": "0.05",
            "STANDPOINT_WEBHOOK_BATCH": "10"}
     with open(log_path, "ab") as log:
