@@ -63,4 +63,8 @@ class Config:
             "WEBHOOK_LEASE": float(os.environ.get("STANDPOINT_WEBHOOK_LEASE_SECONDS", "60")),
             "WEBHOOK_POLL": float(os.environ.get("STANDPOINT_WEBHOOK_POLL_SECONDS", "1")),
             "WEBHOOK_BATCH": int(os.environ.get("STANDPOINT_WEBHOOK_BATCH", "10")),
+            # PNG renders run in this many processes per web worker (web/raster.py); a
+            # render that waited longer than RENDER_TIMEOUT seconds is a 503.
+            "RENDER_PROCESSES": int(os.environ.get("STANDPOINT_RENDER_PROCESSES", "1")),
+            "RENDER_TIMEOUT": float(os.environ.get("STANDPOINT_RENDER_TIMEOUT_SECONDS", "20")),
         }
