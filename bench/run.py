@@ -95,8 +95,8 @@ HOT = (
 )
 # What the revalidation goal asks again and again (on the 1k synthetic dataset).
 REVALIDATED = "/v1/matrix?as_of=2024-06-30"
-# GET paths of openapi.yaml that are not data reads: probes, documents, indexes.
-NOT_READS = frozenset({"/healthz", "/readyz", "/openapi.yaml", "/openapi.json", "/", "/v1"})
+# GET paths of openapi.yaml that are not data reads: probes, metrics, documents, indexes.
+NOT_READS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.yaml", "/openapi.json", "/", "/v1"})
 # Admin-only answers, never cached and not the record: webhook subscriptions.
 NOT_READ_PREFIXES = ("/v1/subscriptions",)
 # Another representation of the read at the same path without the suffix (the CSV
