@@ -16,6 +16,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # gevent: each connection is a greenlet, so a client that is slow to send its request
 # (or to read its answer) holds a few kilobytes, never a worker. With sync workers two
 # slowloris sockets stalled the service; see docs/RELIABILITY.md, "Slow clients".
+# gevent's weakness, CPU work inside a request, is kept out: PNG renders run in
+# processes of their own (service/web/raster.py; docs/PERFORMANCE.md, "Renders").
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
