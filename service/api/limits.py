@@ -15,7 +15,7 @@ import hashlib
 import logging
 
 from apispec import BasePlugin
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 
@@ -58,6 +58,15 @@ def _retry_after_only_when_refused(response):
     # on a 429 or a 503 (RFC 9110 10.2.3).
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
+    elif response.status_code == 503 and g.get("own_retry_after"):
+        # flask-limiter raises an answer's own Retry-After to its window's reset (up to a
+        # minute); a 503 means its own ("retry in 5 s"), not the rate limit's.
+        response.headers["Retry-After"] = g.own_retry_after
+    return response
+
+
+def _remember_own_retry_after(response):
+    g.own_retry_after = response.headers.get("Retry-After")
     return response
 
 
@@ -110,6 +119,8 @@ def init_app(app: Flask) -> Limiter:
         enabled=config["RATE_LIMIT_ENABLED"],
     )
     limiter.request_filter(lambda: exempt(request.path))
+    # Registered after the limiter's own after_request, so it runs before it.
+    app.after_request(_remember_own_retry_after)
     _raise_storage_alarms()
     return limiter
 

@@ -109,7 +109,8 @@ def test_database_errors_are_counted(tmp_path, monkeypatch):
 
     monkeypatch.setattr(database, "record", unreachable)
     assert client.get("/v1/actors").status_code == 503
-    assert client.get("/v1/topics").status_code == 503
+    answer = client.get("/v1/topics")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
     monkeypatch.undo()
     after = value(scrape(client), "standpoint_database_errors_total", kind="unavailable")
     assert after - before == 2
