@@ -22,6 +22,8 @@ from flask_limiter.util import get_remote_address
 from ..metrics import RATE_LIMIT_FALLBACKS
 from .caching import NO_STORE_PATHS
 
+log = logging.getLogger("standpoint")
+
 # Probes, metrics and the documentation UI are never limited: an orchestrator must always get through.
 EXEMPT_PREFIXES = ("/docs",)
 
@@ -33,7 +35,6 @@ RATE_LIMIT_HEADERS = {
     "X-RateLimit-Reset": {"description": "When the window resets (Unix time, seconds).",
                           "schema": {"type": "integer"}},
 }
-log = logging.getLogger("standpoint")
 RETRY_AFTER = {"description": "Seconds to wait before retrying.", "required": True,
                "schema": {"type": "integer", "minimum": 0}}
 
