@@ -5,8 +5,10 @@ worker forks: workers never race each other over the schema.
 """
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 wsgi_app = "service.wsgi:app"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
@@ -14,9 +16,21 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # gevent: each connection is a greenlet, so a client that is slow to send its request
 # (or to read its answer) holds a few kilobytes, never a worker. With sync workers two
 # slowloris sockets stalled the service; see docs/RELIABILITY.md, "Slow clients".
+# gevent's weakness, CPU work inside a request, is kept out: PNG renders run in
+# processes of their own (service/web/raster.py; docs/PERFORMANCE.md, "Renders").
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# /metrics sums every worker's counts (prometheus-client's multiprocess mode): they share
+# one folder of files, empty at each start. Set here, before anything imports
+# prometheus_client (the import below does), since it reads the variable once.
+# An operator's own folder is emptied; otherwise a new one, in memory where there is /dev/shm.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+else:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="standpoint-metrics-",
+                                                              dir=worker_tmp_dir)
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
@@ -41,6 +55,19 @@ def on_starting(server):
                    check=True)
     # Workers inherit this and skip the preparation.
     os.environ["STANDPOINT_PREPARE_DATABASE"] = "0"
+
+
+def child_exit(server, worker):
+    # A dead worker's gauges go; its counters stay in the sums (prometheus-client's rule).
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").startswith(
+            os.path.join(worker_tmp_dir or tempfile.gettempdir(), "standpoint-metrics-")):
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 # The longest request line gunicorn accepts (its maximum); longer ones, like gunicorn's

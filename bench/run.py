@@ -14,7 +14,10 @@ shipped nginx rules (deploy/standpoint-proxy.conf, rendered by bench/nginx.py):
      1k and at 100k statements, on SQLite and on PostgreSQL: every request a
      URL no earlier request asked for, straight to gunicorn, one connection
      (service time, not queueing); goal p50(100k) / p50(1k) <= 2;
-  4. each gunicorn worker's RSS after that load at 100k statements; goal <= 100 MB.
+  4. each gunicorn worker's RSS after that load at 100k statements; goal <= 100 MB;
+  5. 8 clients looping PNG renders beside /healthz and /v1/matrix probes, through nginx
+     and straight to gunicorn (bench/renders.py): /healthz p99 < 100 ms, /v1/matrix p99
+     at most 2x its idle p99 in the same run.
 
 Every comparison alternates rounds (A, B, B, A, A, B...) and takes the median
 of the per-pair ratios, so a shared machine's drift moves both sides alike.
@@ -55,6 +58,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import renders as bench_renders
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "instance" / "bench"
 RESULTS = ROOT / "docs" / "BENCHMARKS.md"
@@ -63,6 +68,7 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
 WORKER_CLASS = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")  # gunicorn.conf.py's default
+RENDER_PROCESSES = int(os.environ.get("STANDPOINT_RENDER_PROCESSES", "1"))  # service/config.py's
 
 GOAL_HOT = 0.85      # cached through nginx / static through the same nginx, requests/s
 GOAL_304 = 0.80      # Standpoint's 304 / the bare Flask app's 304, requests/s
@@ -89,8 +95,8 @@ HOT = (
 )
 # What the revalidation goal asks again and again (on the 1k synthetic dataset).
 REVALIDATED = "/v1/matrix?as_of=2024-06-30"
-# GET paths of openapi.yaml that are not data reads: probes, documents, indexes.
-NOT_READS = frozenset({"/healthz", "/readyz", "/openapi.yaml", "/openapi.json", "/", "/v1"})
+# GET paths of openapi.yaml that are not data reads: probes, metrics, documents, indexes.
+NOT_READS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.yaml", "/openapi.json", "/", "/v1"})
 # Admin-only answers, never cached and not the record: webhook subscriptions.
 NOT_READ_PREFIXES = ("/v1/subscriptions",)
 # Another representation of the read at the same path without the suffix (the CSV
@@ -914,7 +920,7 @@ class Meta:
 
 
 def report(meta: Meta, hot: list[HotRow], databases: list[DatabaseRun],
-           unmeasured_paths: list[str]) -> str:
+           unmeasured_paths: list[str], renders: list | None = None, args=None) -> str:
     """docs/BENCHMARKS.md, from the results."""
     lines = [
         "# Benchmarks",
@@ -926,7 +932,10 @@ def report(meta: Meta, hot: list[HotRow], databases: list[DatabaseRun],
         f"- Date: {meta.started:%Y-%m-%d %H:%M} UTC; the run took {meta.elapsed_s / 60:.1f} minutes.",
         f"- Machine: {meta.machine}.",
         f"- Software: {meta.versions or 'unknown'}.",
-        f"- Servers: gunicorn with gunicorn.conf.py ({WORKERS} {WORKER_CLASS} workers, rate limiter on "
+        f"- Servers: gunicorn with gunicorn.conf.py ({WORKERS} {WORKER_CLASS} workers"
+        + (f" with `{os.environ['GUNICORN_CMD_ARGS']}`" if os.environ.get("GUNICORN_CMD_ARGS") else "")
+        + f", PNG renders in {RENDER_PROCESSES or 'no'} process(es) of their own per worker"
+        + (" (in the worker itself)" if not RENDER_PROCESSES else "") + ", rate limiter on "
         f"with budgets no run reaches), nginx with deploy/standpoint-proxy.conf (one worker); "
         f"{meta.cpus}.",
         f"- Load: {meta.settings}",
@@ -979,6 +988,8 @@ def report(meta: Meta, hot: list[HotRow], databases: list[DatabaseRun],
                 f"<= {GOAL_RSS_MB:g} MB each | "
                 + (", ".join(f"{mb:.0f} MB" for mb in rss) or "no workers found")
                 + f" | {met(bool(rss) and max(rss) <= GOAL_RSS_MB)} |")
+    if renders:
+        summary += bench_renders.summary_rows(renders, met)
     lines += summary
 
     # ------------------------------------------------------------------ 1
@@ -1101,6 +1112,8 @@ def report(meta: Meta, hot: list[HotRow], databases: list[DatabaseRun],
     if unmeasured_paths and any(run.growth for run in databases):
         lines += ["", "Read endpoints of openapi.yaml without a URL maker in bench/run.py "
                   "(not measured): " + ", ".join(f"`{p}`" for p in unmeasured_paths) + "."]
+    if renders:
+        lines += bench_renders.section(renders, args, met)
     return "\n".join(lines) + "\n"
 
 
@@ -1118,7 +1131,7 @@ def _cell(text: str) -> str:
 
 # --------------------------------------------------------------------------- main
 
-PARTS = ("hot", "revalidate", "growth")
+PARTS = ("hot", "revalidate", "growth", "renders")
 
 
 def parse_args(argv: list[str] | None):
@@ -1136,6 +1149,8 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--revalidation-seconds", type=float, default=2)
     parser.add_argument("--growth-rounds", type=int, default=3)
     parser.add_argument("--growth-seconds", type=float, default=1)
+    parser.add_argument("--render-seconds", type=float, default=30,
+                        help="seconds of each phase (idle, under load) of the renders goal")
     parser.add_argument("--warm", type=float, default=1, help="seconds of warm-up per target")
     parser.add_argument("--paths-per-round", type=int, default=3000,
                         help="different URLs made for each uncached round")
@@ -1148,6 +1163,7 @@ def parse_args(argv: list[str] | None):
         args.hot_rounds = args.revalidation_rounds = 2
         args.hot_seconds = args.revalidation_seconds = args.growth_seconds = args.warm = 1
         args.growth_rounds = 1
+        args.render_seconds = 5
     args.sizes = sorted(args.sizes)
     args.command = "make bench" if argv is None and len(sys.argv) == 1 else \
         "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv)
@@ -1187,9 +1203,10 @@ def main(argv: list[str] | None = None) -> None:
                     gunicorn(f"sqlite:///{WORK / 'baseline.db'}", "bench.baseline_app:app"))
             for database in args.databases:
                 databases.append(database_run(database, args, wrk, baseline))
+    renders = bench_renders.measure(args, wrk, cpus, WORK) if "renders" in args.only else []
     meta = Meta(args.command, started, time.monotonic() - clock, cpus.text, machine()["text"],
                 versions(), settings_text(args), args.note, args.identity)
-    text = report(meta, hot, databases, unmeasured(SPEC.read_text("utf-8")))
+    text = report(meta, hot, databases, unmeasured(SPEC.read_text("utf-8")), renders, args)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     print(text)

@@ -71,4 +71,8 @@ class Config:
             "WEBHOOK_POLL": float(os.environ.get("STANDPOINT_WEBHOOK_POLL_SECONDS", "1")),
             "WEBHOOK_BATCH": int(os.environ.get("STANDPOINT_WEBHOOK_BATCH", "10")),
             "WEBHOOK_RETENTION_DAYS": float(os.environ.get("STANDPOINT_WEBHOOK_RETENTION_DAYS", "7")),
+            # PNG renders run in this many processes per web worker (web/raster.py); a
+            # render that waited longer than RENDER_TIMEOUT seconds is a 503.
+            "RENDER_PROCESSES": int(os.environ.get("STANDPOINT_RENDER_PROCESSES", "1")),
+            "RENDER_TIMEOUT": float(os.environ.get("STANDPOINT_RENDER_TIMEOUT_SECONDS", "20")),
         }

@@ -9,6 +9,8 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
+from .. import metrics
+
 from . import (actors, auth, changes, comparisons, feed, health, matrix, notes, positions,
                statements, subscriptions, topics)
 from . import (caching, cors, csv_format, input_guards, limits, links, preconditions, proxies,
@@ -71,6 +73,7 @@ def init_app(app: Flask) -> None:
         },
         "servers": [{"url": "/", "description": "This server"}],
     })
+    metrics.init_app(app)  # first: its clock includes every other hook
     request_id.init_app(app)
     security_headers.init_app(app)
     input_guards.init_app(app)

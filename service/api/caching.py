@@ -17,8 +17,8 @@ from flask import Flask, Response, current_app, g, request
 from .. import database
 from .args import today
 
-# Probes must see the live state, never a cached one.
-NO_STORE_PATHS = frozenset({"/healthz", "/readyz"})
+# Probes and metrics must see the live state, never a cached one.
+NO_STORE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # Admin-only answers that are not the record (webhook subscriptions): the data
 # version does not name them, and nobody may keep a copy.
 NO_STORE_PREFIXES = ("/v1/subscriptions",)

@@ -1,4 +1,4 @@
-"""Liveness, readiness and the committed contract."""
+"""Liveness, readiness, metrics and the committed contract."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import marshmallow as ma
 from flask import Response, current_app
 from flask.views import MethodView
 
-from .. import database
+from .. import database, metrics
 from ..store.engine import why_not_writable
 from .args import Blueprint
 from .problems import Problem
@@ -67,6 +67,24 @@ class Ready(MethodView):
                           headers={"Retry-After": "5"}) from exc
         return {"status": "read-only" if why_not else "ready", "data_version": version,
                 "writable": why_not is None, "writes": why_not}
+
+
+@blp.route("/metrics")
+class Metrics(MethodView):
+    @blp.doc(operationId="getMetrics")
+    @blp.response(200, {"type": "string", "description": "Prometheus text exposition format."},
+                  content_type="text/plain",
+                  example="# TYPE standpoint_webhook_backlog gauge\nstandpoint_webhook_backlog 0.0\n")
+    def get(self):
+        """Metrics for Prometheus, summed over this instance's workers
+
+        Requests by route template and status, latency histograms, the webhook
+        backlog and the age of its oldest delivery, rate-limit storage fallbacks
+        and database errors. Never rate-limited nor cached; compose's nginx does
+        not pass it to the public (README, "Metrics").
+        """
+        body, content_type = metrics.exposition()
+        return Response(body, content_type=content_type)
 
 
 def _contract(kind: str) -> Response:

@@ -1,7 +1,8 @@
 """Rate limits with flask-limiter: per client IP always, and per API key when
 a Bearer key is sent. One budget per client across the whole API, counted in
 memory, or in Redis (REDIS_URL) so every instance shares one count; if Redis
-stops answering, counting falls back to memory.
+stops answering, counting falls back to memory, with a warning in the log and
+a count in /metrics (standpoint_rate_limit_storage_fallbacks_total).
 
 Headers follow the X-RateLimit-* convention (as GitHub uses it), with
 Retry-After on a 429, which the app's one error handler answers as a problem.
@@ -11,15 +12,19 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 
 from apispec import BasePlugin
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 
+from ..metrics import RATE_LIMIT_FALLBACKS
 from .caching import NO_STORE_PATHS
 
-# Probes and the documentation UI are never limited: an orchestrator must always get through.
+log = logging.getLogger("standpoint")
+
+# Probes, metrics and the documentation UI are never limited: an orchestrator must always get through.
 EXEMPT_PREFIXES = ("/docs",)
 
 RATE_LIMIT_HEADERS = {
@@ -54,7 +59,39 @@ def _retry_after_only_when_refused(response):
     # on a 429 or a 503 (RFC 9110 10.2.3).
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
+    elif response.status_code == 503 and g.get("own_retry_after"):
+        # flask-limiter raises an answer's own Retry-After to its window's reset (up to a
+        # minute); a 503 means its own ("retry in 5 s"), not the rate limit's.
+        response.headers["Retry-After"] = g.own_retry_after
     return response
+
+
+def _remember_own_retry_after(response):
+    g.own_retry_after = response.headers.get("Retry-After")
+    return response
+
+
+class _StorageAlarm(logging.Handler):
+    """flask-limiter says when it loses or regains its storage only to its own logger,
+    which it silences (a NullHandler): say it in ours, and count each fallback."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "falling back to in-memory storage" in message:
+            RATE_LIMIT_FALLBACKS.inc()
+            log.warning("rate limits: storage (Redis) unreachable; counting in this process's "
+                        "memory until it answers again, so each worker allows the full budget")
+        elif "storage recovered" in message:
+            log.warning("rate limits: storage (Redis) answers again; counts are shared again")
+
+
+def _raise_storage_alarms() -> None:
+    limiter_log = logging.getLogger("flask-limiter")
+    if not any(isinstance(handler, _StorageAlarm) for handler in limiter_log.handlers):
+        limiter_log.addHandler(_StorageAlarm())
+    # Its recovery message is INFO: let it through to the handler.
+    if limiter_log.getEffectiveLevel() > logging.INFO:
+        limiter_log.setLevel(logging.INFO)
 
 
 def init_app(app: Flask) -> Limiter:
@@ -83,6 +120,9 @@ def init_app(app: Flask) -> Limiter:
         enabled=config["RATE_LIMIT_ENABLED"],
     )
     limiter.request_filter(lambda: exempt(request.path))
+    # Registered after the limiter's own after_request, so it runs before it.
+    app.after_request(_remember_own_retry_after)
+    _raise_storage_alarms()
     return limiter
 
 

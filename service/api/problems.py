@@ -15,6 +15,7 @@ import sqlalchemy.exc
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from ..metrics import DATABASE_ERRORS
 from ..store.engine import cannot_write
 from .request_id import current_request_id
 
@@ -152,11 +153,13 @@ def handle_exception(error: Exception):
         # The pool has already dropped the connection (store/engine.py): a retry
         # gets a fresh one, which writes as soon as the disk or database allows.
         log.warning("database cannot write: %s", error.orig)
+        DATABASE_ERRORS.labels("read-only").inc()
         return problem_response(503, "database-read-only",
                                 "The database cannot take writes right now (reads still "
                                 "work); retry shortly.", {"Retry-After": "5"})
     if isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
         log.warning("database unavailable: %s", error.__class__.__name__)
+        DATABASE_ERRORS.labels("unavailable").inc()
         return problem_response(503, "database-unavailable",
                                 "The database cannot be reached right now; retry shortly.",
                                 {"Retry-After": "5"})

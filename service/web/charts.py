@@ -23,6 +23,7 @@ from ..api.dates import RecordDate
 from ..api.lookups import actor_or_404, actors_or_404, topic_or_404
 from ..domain.model import Position
 from . import heights, page_data, svg, titles
+from .raster import png
 from .embed import (EMBED_PAGES, EmbedOptions, EmbedPage, blp, html_page, page_response,
                     render_embed)
 from .filters import for_readers, long_date, staleness, stated_date, topic_title
@@ -263,12 +264,6 @@ class StepsPng(MethodView):
 
 
 # --- downloads ------------------------------------------------------------------------
-
-def png(document: str) -> bytes:
-    import resvg_py
-
-    return resvg_py.svg_to_bytes(svg_string=document, zoom=2.0, background="#ffffff")
-
 
 def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     response = page_response(body, mimetype=mimetype)
