@@ -9,7 +9,6 @@ so it is the same whichever worker or instance answers.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import time
@@ -62,19 +61,20 @@ class WebhookBacklog:
         self.engine = engine
 
     def collect(self):
-        from .store.webhook_backlog import backlog
+        from .store.deliveries import backlog
 
         try:
-            found = backlog(self.engine)
+            pending, oldest_age = backlog(self.engine)
         except Exception:  # the database is down: the rest of the scrape still answers
             DATABASE_ERRORS.labels("unavailable").inc()
             return
         yield GaugeMetricFamily("standpoint_webhook_backlog", "Webhook deliveries not yet "
-                                "delivered (pending, retries included).", value=found.pending)
+                                "delivered (pending, retries included; paused subscriptions' rows wait by "
+                                "choice and are not counted).", value=pending)
         yield GaugeMetricFamily(
             "standpoint_webhook_oldest_pending_age_seconds", "Age of the oldest pending webhook "
             "delivery (0 when none).",
-            value=found.oldest_age_seconds(dt.datetime.now(dt.timezone.utc)))
+            value=oldest_age)
 
 
 def exposition() -> tuple[bytes, str]:
