@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from service import create_app
 from service.store import tables
 
 from ..api.test_writes import STATEMENT, make_key, post
+
+pytestmark = pytest.mark.read_only
 
 
 def _run(app, *args):
@@ -21,6 +24,7 @@ def _content(export: dict) -> dict:
     return {k: v for k, v in export.items() if k != "version"}
 
 
+@pytest.mark.writes
 def test_export_imported_into_an_empty_database_reproduces_it(app, client, tmp_path):
     editor = {"Authorization": "Bearer " + make_key(app, "ap-desk", "editor")}
     created = post(client, "/v1/statements", {**STATEMENT, "id": "s1"}, editor)
