@@ -79,7 +79,6 @@ def hostile_app(request, databases, tmp_path_factory):
         yield app
         for limiter in app.extensions.get("limiter", ()):
             limiter.enabled = True
-    databases.discard(url)
 
 
 def test_the_corpus_reaches_every_operation_without_repeating_itself():
