@@ -11,9 +11,10 @@ from ..contract import spec_dict
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
-# A valid value for each known path parameter, so a case aims past routing at the part it attacks.
+# A real id for each path parameter of the bundled record, so a case aims past routing at the
+# part it attacks; tests/api/test_hostile_input.py adds the ids of a subscription and a delivery.
 KNOWN_IDS = {"actor_id": "uk", "topic_id": "backstop", "statement_id": "uk-backstop-2025-03-20",
-             "id": "uk", "key_id": "1"}
+             "note_id": "uk-peacekeepers-considered"}
 
 NUL, BAD_UTF8 = "%00", "%FF%FE%FD"
 DATE_IN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -43,16 +44,26 @@ STRING_ATTACKS = {"nul": NUL, "invalid-utf8": BAD_UTF8, "sql": SQL, "html": HTML
                   "huge": "a" * 100_000}
 
 
+PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
 @dataclass
 class Case:
     id: str
     category: str
     method: str
-    path: str
+    path: str  # as in openapi.yaml, its {placeholders} filled with real ids by `url`
     query: str = ""
     body: bytes | None = None
     headers: dict = field(default_factory=dict)
     expected: tuple[int, ...] | None = None  # None: any 4xx
+    attacked: dict = field(default_factory=dict)  # path parameter -> hostile value
+    # Text the answer must contain, proving that the part attacked answered
+    # (the query parameter's name, the refused id's kind), not some other check.
+    proof: str | None = None
+
+    def url(self, ids: dict) -> str:
+        return fill(self.path, ids, **self.attacked)
 
 
 def operations():
@@ -65,59 +76,93 @@ def operations():
                 yield path, method, operation
 
 
-def fill(path: str, **overrides) -> str:
-    for name, value in KNOWN_IDS.items():
-        path = path.replace("{" + name + "}", overrides.get(name, value))
-    return path
+def fill(path: str, ids: dict, **overrides) -> str:
+    """`path` with each {placeholder} replaced by its real id (or hostile value);
+    one without either stays, and test_no_case_requests_an_unfilled_path fails."""
+    return PLACEHOLDER.sub(lambda m: overrides.get(m[0][1:-1], ids.get(m[0][1:-1], m[0])), path)
 
 
-def _query_attacks(schema: dict) -> dict[str, str]:
+def _query_attacks(schema: dict) -> tuple[str, dict[str, str]]:
+    """The kind of a query parameter and the values that attack it."""
     example = str(schema.get("example", ""))
     if schema.get("format") == "date":
-        return DATE_ATTACKS
+        return "date", DATE_ATTACKS
     if schema.get("type") == "string" and DATE_IN.search(example):
         # A value that embeds a date (`left=us@2025-03-11`): the same value with an impossible one.
-        return {**STRING_ATTACKS, **{label: DATE_IN.sub(date, example) for label, date in
-                                     (("zero-date", "0000-00-00"), ("feb-30", "2025-02-30"))}}
+        return "dated", {**STRING_ATTACKS, **{label: DATE_IN.sub(date, example) for label, date in
+                                              (("zero-date", "0000-00-00"), ("feb-30", "2025-02-30"))}}
     if schema.get("type") == "array":
-        return LIST_ATTACKS
-    if schema.get("format") == "date":
-        return DATE_ATTACKS
-    return {"integer": INTEGER_ATTACKS, "boolean": BOOLEAN_ATTACKS}.get(schema.get("type"), STRING_ATTACKS)
+        return "list", LIST_ATTACKS
+    kind = schema.get("type") if schema.get("type") in ("integer", "boolean") else "string"
+    attacks = {"integer": INTEGER_ATTACKS, "boolean": BOOLEAN_ATTACKS}.get(kind, STRING_ATTACKS)
+    if schema.get("x-free-text"):
+        # A desk's own words (an embed's title=): any text is valid and is shown
+        # escaped (tests/web/test_embed_pages.py), never refused.
+        return "free text", {k: v for k, v in attacks.items() if k not in ("sql", "html")}
+    return kind, attacks
+
+
+QUERY_CATEGORIES = {"ids-10000": "huge list", "ids-51": "huge list", "nul": "NUL byte",
+                    "invalid-utf8": "invalid UTF-8", "sql": "SQL injection", "html": "HTML injection",
+                    "huge": "huge query string"}
 
 
 def query_cases():
+    """Every operation's own argument schema refuses an unknown parameter; every query
+    parameter meets one attack of its kind, and every attack of a kind meets some
+    parameter of that kind: the same validator is not asked the same question twice."""
+    seen, unused = set(), {}
     for path, method, operation in operations():
         params = [p for p in operation.get("parameters", []) if p["in"] == "query"]
         if not params:
             continue
         op = operation["operationId"]
-        target = fill(path)
-        yield Case(f"{op}-unknown-param", "unknown query parameter", method, target, "nonsense=1", expected=(400,))
-        yield Case(f"{op}-huge-query", "huge query string", method, target, "x=" + "a" * 200_000, expected=(400,))
+        yield Case(f"{op}-unknown-param", "unknown query parameter", method, path, "nonsense=1",
+                   expected=(400,), proof="nonsense")
         for param in params:
-            for label, value in _query_attacks(param.get("schema", {})).items():
-                if label in ("sql", "html") and param.get("schema", {}).get("x-free-text"):
-                    # A desk's own words (an embed's title=): any text is valid and is
-                    # shown escaped (tests/web/test_embed_pages.py), never refused.
-                    continue
-                category = {"ids-10000": "huge list", "ids-51": "huge list", "nul": "NUL byte",
-                            "invalid-utf8": "invalid UTF-8", "sql": "SQL injection", "html": "HTML injection",
-                            "huge": "huge query string"}.get(label, "bad value")
-                if label in DATE_ATTACKS and category == "bad value":
-                    category = "impossible date"
-                yield Case(f"{op}-{param['name']}-{label}", category, method, target, f"{param['name']}={value}")
+            name, schema = param["name"], param.get("schema", {})
+            kind, attacks = _query_attacks(schema)
+            if (name, kind) in seen:
+                continue
+            seen.add((name, kind))
+            labels = unused.setdefault(kind, list(attacks))
+            label = labels.pop(0) if labels else next(iter(attacks))
+            yield _query_case(op, method, path, name, label, attacks[label])
+    # What is left of each kind's attacks goes to the last parameter of that kind seen.
+    for path, method, operation in reversed(list(operations())):
+        for param in operation.get("parameters", []):
+            if param["in"] != "query":
+                continue
+            kind, attacks = _query_attacks(param.get("schema", {}))
+            while unused.get(kind):
+                label = unused[kind].pop(0)
+                yield _query_case(operation["operationId"], method, path, param["name"], label, attacks[label])
+    first = next(o for o in operations() if any(p["in"] == "query" for p in o[2]["parameters"]))
+    yield Case(f"{first[2]['operationId']}-huge-query", "huge query string", first[1], first[0],
+               "x=" + "a" * 200_000, expected=(400,))
+
+
+def _query_case(op: str, method: str, path: str, name: str, label: str, value: str) -> Case:
+    category = QUERY_CATEGORIES.get(label, "bad value")
+    if label in DATE_ATTACKS and category == "bad value":
+        category = "impossible date"
+    return Case(f"{op}-{name}-{label}", category, method, path, f"{name}={value}", proof=name)
 
 
 def path_cases():
+    """Each path parameter of each operation meets one attack, the attacks taking
+    turns, with every other parameter a real id: the refusal is this parameter's."""
+    labels = list(PATH_ATTACKS)
+    turn = 0
     for path, method, operation in operations():
         op = operation["operationId"]
-        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
-        for name in names:
-            for label, value in PATH_ATTACKS.items():
-                category = {"nul": "NUL byte", "invalid-utf8": "invalid UTF-8", "sql": "SQL injection",
-                            "html": "HTML injection", "very-long": "huge id"}.get(label, "path traversal")
-                yield Case(f"{op}-{name}-{label}", category, method, fill(path, **{name: value}))
+        for name in [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]:
+            label = labels[turn % len(labels)]
+            turn += 1
+            category = {"nul": "NUL byte", "invalid-utf8": "invalid UTF-8", "sql": "SQL injection",
+                        "html": "HTML injection", "very-long": "huge id"}.get(label, "path traversal")
+            yield Case(f"{op}-{name}-{label}", category, method, path,
+                       attacked={name: PATH_ATTACKS[label]})
 
 
 def method_cases():
@@ -129,7 +174,7 @@ def method_cases():
         documented = set(spec_dict()["paths"][path]) & set(METHODS)
         for method in ("delete", "put", "patch", "post"):
             if method not in documented:
-                yield Case(f"{method}-{path}", "undocumented method", method, fill(path),
+                yield Case(f"{method}-{path}", "undocumented method", method, path,
                            body=b'{"a": 1}', headers={"Content-Type": "application/json"},
                            expected=(405,))
                 break
@@ -166,22 +211,22 @@ def body_cases():
         "nan": (b'{"revision": NaN}', "application/json", "huge number", (400,)),
         "infinity": (b'{"revision": -Infinity}', "application/json", "huge number", (400,)),
     }
-    for path, method, operation in operations():
-        if "requestBody" not in operation:
-            continue
-        headers = {}
+    # A body in a content coding the service does not decode, whatever its bytes
+    # (here plain JSON labelled gzip, which was once stored as is): 415.
+    for coding in ("gzip", "br", "deflate, gzip"):
+        bodies[f"content-encoding-{coding.replace(', ', '-')}"] = (
+            b'{"summary": "x"}', "application/json", "request Content-Encoding", (415,), coding)
+    # The input guards answer before any handler, the same for every operation: each
+    # body meets one operation, the operations taking turns, so every one meets some.
+    writes = [(path, method, operation) for path, method, operation in operations()
+              if "requestBody" in operation]
+    for turn, (label, (body, content_type, category, expected, *coding)) in enumerate(bodies.items()):
+        path, method, operation = writes[turn % len(writes)]
+        headers = {"Content-Type": content_type, **({"Content-Encoding": coding[0]} if coding else {})}
         if any(p["in"] == "header" and p["name"] == "If-Match" for p in operation["parameters"]):
             headers["If-Match"] = "*"  # get past the precondition to the body
-        for label, (body, content_type, category, expected) in bodies.items():
-            yield Case(f"{operation['operationId']}-body-{label}", category, method, fill(path),
-                       body=body, headers={**headers, "Content-Type": content_type}, expected=expected)
-        # A body in a content coding the service does not decode, whatever its bytes
-        # (here plain JSON labelled gzip, which was once stored as is): 415.
-        for coding in ("gzip", "br", "deflate, gzip"):
-            yield Case(f"{operation['operationId']}-content-encoding-{coding.replace(', ', '-')}",
-                       "request Content-Encoding", method, fill(path), body=b'{"summary": "x"}',
-                       headers={**headers, "Content-Type": "application/json",
-                                "Content-Encoding": coding}, expected=(415,))
+        yield Case(f"{operation['operationId']}-body-{label}", category, method, path,
+                   body=body, headers=headers, expected=expected)
 
 
 def all_cases() -> list[Case]:

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from service.store import dataset_io
 
+pytestmark = pytest.mark.read_only
+
 POSITIONS = "/v1/positions?as_of=2025-04-01&actors=uk&topics=backstop"
 
 
@@ -86,6 +88,7 @@ def test_cache_control_is_configurable(app):
     assert response.headers["Cache-Control"] == "public, max-age=5, stale-while-revalidate=30"
 
 
+@pytest.mark.writes
 def test_every_write_renames_every_answer(app, client):
     """The ETag names the data version, so any write, even one a URL does not
     show, makes its next conditional GET a 200: a little re-rendering on rare
@@ -119,6 +122,7 @@ def test_a_304_still_has_cors_and_security_headers(client):
     assert "Content-Type" not in again.headers
 
 
+@pytest.mark.writes
 def test_a_write_is_seen_by_the_next_read(app, client):
     before = client.get(POSITIONS)
     record_statement(app, id="uk-backstop-2025-03-28", stance="supports", stated_on="2025-03-28")
@@ -158,6 +162,7 @@ def test_errors_carry_no_validators_for_a_cache_to_keep(client):
     assert "public" not in missing.headers.get("Cache-Control", "")
 
 
+@pytest.mark.writes
 def test_a_statement_is_named_by_its_revision_for_reads_and_corrections(app, client):
     from service.store import keys
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 from openapi_spec_validator import validate
 
 from ..contract import SPEC_PATH, spec_dict
+
+pytestmark = pytest.mark.read_only
 
 
 def test_committed_spec_is_what_the_code_generates(app):

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.read_only
+
 SIX = "uk,france,russia,us,ukraine,germany"
 DAY = "2025-03-20"
 

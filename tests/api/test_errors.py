@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.read_only
+
 BAD_REQUESTS = [
     # (path, status, problem type slug, field named in errors or None)
     ("/v1/positions?as_of=2025-02-30", 400, "invalid-request", "as_of"),

@@ -6,6 +6,8 @@ import pytest
 
 from .test_writes import STATEMENT, make_key, post
 
+pytestmark = pytest.mark.read_only
+
 
 @pytest.fixture
 def admin(app):
@@ -17,6 +19,7 @@ def _all(client, since=None, limit=100):
     return client.get(url).get_json()
 
 
+@pytest.mark.writes
 def test_feed_lists_the_seed_then_new_writes_in_order(client, admin):
     seed = _all(client, limit=500)
     assert not seed["has_more"]

@@ -11,6 +11,8 @@ from flask import Blueprint
 from service import create_app
 from service.api import security_headers
 
+pytestmark = pytest.mark.read_only
+
 
 
 @pytest.mark.parametrize("path, status", [

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.read_only
+
 DAY = "2025-03-20"
 
 

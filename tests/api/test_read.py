@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = pytest.mark.read_only
+
 SIX = ["uk", "france", "russia", "us", "ukraine", "germany"]
 TOPICS = ["peacekeepers", "backstop", "ceasefire_scope"]
 

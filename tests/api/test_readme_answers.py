@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.read_only
+
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
 CURLS = re.findall(r"curl -s '127\.0\.0\.1:8000(/v1/[^']+)'", README)
 

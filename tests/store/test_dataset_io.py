@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from service import create_app
@@ -13,6 +14,8 @@ from service.store.dataset_io import bundled, load_bundled
 from service.web.filters import long_date
 
 from ..api.test_writes import STATEMENT, make_key, post
+
+pytestmark = pytest.mark.read_only
 
 
 def _run(app, *args):
@@ -24,6 +27,7 @@ def _content(export: dict) -> dict:
     return {k: v for k, v in export.items() if k != "version"}
 
 
+@pytest.mark.writes
 def test_export_imported_into_an_empty_database_reproduces_it(app, client, tmp_path):
     editor = {"Authorization": "Bearer " + make_key(app, "ap-desk", "editor")}
     created = post(client, "/v1/statements", {**STATEMENT, "id": "s1"}, editor)

@@ -11,6 +11,8 @@ import pytest
 
 from service.web.palette import css_colours
 
+pytestmark = pytest.mark.read_only
+
 SPECTRUM = "/embed/topics/peacekeepers/spectrum?as_of=2025-03-20"
 STEPS = "/embed/actors/ukraine/steps?topic=ceasefire_scope&from=2025-03-01&to=2025-03-31"
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -16,6 +16,8 @@ from service.web.filters import long_date
 
 from ..contract import ContractClient
 
+pytestmark = pytest.mark.read_only
+
 MATRIX = "/embed/matrix?as_of=2025-03-20"
 
 
@@ -144,6 +146,7 @@ def test_an_on_or_before_date_says_so_in_the_matrix(client):
     assert '<time class="date" datetime="2025-03-19">on or before 19 March 2025</time>' in html
 
 
+@pytest.mark.writes
 def test_a_verbatim_quote_is_set_in_quotation_marks(app, client):
     _add_statement(app, quote="We are not sending troops.", quote_kind="verbatim")
     cell = page(client, "/embed/matrix?as_of=2025-03-20&actors=germany&topics=peacekeepers")
@@ -433,6 +436,7 @@ def _add_statement(app, **fields) -> None:
         import_dataset(conn, data, recorded_by="test")
 
 
+@pytest.mark.writes
 def test_a_statement_containing_html_shows_as_text(app, client):
     _add_statement(
         app,
@@ -454,6 +458,7 @@ def test_a_statement_containing_html_shows_as_text(app, client):
     assert 'alert("pwned")</script><img src=x onerror=alert(1)>' in parsed.text("germany", "peacekeepers")
 
 
+@pytest.mark.writes
 def test_a_source_with_a_web_address_is_linked(app, client):
     _add_statement(app, source={"publisher": "Test Wire", "title": None, "byline": None,
                                 "url": "https://wire.example/story?id=1&x=2",
@@ -475,6 +480,7 @@ def test_conditional_get_of_an_unchanged_matrix_is_304_with_an_empty_body(client
     assert again.headers["ETag"] == etag
 
 
+@pytest.mark.writes
 def test_the_matrix_etag_changes_when_its_data_changes(app, client):
     etag = client.get(MATRIX).headers["ETag"]
     _add_statement(app)

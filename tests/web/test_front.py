@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.read_only
+
 
 def test_the_front_page_says_what_standpoint_is_and_links_everywhere(client):
     page = client.get("/")

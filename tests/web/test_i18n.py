@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po
 
 from service.web.i18n import LANGUAGES, TRANSLATIONS
 
+pytestmark = pytest.mark.read_only
+
 WEB = Path(TRANSLATIONS).parent
 MATRIX = "/embed/matrix?as_of=2025-03-20&actors=uk,us&topics=backstop"
 

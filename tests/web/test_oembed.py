@@ -9,6 +9,8 @@ import pytest
 
 from service.web.snippet import RESIZE_SCRIPT
 
+pytestmark = pytest.mark.read_only
+
 EMBED = "http://localhost/embed/matrix?as_of=2025-03-20&actors=uk,russia"
 
 
