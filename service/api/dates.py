@@ -6,6 +6,7 @@ see the same rule the server keeps.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import marshmallow as ma
@@ -34,11 +35,16 @@ def _digits_between(low: str, high: str) -> str:
 
 
 def _span_pattern() -> str:
-    # The span runs over whole years, so a year range and any real month and day
-    # say it exactly (the `date` format rules out 02-30 and the like).
+    # Only real days: a generated or hand-written date that matches is one the server
+    # takes (30 February does not match; 29 February only in the span's leap years).
     assert (FIRST_DATE.month, FIRST_DATE.day, LAST_DATE.month, LAST_DATE.day) == (1, 1, 12, 31)
     years = _digits_between(f"{FIRST_DATE.year:04d}", f"{LAST_DATE.year:04d}")
-    return f"({years})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    leap = "|".join(str(y) for y in range(FIRST_DATE.year, LAST_DATE.year + 1)
+                    if calendar.isleap(y))
+    days = ("(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+            "|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+            "|02-(0[1-9]|1[0-9]|2[0-8])")
+    return f"(({years})-({days})|({leap})-02-29)"
 
 
 DATE_PATTERN = _span_pattern()

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from service.api.dates import SPAN_TEXT
+from service.api.dates import DATE_PATTERN, SPAN_TEXT
 from service.domain.model import FIRST_DATE, LAST_DATE
 from tests.contract import spec_dict
 
@@ -146,3 +146,18 @@ def test_a_date_at_the_edge_of_the_span_is_taken(client, admin, method, path, qu
         if method == "get":
             # Any day of the span is a day the record can answer for.
             assert response.status_code == 200, (url, query, response.data[:500])
+
+
+def test_the_spec_date_pattern_matches_exactly_the_real_days_of_the_span():
+    # A generated date that matches the pattern must be one the server takes, and every
+    # day the server takes must match: no 30 February, 29 February only in leap years.
+    pattern = re.compile(f"^{DATE_PATTERN}$")
+    day, wrong = FIRST_DATE - dt.timedelta(days=40), []
+    while day <= LAST_DATE + dt.timedelta(days=40):
+        if bool(pattern.match(day.isoformat())) != (FIRST_DATE <= day <= LAST_DATE):
+            wrong.append(day)
+        day += dt.timedelta(days=1)
+    assert wrong == []
+    for impossible in ("2025-02-29", "2100-02-29", "2025-02-30", "2025-04-31", "2025-00-10",
+                       "2025-13-01"):
+        assert not pattern.match(impossible), impossible
