@@ -22,7 +22,8 @@ from .problems import Problem
 blp = Blueprint("comparisons", __name__, url_prefix="/v1",
                 description="How positions differ between actors and move over time.")
 
-TOPICS_ARG = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
+TOPICS_ARG = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all.",
+                              "example": ["peacekeepers,backstop"]})
 
 
 class TopicDiffSchema(ma.Schema):

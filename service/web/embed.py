@@ -159,9 +159,11 @@ class EmbedMatrixArgs(EmbedOptions, PositionsArgs):
 
 class EmbedCompareArgs(EmbedOptions):
     actors = IdList(required=True, min_ids=2, max_ids=MAX_COMPARED,
-        metadata={"description": "2 to 8 different actor ids or aliases to set side by side: repeat the parameter or separate ids with commas."})
+        metadata={"description": "2 to 8 different actor ids or aliases to set side by side: repeat the parameter or separate ids with commas.",
+                  "example": ["uk,russia"]})
     as_of = as_of_field()
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
+    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all.",
+                              "example": ["peacekeepers"]})
 
 
 class EmbedTimelineArgs(EmbedOptions):
