@@ -22,8 +22,7 @@ from .problems import Problem
 blp = Blueprint("comparisons", __name__, url_prefix="/v1",
                 description="How positions differ between actors and move over time.")
 
-TOPICS_ARG = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all.",
-                              "example": ["peacekeepers,backstop"]})
+TOPICS_ARG = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
 class TopicDiffSchema(ma.Schema):

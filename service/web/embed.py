@@ -162,8 +162,7 @@ class EmbedCompareArgs(EmbedOptions):
         metadata={"description": "2 to 8 different actor ids or aliases to set side by side: repeat the parameter or separate ids with commas.",
                   "example": ["uk,russia"]})
     as_of = as_of_field()
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all.",
-                              "example": ["peacekeepers"]})
+    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
 class EmbedTimelineArgs(EmbedOptions):

@@ -48,8 +48,8 @@ def test_the_ceasefire_timeline_says_ukraine_named_the_targets(client):
     events = client.get("/v1/topics/ceasefire_scope/timeline?to=2025-03-20").get_json()["events"]
     ukraine = [e for e in events if e["actor"] == "ukraine" and e["date"] == "2025-03-20"]
     assert [(e["verdict"], e["distance"], e["direction"], e["summary"]) for e in ukraine] == [
-        ("shifted", None, None, "Ukraine named the targets: from Limited, targets not settled "
-                                "to Energy and civilian infrastructure")]
+        ("shifted", None, None, "Ukraine named the targets on 20 March 2025: from Limited, "
+                                "targets not settled to Energy and civilian infrastructure")]
     rows = csv.DictReader(io.StringIO(client.get(
         "/v1/topics/ceasefire_scope/timeline.csv?to=2025-03-20").get_data(as_text=True)))
     assert [(r["distance"], r["direction"]) for r in rows if r["actor"] == "ukraine"

@@ -1,5 +1,7 @@
-"""Fixtures of the browser tests (tests/servers/browser.py): one chromium for
-the whole session, whichever browser test modules run."""
+"""Fixtures of the browser tests (tests/servers/browser.py): one chromium per test
+module. Not one per session: Playwright's sync API keeps an asyncio loop running in
+the main thread while it is open, and a later module on the same worker that runs
+asyncio itself (the webhook worker's tests) would find it there."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import pytest
 from .browser import Watched, launch
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="the playwright package is not installed")

@@ -68,8 +68,8 @@ def test_a_correction_that_turns_a_shift_into_a_reversal_delivers_that_one_event
     assert (data["to"]["statement_id"], data["to"]["stance"]) == ("de-2", "supports")
     assert data["current"] is True
     assert data["statement"]["revision"] == 2 and data["statement"]["note"] == "Misheard."
-    assert data["summary"] == ("Germany reversed, moving more in favour: from Leans against to "
-                               "Supports (2 steps)")
+    assert data["summary"] == ("Germany reversed, moving more in favour on 10 March 2025: from "
+                               "Leans against to Supports (2 steps)")
     with pytest.raises(Exception):
         Webhook(subscriptions.new_secret()).verify(call.body, call.headers)
     (row,) = state(app, subscription.id)
