@@ -36,7 +36,7 @@ class StanceValueSchema(ma.Schema):
         "example": "A halt to strikes on energy infrastructure only."})
     settled_word = ma.fields.String(allow_none=True, metadata={
         "description": "Only on an unranked stance: what a move from it to a ranked stance "
-                       "is called.", "example": "named the targets"})
+                       "is called (ceasefire_scope's unsettled stance: \"named the targets\")."})
 
 
 class DirectionsSchema(ma.Schema):
@@ -80,9 +80,10 @@ class StanceValueInSchema(ma.Schema):
     definition = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
                                   metadata={"example": "For easing sanctions as part of a deal."})
     settled_word = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=64),
+                                    # No example: the example stance is ranked, and a
+                                    # ranked stance with a settled_word is a 422.
                                     metadata={"description": "Only on an unranked stance "
-                                              "(level null); null or absent on a ranked one.",
-                                              "example": "named the targets"})
+                                              "(level null); null or absent on a ranked one."})
 
 
 class DirectionsInSchema(ma.Schema):
