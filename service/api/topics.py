@@ -117,6 +117,21 @@ class TopicInSchema(TopicChangesSchema):
                            validate=ma.validate.Length(min=1, max=50))
 
 
+NEW_TOPIC_EXAMPLE = {
+    "id": "sanctions_relief",
+    "question": "Should sanctions on Russia be eased as part of a deal?",
+    "directions": {"up": "more in favour", "down": "less in favour"},
+    "scale": [
+        {"value": "opposes", "level": -1, "side": -1, "label": "Opposes",
+         "definition": "Against easing sanctions as part of a deal."},
+        {"value": "undecided", "level": 0, "side": 0, "label": "Undecided",
+         "definition": "Publicly weighing it; commits neither way."},
+        {"value": "supports", "level": 1, "side": 1, "label": "Supports",
+         "definition": "For easing sanctions as part of a deal."},
+    ],
+}
+
+
 def _written(topic, status: int):
     return outcome(TopicSchema().dump(topic), status,
                    {"Location": url_for("topics.TopicItem", topic_id=topic.id)})
@@ -141,7 +156,9 @@ class Topics(MethodView):
     @requires(blp, "admin")
     @blp.doc(operationId="createTopic")
     @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(TopicInSchema)
+    # A whole example body: the scale's rules (level 0 neutral, levels stepping outward,
+    # settled_word only when unranked) hold across fields, which per-field examples miss.
+    @blp.arguments(TopicInSchema, example=NEW_TOPIC_EXAMPLE)
     @blp.response(201, TopicSchema, headers=LOCATION)
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
