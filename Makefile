@@ -30,10 +30,12 @@ run: install
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
 ## The whole test suite (PostgreSQL, Redis and browser tests run when those are available),
-## in TEST_WORKERS processes (pytest-xdist), one test file per process at a time
+## in TEST_WORKERS processes (pytest-xdist), one test file per process at a time, in the
+## order tests/conftest.py gives (the longest first; xdist would otherwise start the files
+## with the most tests first and the one-test contract run last)
 TEST_WORKERS ?= 2
 test: install-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## Regenerate the committed contract from the code
 spec: install
