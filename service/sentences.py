@@ -41,32 +41,28 @@ class View:
 
 # --- collecting, from the app's own answers ---------------------------------------------
 
-def _statements_in(value) -> Iterator[dict]:
-    """Every statement object inside a piece of an API answer."""
+def _objects(value, wanted) -> Iterator[dict]:
+    """Every object inside a piece of an API answer for which `wanted` holds (not
+    looking inside one that does)."""
     if isinstance(value, dict):
-        if "quote" in value and "source" in value and "stance" in value:
+        if wanted(value):
             yield value
             return
-        for item in value.values():
-            yield from _statements_in(item)
-    elif isinstance(value, list):
+        value = list(value.values())
+    if isinstance(value, list):
         for item in value:
-            yield from _statements_in(item)
+            yield from _objects(item, wanted)
+
+
+def _statements_in(value) -> Iterator[dict]:
+    return _objects(value, lambda o: "quote" in o and "source" in o and "stance" in o)
 
 
 def _written(value) -> Iterator[Sentence]:
     """The sentences the service composes in an API answer: each `summary` beside a
     `verdict` (a diff, a pair, a fault line, a timeline event)."""
-    if isinstance(value, dict):
-        if "verdict" in value and isinstance(value.get("summary"), str):
-            ids = list(dict.fromkeys(s["id"] for s in _statements_in(value)))
-            yield Sentence(value["summary"], ids)
-            return
-        for item in value.values():
-            yield from _written(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _written(item)
+    for found in _objects(value, lambda o: "verdict" in o and isinstance(o.get("summary"), str)):
+        yield Sentence(found["summary"], list(dict.fromkeys(s["id"] for s in _statements_in(found))))
 
 
 def _compared(answer: dict) -> Iterator[Sentence]:
