@@ -138,12 +138,12 @@ def test_delivered_rows_are_pruned_after_retention_and_sequence_never_goes_back(
         subscription, _ = subscribe(app, hooks.url)
         for n in range(3):
             write_event(app, n)
-        worker.run(engine(app), settings(app, retention=0.0), until_idle=True)
+        worker.run(engine(app), settings(app, retention=0.0, timeout=30.0), until_idle=True)
         assert len(hooks.ids()) == 3
         (kept,) = state(app, subscription.id)  # only the newest event's row stays
         kept_sequence = json.loads(kept.body)["data"]["sequence"]
         write_event(app, 3)
-        worker.run(engine(app), settings(app, retention=0.0), until_idle=True)
+        worker.run(engine(app), settings(app, retention=0.0, timeout=30.0), until_idle=True)
     sequences = [json.loads(c.body)["data"]["sequence"] for c in hooks.calls]
     assert sequences[-1] == kept_sequence + 1
     assert sequences == sorted(set(sequences))
