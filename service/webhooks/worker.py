@@ -151,6 +151,9 @@ async def _run(engine: sa.Engine, settings: Settings, stop: threading.Event,
                                  limits=httpx.Limits(max_keepalive_connections=0)) as client:
         while not stop.is_set():
             claimed = []
+            # An attempt that ends while the claim runs leaves its subscription's next
+            # row unseen by that claim: idle only after a claim begun with none in flight.
+            busy = bool(in_flight)
             try:
                 if len(in_flight) < settings.batch:
                     claimed = await asyncio.to_thread(deliveries.claim, engine,
@@ -167,7 +170,7 @@ async def _run(engine: sa.Engine, settings: Settings, stop: threading.Event,
                 task = asyncio.create_task(_attempt(engine, client, item, settings))
                 in_flight.add(task)
                 task.add_done_callback(in_flight.discard)
-            if claimed:
+            if claimed or (busy and not in_flight):
                 continue
             if until_idle and not in_flight:
                 return

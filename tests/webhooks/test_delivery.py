@@ -196,3 +196,38 @@ def test_redirects_are_not_followed(app):
     (row,) = state(app, subscription.id)
     assert (row.status, row.last_status) == ("pending", 307)
     assert row.last_error == "HTTP 307: redirects are not followed"
+
+
+def test_until_idle_waits_for_the_row_behind_an_attempt_that_ended_during_a_claim(app,
+                                                                                  monkeypatch):
+    """The race CI met: the claim that skips a subscription with a row in flight
+    runs while that attempt ends, so it finds nothing although the next row is
+    now due. `--until-idle` must not take that empty claim for idleness."""
+    from service.store import deliveries
+    real_claim, real_delivered = deliveries.claim, deliveries.delivered
+    first_delivered, calls = threading.Event(), []
+
+    def delivered(*args, **kwargs):
+        result = real_delivered(*args, **kwargs)
+        first_delivered.set()
+        return result
+
+    def claim(*args, **kwargs):
+        rows = real_claim(*args, **kwargs)
+        calls.append(len(rows))
+        if len(calls) == 2:  # the claim made while the first row is in flight
+            assert first_delivered.wait(10)
+            threading.Event().wait(0.2)  # and the attempt's task has ended meanwhile
+        return rows
+
+    monkeypatch.setattr(deliveries, "claim", claim)
+    monkeypatch.setattr(deliveries, "delivered", delivered)
+    with receiver() as hooks:
+        subscribe(app, hooks.url)
+        with write_transaction(engine(app)) as conn:
+            for day, stance in (("2025-03-12", "supports"), ("2025-03-13", "rules_out")):
+                w.create_statement(conn, {**STATEMENT, "stance": stance, "stated_on": day},
+                                   "desk")
+        worker.run(engine(app), settings(app), until_idle=True)
+        assert calls[:2] == [1, 0]
+        assert len(hooks.ids()) == 2
