@@ -9,13 +9,11 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from .. import metrics
-
 from . import (actors, auth, changes, comparisons, feed, health, matrix, notes, positions,
                statements, subscriptions, topics)
-from . import (caching, cors, csv_format, input_guards, limits, links, preconditions, proxies,
-               request_id, security_headers)
-from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
+from . import cors, csv_format, links, preconditions, proxies
+from ..http import limits
+from ..http.problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import ContractPlugin, HttpCachingPlugin
 
 API_DESCRIPTION = """\
@@ -73,12 +71,6 @@ def init_app(app: Flask) -> None:
         },
         "servers": [{"url": "/", "description": "This server"}],
     })
-    metrics.init_app(app)  # first: its clock includes every other hook
-    request_id.init_app(app)
-    security_headers.init_app(app)
-    input_guards.init_app(app)
-    limits.init_app(app)
-    caching.init_app(app)
     api = StandpointApi(app, spec_kwargs={
         "extra_plugins": [HttpCachingPlugin(), limits.RateLimitPlugin(), links.LinksPlugin(),
                           preconditions.PreconditionPlugin(), ContractPlugin()]})
@@ -89,5 +81,6 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     cors.init_app(app)
+    csv_format.init_app(app)
     # The client address the per-IP limit counts: the one the trusted proxies saw.
     proxies.init_app(app)

@@ -9,9 +9,9 @@ from flask.views import MethodView
 from .. import database
 from ..domain.model import ACTOR_KINDS
 from ..store import write as w
-from .args import Blueprint
+from ..http.args import Blueprint
 from .auth import current_key, requires
-from .lookups import actor_or_404
+from ..http.lookups import actor_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
 from .writes import IdempotencyHeaders, outcome, write
 

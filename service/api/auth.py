@@ -14,7 +14,7 @@ from flask import g, request
 
 from .. import database
 from ..store import keys
-from .problems import Problem
+from ..http.problems import Problem
 
 SCHEME = "bearerAuth"
 SECURITY_SCHEME = {

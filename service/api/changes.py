@@ -15,11 +15,11 @@ from .. import database
 from ..domain.diff import diff, take_snapshot
 from ..domain.model import DATE_PRECISIONS, Statement, day_before
 from ..domain.timeline import timeline
-from .args import Blueprint, IdList, QueryArgs, today
+from ..http.args import Blueprint, IdList, QueryArgs, today
 from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
 from .csv_format import csv_twin
-from .dates import RecordDate
-from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
+from ..http.dates import RecordDate
+from ..http.lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
 from .statements import DATE_PRECISION_DOC, StatementSchema
 
 TRAIL_LIMIT_DEFAULT = 3

@@ -12,12 +12,12 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot, take_snapshots
-from .args import MAX_LIST_ITEMS, Blueprint, IdList, QueryArgs, as_of_field
+from ..http.args import MAX_LIST_ITEMS, Blueprint, IdList, QueryArgs, as_of_field
 from .csv_format import csv_twin
-from .dates import DATE_PATTERN, SPAN_TEXT, out_of_span
-from .lookups import actor_or_404, actors_or_404, topics_or_404
+from ..http.dates import DATE_PATTERN, SPAN_TEXT, out_of_span
+from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
 from .positions import PositionSchema
-from .problems import Problem
+from ..http.problems import Problem
 
 blp = Blueprint("comparisons", __name__, url_prefix="/v1",
                 description="How positions differ between actors and move over time.")

@@ -11,7 +11,7 @@ from flask import url_for
 from flask.views import MethodView
 
 from .. import database
-from .args import Blueprint, QueryArgs
+from ..http.args import Blueprint, QueryArgs
 
 blp = Blueprint("feed", __name__, url_prefix="/v1/changes",
                 description="The change feed: every write, in commit order.")

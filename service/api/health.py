@@ -11,8 +11,8 @@ from flask.views import MethodView
 
 from .. import database, metrics
 from ..store.engine import why_not_writable
-from .args import Blueprint
-from .problems import Problem
+from ..http.args import Blueprint
+from ..http.problems import Problem
 
 blp = Blueprint("operations", __name__, url_prefix="", description="Health and the contract.")
 

@@ -8,9 +8,9 @@ from flask.views import MethodView
 from .. import database
 from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Position, Statement
 from .actors import SpeakerSchema
-from .args import Blueprint, IdList, QueryArgs, as_of_field
+from ..http.args import Blueprint, IdList, QueryArgs, as_of_field
 from .csv_format import csv_twin
-from .lookups import actors_or_404, topics_or_404
+from ..http.lookups import actors_or_404, topics_or_404
 from .notes import NoteSchema
 from .topics import TopicSchema
 

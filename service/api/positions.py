@@ -8,8 +8,8 @@ from flask.views import MethodView
 from .. import database
 from ..domain.model import DATE_PRECISIONS
 from ..store.read import Record
-from .args import Blueprint, IdList, QueryArgs, as_of_field
-from .lookups import actor_or_404, actors_or_404, topics_or_404
+from ..http.args import Blueprint, IdList, QueryArgs, as_of_field
+from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
 from .notes import NoteSchema
 from .statements import DATE_PRECISION_DOC, StatementSchema
 

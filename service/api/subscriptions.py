@@ -22,10 +22,10 @@ from ..store import subscriptions as subs
 from ..store import write as w
 from ..store.engine import write_transaction
 from ..webhooks import targets
-from .args import Blueprint
+from ..http.args import Blueprint
 from .auth import current_key, requires
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .problems import Problem
+from ..http.problems import Problem
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
                 description="Webhooks: signed position events pushed to a newsroom (scope admin).")

@@ -23,7 +23,7 @@ from .. import database
 from ..store import idempotency
 from ..store import write as w
 from .auth import current_key
-from .problems import Problem
+from ..http.problems import Problem
 
 MAX_KEY_LENGTH = 255
 # Visible ASCII, inner spaces allowed: what survives any HTTP hop unchanged. The spec

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, render_template, send_from_directory, url_for
 
-from ..api.problems import render_problems_as_pages
+from ..http.problems import render_problems_as_pages
 from . import charts  # noqa: F401 - adds the chart routes to the embed blueprint
 from . import embed, error_page, filters, front, i18n, oembed
 from .palette import stance_class

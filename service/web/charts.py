@@ -17,10 +17,10 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 
 from .. import database
-from ..api.args import IdList, as_of_field, today
+from ..http.args import IdList, as_of_field, today
 from ..api.changes import day_before
-from ..api.dates import RecordDate
-from ..api.lookups import actor_or_404, actors_or_404, topic_or_404
+from ..http.dates import RecordDate
+from ..http.lookups import actor_or_404, actors_or_404, topic_or_404
 from ..domain.model import Position
 from . import heights, page_data, svg, titles
 from .raster import png

@@ -21,10 +21,10 @@ from flask import Response, current_app, has_request_context, render_template, r
 from flask.views import MethodView
 
 from .. import database
-from ..api.args import Blueprint, IdList, QueryArgs, as_of_field, today
+from ..http.args import Blueprint, IdList, QueryArgs, as_of_field, today
 from ..api.changes import day_before
-from ..api.dates import RecordDate
-from ..api.lookups import actor_or_404, actors_or_404, topics_or_404
+from ..http.dates import RecordDate
+from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
 from ..api.positions import PositionsArgs
 from . import heights, page_data, titles
 from .i18n import LANGUAGES, use_language

@@ -7,7 +7,7 @@ from flask import Response, render_template, url_for
 from flask.views import MethodView
 
 from .. import database
-from ..api.args import Blueprint
+from ..http.args import Blueprint
 
 blp = Blueprint("index", __name__, url_prefix="", description="Where to start.")
 

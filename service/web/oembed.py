@@ -16,8 +16,8 @@ from flask import current_app, request
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
-from ..api.args import Blueprint, QueryArgs
-from ..api.problems import Problem
+from ..http.args import Blueprint, QueryArgs
+from ..http.problems import Problem
 from . import heights as heights_
 from .embed import EMBED_PAGES, EmbedPage
 from .i18n import use_language
