@@ -9,11 +9,11 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
+from ..http import limits
+from ..http.problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from . import (actors, auth, changes, comparisons, feed, health, matrix, notes, positions,
                statements, subscriptions, topics)
 from . import cors, csv_format, links, preconditions, proxies
-from ..http import limits
-from ..http.problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from .spec_plugin import ContractPlugin, HttpCachingPlugin
 
 API_DESCRIPTION = """\

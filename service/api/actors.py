@@ -8,10 +8,10 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.model import ACTOR_KINDS
-from ..store import write as w
 from ..http.args import Blueprint
-from .auth import current_key, requires
 from ..http.lookups import actor_or_404
+from ..store import write as w
+from .auth import current_key, requires
 from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
 from .writes import IdempotencyHeaders, outcome, write
 

@@ -13,8 +13,8 @@ import functools
 from flask import g, request
 
 from .. import database
-from ..store import keys
 from ..http.problems import Problem
+from ..store import keys
 
 SCHEME = "bearerAuth"
 SECURITY_SCHEME = {

@@ -15,11 +15,11 @@ from .. import database
 from ..domain.diff import diff, take_snapshot
 from ..domain.model import DATE_PRECISIONS, Statement, day_before
 from ..domain.timeline import timeline
-from ..http.args import Blueprint, IdList, QueryArgs, today
-from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
-from .csv_format import csv_twin
+from ..http.args import Blueprint, DateRange, actor_ids, today
 from ..http.dates import RecordDate
 from ..http.lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
+from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
+from .csv_format import csv_twin
 from .statements import DATE_PRECISION_DOC, StatementSchema
 
 TRAIL_LIMIT_DEFAULT = 3
@@ -29,14 +29,9 @@ blp = Blueprint("changes", __name__, url_prefix="/v1",
                 description="How an actor's positions, or a topic's, moved over time.")
 
 
-class DateRangeArgs(QueryArgs):
+class DateRangeArgs(DateRange):
     to = RecordDate(load_default=today, metadata={
         "description": "End date (inclusive); default today (UTC).", "example": "2025-03-20"})
-
-    @ma.validates_schema
-    def _range(self, data, **_):
-        if data.get("from_") and data["from_"] > data["to"]:
-            raise ma.ValidationError("must not be before `from`", "to")
 
 
 class ChangesArgs(DateRangeArgs):
@@ -153,7 +148,7 @@ class TimelineArgs(DateRangeArgs):
         "description": "First day of the period (inclusive): only statements stated on or "
                        "after it; default the whole record.",
         "example": "2025-03-01"})
-    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
+    actors = actor_ids()
 
 
 class TimelineEventSchema(ma.Schema):

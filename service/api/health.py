@@ -10,9 +10,9 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from .. import database, metrics
-from ..store.engine import why_not_writable
 from ..http.args import Blueprint
 from ..http.problems import Problem
+from ..store.engine import why_not_writable
 
 blp = Blueprint("operations", __name__, url_prefix="", description="Health and the contract.")
 

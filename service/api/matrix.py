@@ -7,10 +7,10 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Position, Statement
-from .actors import SpeakerSchema
-from ..http.args import Blueprint, IdList, QueryArgs, as_of_field
-from .csv_format import csv_twin
+from ..http.args import Blueprint, PositionsArgs
 from ..http.lookups import actors_or_404, topics_or_404
+from .actors import SpeakerSchema
+from .csv_format import csv_twin
 from .notes import NoteSchema
 from .topics import TopicSchema
 
@@ -79,12 +79,6 @@ class MatrixSchema(ma.Schema):
     rows = ma.fields.List(ma.fields.Nested(MatrixRowSchema), required=True)
 
 
-class MatrixArgs(QueryArgs):
-    as_of = as_of_field()
-    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
-
-
 MATRIX_COLUMNS = ("as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
                   "statement", "stated_on", "date_precision", "age_days", "speaker", "speaker_role", "quote",
                   "quote_kind", "conditions", "source_publisher", "source_title", "source_url",
@@ -128,7 +122,7 @@ def matrix_answer(args: dict) -> dict:
 @blp.route("/matrix")
 class Matrix(MethodView):
     @blp.doc(operationId="getMatrix")
-    @blp.arguments(MatrixArgs, location="query")
+    @blp.arguments(PositionsArgs, location="query")
     @blp.response(200, MatrixSchema)
     def get(self, args):
         """The actors x topics grid on a date
@@ -140,6 +134,6 @@ class Matrix(MethodView):
         return matrix_answer(args)
 
 
-csv_twin(blp, "/matrix", MatrixArgs, matrix_answer, matrix_table, "getMatrixCsv",
+csv_twin(blp, "/matrix", PositionsArgs, matrix_answer, matrix_table, "getMatrixCsv",
          "The actors x topics grid on a date, as CSV",
          "One row per cell, columns: " + ", ".join(MATRIX_COLUMNS) + ".", MATRIX_COLUMNS)

@@ -7,9 +7,9 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.model import DATE_PRECISIONS
-from ..store.read import Record
-from ..http.args import Blueprint, IdList, QueryArgs, as_of_field
+from ..http.args import Blueprint, PositionsArgs, QueryArgs, as_of_field, topic_ids
 from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
+from ..store.read import Record
 from .notes import NoteSchema
 from .statements import DATE_PRECISION_DOC, StatementSchema
 
@@ -58,15 +58,9 @@ class PositionsSchema(ma.Schema):
     positions = ma.fields.List(ma.fields.Nested(PositionSchema), required=True)
 
 
-class PositionsArgs(QueryArgs):
-    as_of = as_of_field()
-    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
-
-
 class ActorPositionsArgs(QueryArgs):
     as_of = as_of_field()
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
+    topics = topic_ids()
 
 
 def positions_grid(record: Record, actors, topics, as_of) -> dict:

@@ -18,14 +18,14 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.diff import CHANGE_VERDICTS
+from ..http.args import Blueprint
+from ..http.problems import Problem
 from ..store import subscriptions as subs
 from ..store import write as w
 from ..store.engine import write_transaction
 from ..webhooks import targets
-from ..http.args import Blueprint
 from .auth import current_key, requires
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from ..http.problems import Problem
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
                 description="Webhooks: signed position events pushed to a newsroom (scope admin).")

@@ -7,10 +7,10 @@ from flask import url_for
 from flask.views import MethodView
 
 from .. import database
-from ..store import write as w
 from ..http.args import Blueprint
-from .auth import current_key, requires
 from ..http.lookups import topic_or_404
+from ..store import write as w
+from .auth import current_key, requires
 from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
 from .writes import IdempotencyHeaders, outcome, write
 

@@ -17,17 +17,16 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 
 from .. import database
-from ..http.args import IdList, as_of_field, today
-from ..api.changes import day_before
+from ..domain.model import Position, day_before
+from ..http.args import DateRange, actor_ids, as_of_field, today
 from ..http.dates import RecordDate
 from ..http.lookups import actor_or_404, actors_or_404, topic_or_404
-from ..domain.model import Position
 from . import heights, page_data, svg, titles
-from .raster import png
 from .embed import (EMBED_PAGES, EmbedOptions, EmbedPage, blp, html_page, page_response,
                     render_embed)
 from .filters import for_readers, long_date, staleness, stated_date, topic_title
 from .i18n import use_language
+from .raster import png
 
 TOPIC_PATH = [{"in": "path", "name": "topic_id", "example": "peacekeepers"}]
 ACTOR_PATH = [{"in": "path", "name": "actor_id", "example": "ukraine"}]
@@ -44,10 +43,10 @@ class ChartOptions(EmbedOptions):
 
 class SpectrumArgs(ChartOptions):
     as_of = as_of_field()
-    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
+    actors = actor_ids()
 
 
-class StepsArgs(ChartOptions):
+class StepsArgs(ChartOptions, DateRange):
     topic = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"),
                              metadata={"description": "The topic whose scale is the axis.",
                                        "example": "ceasefire_scope"})
@@ -57,11 +56,6 @@ class StepsArgs(ChartOptions):
         "example": "2025-03-01"})
     to = RecordDate(load_default=today, metadata={
         "description": "Last day shown (YYYY-MM-DD); default today (UTC).", "example": "2025-03-31"})
-
-    @ma.validates_schema
-    def _range(self, data, **_):
-        if data.get("from_") and data["from_"] > data["to"]:
-            raise ma.ValidationError("must not be before `from`", "to")
 
 
 def _words(stale: list[tuple[str, Position]] = ()) -> dict:

@@ -21,11 +21,11 @@ from flask import Response, current_app, has_request_context, render_template, r
 from flask.views import MethodView
 
 from .. import database
-from ..http.args import Blueprint, IdList, QueryArgs, as_of_field, today
-from ..api.changes import day_before
+from ..domain.model import day_before
+from ..http.args import (Blueprint, DateRange, IdList, PositionsArgs, QueryArgs, as_of_field,
+                         today, topic_ids)
 from ..http.dates import RecordDate
 from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
-from ..api.positions import PositionsArgs
 from . import heights, page_data, titles
 from .i18n import LANGUAGES, use_language
 from .spec import ERROR_EXAMPLE, ERROR_PAGE
@@ -162,22 +162,17 @@ class EmbedCompareArgs(EmbedOptions):
         metadata={"description": "2 to 8 different actor ids or aliases to set side by side: repeat the parameter or separate ids with commas.",
                   "example": ["uk,russia"]})
     as_of = as_of_field()
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
+    topics = topic_ids()
 
 
-class EmbedTimelineArgs(EmbedOptions):
+class EmbedTimelineArgs(EmbedOptions, DateRange):
     from_ = RecordDate(data_key="from", metadata={
         "description": "First day of the period (YYYY-MM-DD, inclusive): the position held "
                        "just before it is the starting point, then every change from it on. "
                        "Default: from the first statement.", "example": "2025-03-01"})
     to = RecordDate(load_default=today, metadata={
         "description": "Last day of the period (YYYY-MM-DD); default today (UTC)."})
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
-
-    @ma.validates_schema
-    def _range(self, data, **_):
-        if data.get("from_") and data["from_"] > data["to"]:
-            raise ma.ValidationError("must not be before `from`", "to")
+    topics = topic_ids()
 
 
 def _ids(items) -> str:
