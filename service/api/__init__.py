@@ -49,6 +49,17 @@ class StandpointApi(Api):
         # and PaginationMetadata schema would be components nothing uses.
         pass
 
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """As flask-smorest registers one, except that a blueprint with no description
+        (the charts, whose operations say they are embeds) adds no tag of its own."""
+        if blp.description:
+            return super().register_blueprint(blp, parameters=parameters, **options)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][blp.name] = self
+        self._app.register_blueprint(blp, **options)
+        blp.register_views_in_doc(self, self._app, self.spec, name=blp.name,
+                                  parameters=parameters)
+        return None
+
     def _register_error_handlers(self):
         # One handler for everything, registered for Exception so that a bug
         # or a database outage still answers in problem+json.

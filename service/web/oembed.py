@@ -19,12 +19,13 @@ from werkzeug.exceptions import HTTPException
 from ..http.args import Blueprint, QueryArgs
 from ..http.problems import Problem
 from . import heights as heights_
-from .embed import EMBED_PAGES, EmbedPage
+from .embed import EmbedPage
 from .i18n import use_language
 from .snippet import embed_code
 
 blp = Blueprint("oembed", __name__, url_prefix="", description="oEmbed discovery of the embeds.")
 
+PAGES = "standpoint.embed_pages"
 PROVIDER = "Standpoint"
 DEFAULT_WIDTH = 640
 
@@ -63,6 +64,11 @@ class OEmbedSchema(ma.Schema):
     width = ma.fields.Integer(required=True, metadata={"example": DEFAULT_WIDTH})
     height = ma.fields.Integer(required=True, metadata={"example": 1000})
     cache_age = ma.fields.Integer(required=True, metadata={"example": 60})
+
+
+def init_app(app, pages: dict[str, EmbedPage]) -> None:
+    """`pages`: by endpoint, every page this endpoint answers for."""
+    app.extensions[PAGES] = pages
 
 
 def _cannot(url: str, why: str) -> Problem:
@@ -109,7 +115,7 @@ def _embed_page(url: str) -> tuple[EmbedPage, dict, dict]:
     except HTTPException:
         raise _cannot(url, f"'{path}' is no page here; embed pages are /embed/matrix, "
                            "/embed/compare and /embed/actors/{id}/timeline.") from None
-    page = EMBED_PAGES.get(endpoint)
+    page = current_app.extensions[PAGES].get(endpoint)
     if page is None:
         raise _cannot(url, f"'{path}' is not an embed page; embed URLs start with /embed/.")
     schema = page.args()
