@@ -62,9 +62,6 @@ class ChangeSchema(TopicDiffSchema):
                    "&topic=ceasefire_scope"})
 
 class ChangesSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     actor = ma.fields.String(required=True, metadata={"example": "ukraine"})
     from_ = ma.fields.Date(data_key="from", attribute="from", required=True)
     to = ma.fields.Date(required=True)
@@ -152,9 +149,6 @@ class TimelineArgs(DateRangeArgs):
 
 
 class TimelineEventSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     date = ma.fields.Date(required=True, metadata={
         "description": "When the statement was made, as precisely as `date_precision` says.",
         "example": "2025-03-19"})
@@ -174,9 +168,6 @@ class TimelineEventSchema(ma.Schema):
 
 
 class TimelineSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(required=True, metadata={"example": "ceasefire_scope"})
     from_ = ma.fields.Date(data_key="from", attribute="from", allow_none=True, required=True)
     to = ma.fields.Date(required=True)

@@ -28,9 +28,6 @@ TOPICS_ARG = topic_ids()
 class TopicDiffSchema(ma.Schema):
     """One topic of a diff: where the right side stands relative to the left."""
 
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(attribute="topic.id", required=True,
                              metadata={"example": "ceasefire_scope"})
     kind = ma.fields.String(required=True, metadata={
@@ -64,17 +61,11 @@ class TopicDiffSchema(ma.Schema):
                    "civilian infrastructure (2 steps)"})
 
 class SideSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     actor = ma.fields.String(required=True, metadata={"example": "us"})
     as_of = ma.fields.Date(required=True, metadata={"example": "2025-03-11"})
 
 
 class DiffSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     left = ma.fields.Nested(SideSchema, required=True)
     right = ma.fields.Nested(SideSchema, required=True)
     topics = ma.fields.List(ma.fields.Nested(TopicDiffSchema), required=True)
@@ -173,9 +164,6 @@ csv_twin(blp, "/diff", DiffArgs, diff_answer, diff_table, "getDiffCsv",
 # --- /v1/compare ----------------------------------------------------------
 
 class PairSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(attribute="topic.id", required=True, metadata={"example": "peacekeepers"})
     left = ma.fields.String(attribute="left_actor.id", required=True, metadata={"example": "russia"})
     right = ma.fields.String(attribute="right_actor.id", required=True, metadata={"example": "uk"})
@@ -196,9 +184,6 @@ class PairSchema(ma.Schema):
     summary = ma.fields.String(required=True)
 
 class CompareTopicSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(required=True, metadata={"example": "peacekeepers"})
     positions = ma.fields.List(ma.fields.Nested(PositionSchema), required=True, metadata={
         "description": "Each actor's position with the statement it rests on, in request order."})
@@ -207,9 +192,6 @@ class CompareTopicSchema(ma.Schema):
 
 
 class CompareSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     as_of = ma.fields.Date(required=True)
     actors = ma.fields.List(ma.fields.String(), required=True)
     topics = ma.fields.List(ma.fields.Nested(CompareTopicSchema), required=True)

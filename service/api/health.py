@@ -22,9 +22,6 @@ class HealthSchema(ma.Schema):
 
 
 class ReadySchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     status = ma.fields.String(required=True, metadata={
         "enum": ["ready", "read-only"],
         "description": "`ready`: reads and writes can succeed. `read-only`: reads are "

@@ -26,9 +26,6 @@ def source_line(statement: Statement) -> str:
 
 
 class CellStatementSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     id = ma.fields.String(required=True, metadata={"example": "uk-backstop-2025-03-20"})
     summary = ma.fields.String(required=True)
     quote = ma.fields.String(required=True)
@@ -42,9 +39,6 @@ class CellStatementSchema(ma.Schema):
 
 
 class CellSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(required=True, metadata={"example": "peacekeepers"})
     stance = ma.fields.String(required=True, metadata={"example": "wants_force"})
     label = ma.fields.String(required=True, metadata={"example": "Wants a force"})
@@ -60,9 +54,6 @@ class CellSchema(ma.Schema):
 
 
 class MatrixRowSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     actor = ma.fields.String(required=True, metadata={"example": "uk"})
     name = ma.fields.String(required=True, metadata={"example": "United Kingdom"})
     cells = ma.fields.List(ma.fields.Nested(CellSchema), required=True, metadata={
@@ -70,9 +61,6 @@ class MatrixRowSchema(ma.Schema):
 
 
 class MatrixSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     as_of = ma.fields.Date(required=True)
     topics = ma.fields.List(ma.fields.Nested(TopicSchema), required=True, metadata={
         "description": "The columns, each with its scale and direction words: the legend."})

@@ -18,9 +18,6 @@ blp = Blueprint("positions", __name__, url_prefix="/v1",
 
 
 class PositionSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     actor = ma.fields.String(required=True, metadata={"example": "uk"})
     topic = ma.fields.String(required=True, metadata={"example": "backstop"})
     stance = ma.fields.String(required=True, metadata={
@@ -51,9 +48,6 @@ class PositionSchema(ma.Schema):
 
 
 class PositionsSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     as_of = ma.fields.Date(required=True)
     positions = ma.fields.List(ma.fields.Nested(PositionSchema), required=True)
 

@@ -2,45 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from ..domain.model import Actor, Topic
 from ..store.read import Record
 from .problems import Problem
 
 
+def _unknown(kind: str, asked: str, known: Mapping[str, object]) -> Problem:
+    valid = sorted(known)
+    return Problem(404, f"unknown-{kind}",
+                   f"No {kind} '{asked}'. Valid ids: {', '.join(valid)}.", valid_ids=valid)
+
+
 def actor_or_404(record: Record, actor_id: str) -> Actor:
     actor = record.resolve_actor(actor_id)
     if actor is None:
-        valid = sorted(record.actors)
-        raise Problem(404, "unknown-actor",
-                      f"No actor '{actor_id}'. Valid ids: {', '.join(valid)}.", valid_ids=valid)
+        raise _unknown("actor", actor_id, record.actors)
     return actor
 
 
 def topic_or_404(record: Record, topic_id: str) -> Topic:
     topic = record.topics.get(topic_id.lower())
     if topic is None:
-        valid = sorted(record.topics)
-        raise Problem(404, "unknown-topic",
-                      f"No topic '{topic_id}'. Valid ids: {', '.join(valid)}.", valid_ids=valid)
+        raise _unknown("topic", topic_id, record.topics)
     return topic
 
 
-def actors_or_404(record: Record, actor_ids: list[str] | None) -> list[Actor]:
-    """The requested actors in the order asked (aliases resolved), or every actor."""
-    if not actor_ids:
-        return list(record.actors.values())
-    resolved: dict[str, Actor] = {}
-    for actor_id in actor_ids:
-        actor = actor_or_404(record, actor_id)
-        resolved.setdefault(actor.id, actor)
+def _each_or_all(resolve: Callable[[str], Actor | Topic], every: Mapping, ids: list[str] | None):
+    """The requested items in the order asked, each once (aliases resolved), or every item."""
+    if not ids:
+        return list(every.values())
+    resolved: dict[str, Actor | Topic] = {}
+    for item in map(resolve, ids):
+        resolved.setdefault(item.id, item)
     return list(resolved.values())
+
+
+def actors_or_404(record: Record, actor_ids: list[str] | None) -> list[Actor]:
+    return _each_or_all(lambda i: actor_or_404(record, i), record.actors, actor_ids)
 
 
 def topics_or_404(record: Record, topic_ids: list[str] | None) -> list[Topic]:
-    if not topic_ids:
-        return list(record.topics.values())
-    resolved: dict[str, Topic] = {}
-    for topic_id in topic_ids:
-        topic = topic_or_404(record, topic_id)
-        resolved.setdefault(topic.id, topic)
-    return list(resolved.values())
+    return _each_or_all(lambda i: topic_or_404(record, i), record.topics, topic_ids)

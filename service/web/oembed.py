@@ -42,9 +42,6 @@ class OEmbedArgs(QueryArgs):
 
 
 class OEmbedSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     version = ma.fields.String(required=True, metadata={"example": "1.0"})
     type = ma.fields.String(required=True, metadata={"enum": ["rich"]})
     title = ma.fields.String(required=True, metadata={
