@@ -18,11 +18,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # keep the documented field order
     app.json.ensure_ascii = False  # UTF-8 text, not \u escapes
 
-    from . import api, cli, database, web
+    from . import api, cli, database, http, web
 
     database.init_app(app)
+    http.init_app(app)  # the hooks every request passes, pages and API alike
     api.init_app(app)
     web.init_app(app)
-    api.csv_format.init_app(app)  # once every route is known
     cli.init_app(app)
     return app

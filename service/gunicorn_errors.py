@@ -14,7 +14,7 @@ import uuid
 
 from gunicorn import util
 
-from .api.security_headers import API_SECURITY_HEADERS
+from .http.security_headers import API_SECURITY_HEADERS
 
 SLUGS = {400: "invalid-request", 403: "forbidden", 414: "uri-too-long",
          417: "expectation-failed", 431: "headers-too-large", 500: "internal-error",

@@ -9,13 +9,11 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from .. import metrics
-
+from ..http import limits
+from ..http.problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from . import (actors, auth, changes, comparisons, feed, health, matrix, notes, positions,
                statements, subscriptions, topics)
-from . import (caching, cors, csv_format, input_guards, limits, links, preconditions, proxies,
-               request_id, security_headers)
-from .problems import PROBLEM_JSON, ProblemSchema, handle_exception
+from . import cors, csv_format, links, preconditions, proxies
 from .spec_plugin import ContractPlugin, HttpCachingPlugin
 
 API_DESCRIPTION = """\
@@ -51,6 +49,17 @@ class StandpointApi(Api):
         # and PaginationMetadata schema would be components nothing uses.
         pass
 
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """As flask-smorest registers one, except that a blueprint with no description
+        (the charts, whose operations say they are embeds) adds no tag of its own."""
+        if blp.description:
+            return super().register_blueprint(blp, parameters=parameters, **options)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][blp.name] = self
+        self._app.register_blueprint(blp, **options)
+        blp.register_views_in_doc(self, self._app, self.spec, name=blp.name,
+                                  parameters=parameters)
+        return None
+
     def _register_error_handlers(self):
         # One handler for everything, registered for Exception so that a bug
         # or a database outage still answers in problem+json.
@@ -73,12 +82,6 @@ def init_app(app: Flask) -> None:
         },
         "servers": [{"url": "/", "description": "This server"}],
     })
-    metrics.init_app(app)  # first: its clock includes every other hook
-    request_id.init_app(app)
-    security_headers.init_app(app)
-    input_guards.init_app(app)
-    limits.init_app(app)
-    caching.init_app(app)
     api = StandpointApi(app, spec_kwargs={
         "extra_plugins": [HttpCachingPlugin(), limits.RateLimitPlugin(), links.LinksPlugin(),
                           preconditions.PreconditionPlugin(), ContractPlugin()]})
@@ -89,5 +92,6 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     cors.init_app(app)
+    csv_format.init_app(app)
     # The client address the per-IP limit counts: the one the trusted proxies saw.
     proxies.init_app(app)

@@ -8,10 +8,10 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.model import ACTOR_KINDS
+from ..http.args import Blueprint
+from ..http.lookups import actor_or_404
 from ..store import write as w
-from .args import Blueprint
 from .auth import current_key, requires
-from .lookups import actor_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
 from .writes import IdempotencyHeaders, outcome, write
 
@@ -24,9 +24,6 @@ class SpeakerSchema(ma.Schema):
 
 
 class ActorSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     id = ma.fields.String(required=True, metadata={"description": "Canonical slug.", "example": "uk"})
     name = ma.fields.String(required=True, metadata={"example": "United Kingdom"})
     kind = ma.fields.String(required=True, metadata={"example": "state"})
@@ -54,9 +51,6 @@ class SpeakerInSchema(ma.Schema):
 
 class ActorChangesSchema(ma.Schema):
     """Actor fields; all optional (PATCH sends what changes)."""
-
-    class Meta:
-        ordered = True
 
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=200),
                             metadata={"example": "United Kingdom"})

@@ -13,8 +13,8 @@ import functools
 from flask import g, request
 
 from .. import database
+from ..http.problems import Problem
 from ..store import keys
-from .problems import Problem
 
 SCHEME = "bearerAuth"
 SECURITY_SCHEME = {

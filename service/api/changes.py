@@ -15,11 +15,11 @@ from .. import database
 from ..domain.diff import diff, take_snapshot
 from ..domain.model import DATE_PRECISIONS, Statement, day_before
 from ..domain.timeline import timeline
-from .args import Blueprint, IdList, QueryArgs, today
+from ..http.args import Blueprint, DateRange, actor_ids, today
+from ..http.dates import RecordDate
+from ..http.lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
 from .comparisons import DIFF_COLUMNS, TOPICS_ARG, TopicDiffSchema, diff_row
 from .csv_format import csv_twin
-from .dates import RecordDate
-from .lookups import actor_or_404, actors_or_404, topic_or_404, topics_or_404
 from .statements import DATE_PRECISION_DOC, StatementSchema
 
 TRAIL_LIMIT_DEFAULT = 3
@@ -29,14 +29,9 @@ blp = Blueprint("changes", __name__, url_prefix="/v1",
                 description="How an actor's positions, or a topic's, moved over time.")
 
 
-class DateRangeArgs(QueryArgs):
+class DateRangeArgs(DateRange):
     to = RecordDate(load_default=today, metadata={
         "description": "End date (inclusive); default today (UTC).", "example": "2025-03-20"})
-
-    @ma.validates_schema
-    def _range(self, data, **_):
-        if data.get("from_") and data["from_"] > data["to"]:
-            raise ma.ValidationError("must not be before `from`", "to")
 
 
 class ChangesArgs(DateRangeArgs):
@@ -67,9 +62,6 @@ class ChangeSchema(TopicDiffSchema):
                    "&topic=ceasefire_scope"})
 
 class ChangesSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     actor = ma.fields.String(required=True, metadata={"example": "ukraine"})
     from_ = ma.fields.Date(data_key="from", attribute="from", required=True)
     to = ma.fields.Date(required=True)
@@ -153,13 +145,10 @@ class TimelineArgs(DateRangeArgs):
         "description": "First day of the period (inclusive): only statements stated on or "
                        "after it; default the whole record.",
         "example": "2025-03-01"})
-    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
+    actors = actor_ids()
 
 
 class TimelineEventSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     date = ma.fields.Date(required=True, metadata={
         "description": "When the statement was made, as precisely as `date_precision` says.",
         "example": "2025-03-19"})
@@ -179,9 +168,6 @@ class TimelineEventSchema(ma.Schema):
 
 
 class TimelineSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(required=True, metadata={"example": "ceasefire_scope"})
     from_ = ma.fields.Date(data_key="from", attribute="from", allow_none=True, required=True)
     to = ma.fields.Date(required=True)

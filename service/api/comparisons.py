@@ -4,32 +4,29 @@ every pair of actors on one date. Both are views of service.domain.diff."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 
 import marshmallow as ma
 from flask.views import MethodView
 
 from .. import database
-from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot, take_snapshots
-from .args import MAX_LIST_ITEMS, Blueprint, IdList, QueryArgs, as_of_field
+from ..domain.compare import compare
+from ..domain.diff import VERDICTS, TopicDiff, diff, take_snapshot
+from ..http.args import MAX_LIST_ITEMS, Blueprint, IdList, QueryArgs, as_of_field, topic_ids
+from ..http.dates import DATE_PATTERN, SPAN_TEXT, out_of_span
+from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
+from ..http.problems import Problem
 from .csv_format import csv_twin
-from .dates import DATE_PATTERN, SPAN_TEXT, out_of_span
-from .lookups import actor_or_404, actors_or_404, topics_or_404
 from .positions import PositionSchema
-from .problems import Problem
 
 blp = Blueprint("comparisons", __name__, url_prefix="/v1",
                 description="How positions differ between actors and move over time.")
 
-TOPICS_ARG = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
+TOPICS_ARG = topic_ids()
 
 
 class TopicDiffSchema(ma.Schema):
     """One topic of a diff: where the right side stands relative to the left."""
-
-    class Meta:
-        ordered = True
 
     topic = ma.fields.String(attribute="topic.id", required=True,
                              metadata={"example": "ceasefire_scope"})
@@ -64,17 +61,11 @@ class TopicDiffSchema(ma.Schema):
                    "civilian infrastructure (2 steps)"})
 
 class SideSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     actor = ma.fields.String(required=True, metadata={"example": "us"})
     as_of = ma.fields.Date(required=True, metadata={"example": "2025-03-11"})
 
 
 class DiffSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     left = ma.fields.Nested(SideSchema, required=True)
     right = ma.fields.Nested(SideSchema, required=True)
     topics = ma.fields.List(ma.fields.Nested(TopicDiffSchema), required=True)
@@ -173,9 +164,6 @@ csv_twin(blp, "/diff", DiffArgs, diff_answer, diff_table, "getDiffCsv",
 # --- /v1/compare ----------------------------------------------------------
 
 class PairSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(attribute="topic.id", required=True, metadata={"example": "peacekeepers"})
     left = ma.fields.String(attribute="left_actor.id", required=True, metadata={"example": "russia"})
     right = ma.fields.String(attribute="right_actor.id", required=True, metadata={"example": "uk"})
@@ -196,9 +184,6 @@ class PairSchema(ma.Schema):
     summary = ma.fields.String(required=True)
 
 class CompareTopicSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(required=True, metadata={"example": "peacekeepers"})
     positions = ma.fields.List(ma.fields.Nested(PositionSchema), required=True, metadata={
         "description": "Each actor's position with the statement it rests on, in request order."})
@@ -207,9 +192,6 @@ class CompareTopicSchema(ma.Schema):
 
 
 class CompareSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     as_of = ma.fields.Date(required=True)
     actors = ma.fields.List(ma.fields.String(), required=True)
     topics = ma.fields.List(ma.fields.Nested(CompareTopicSchema), required=True)
@@ -244,22 +226,13 @@ def compare_answer(args: dict) -> dict:
         raise Problem(400, "too-many-actors",
                       f"Compare at most {MAX_LIST_ITEMS} actors; name them with `actors=`.")
     topics = topics_or_404(record, args.get("topics"))
-    as_of = args["as_of"]
-    snapshots = take_snapshots(record, actors, as_of, topics)
-    pairs_by_topic: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
-    for left, right in itertools.combinations(snapshots, 2):
-        for d in diff(left, right, topics):
-            pairs_by_topic[d.topic.id].append(d)
-    fault_lines = sorted(
-        (d for pairs in pairs_by_topic.values() for d in pairs if d.verdict == "opposed"),
-        key=lambda d: -abs(d.distance or 0))
+    found = compare(record, actors, topics, args["as_of"])
     return {
-        "as_of": as_of,
+        "as_of": found.as_of,
         "actors": [a.id for a in actors],
-        "topics": [{"topic": t.id,
-                    "positions": [s.positions[t.id] for s in snapshots],
-                    "pairs": pairs_by_topic[t.id]} for t in topics],
-        "fault_lines": fault_lines,
+        "topics": [{"topic": t.id, "positions": found.positions(t), "pairs": found.pairs[t.id]}
+                   for t in topics],
+        "fault_lines": found.fault_lines,
     }
 
 

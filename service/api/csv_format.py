@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from .args import today
-from .problems import Problem
+from ..http.args import today
+from ..http.problems import Problem
 
 CSV_MEDIA_TYPE = "text/csv"
 
@@ -96,7 +96,9 @@ def _point_format_to_the_csv_path() -> None:
     rule = request.url_rule
     if "format" not in request.args or rule is None or rule.rule.endswith(".csv"):
         return
-    if rule.rule + ".csv" in current_app.extensions["standpoint.csv_rules"]:
+    # Read from the URL map when asked (a rare, refused request), so this hook
+    # works whatever was registered after it.
+    if any(r.rule == rule.rule + ".csv" for r in current_app.url_map.iter_rules()):
         query = "&".join(f"{k}={v}" for k, v in request.args.items(multi=True) if k != "format")
         path = request.path + ".csv" + (f"?{query}" if query else "")
         raise Problem(400, "invalid-request",
@@ -105,7 +107,4 @@ def _point_format_to_the_csv_path() -> None:
 
 
 def init_app(app) -> None:
-    """Call once every blueprint is registered."""
-    app.extensions["standpoint.csv_rules"] = {r.rule for r in app.url_map.iter_rules()
-                                              if r.rule.endswith(".csv")}
     app.before_request(_point_format_to_the_csv_path)

@@ -11,7 +11,7 @@ from flask import url_for
 from flask.views import MethodView
 
 from .. import database
-from .args import Blueprint, QueryArgs
+from ..http.args import Blueprint, QueryArgs
 
 blp = Blueprint("feed", __name__, url_prefix="/v1/changes",
                 description="The change feed: every write, in commit order.")
@@ -54,9 +54,6 @@ class FeedArgs(QueryArgs):
 
 
 class FeedEntrySchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     cursor = ma.fields.String(required=True, metadata={
         "description": "Resume after this entry with `since=<cursor>`.", "example": "c2VxOjE"})
     at = ma.fields.AwareDateTime(required=True, metadata={"example": "2025-03-21T09:30:00+00:00"})
@@ -75,9 +72,6 @@ class FeedEntrySchema(ma.Schema):
 
 
 class FeedPageSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     items = ma.fields.List(ma.fields.Nested(FeedEntrySchema), required=True)
     next_cursor = ma.fields.String(required=True, metadata={
         "description": "Pass as `since` to get what follows; stays put when nothing is new.",

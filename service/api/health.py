@@ -10,9 +10,9 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from .. import database, metrics
+from ..http.args import Blueprint
+from ..http.problems import Problem
 from ..store.engine import why_not_writable
-from .args import Blueprint
-from .problems import Problem
 
 blp = Blueprint("operations", __name__, url_prefix="", description="Health and the contract.")
 
@@ -22,9 +22,6 @@ class HealthSchema(ma.Schema):
 
 
 class ReadySchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     status = ma.fields.String(required=True, metadata={
         "enum": ["ready", "read-only"],
         "description": "`ready`: reads and writes can succeed. `read-only`: reads are "

@@ -7,10 +7,10 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Position, Statement
+from ..http.args import Blueprint, PositionsArgs
+from ..http.lookups import actors_or_404, topics_or_404
 from .actors import SpeakerSchema
-from .args import Blueprint, IdList, QueryArgs, as_of_field
 from .csv_format import csv_twin
-from .lookups import actors_or_404, topics_or_404
 from .notes import NoteSchema
 from .topics import TopicSchema
 
@@ -26,9 +26,6 @@ def source_line(statement: Statement) -> str:
 
 
 class CellStatementSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     id = ma.fields.String(required=True, metadata={"example": "uk-backstop-2025-03-20"})
     summary = ma.fields.String(required=True)
     quote = ma.fields.String(required=True)
@@ -42,9 +39,6 @@ class CellStatementSchema(ma.Schema):
 
 
 class CellSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     topic = ma.fields.String(required=True, metadata={"example": "peacekeepers"})
     stance = ma.fields.String(required=True, metadata={"example": "wants_force"})
     label = ma.fields.String(required=True, metadata={"example": "Wants a force"})
@@ -60,9 +54,6 @@ class CellSchema(ma.Schema):
 
 
 class MatrixRowSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     actor = ma.fields.String(required=True, metadata={"example": "uk"})
     name = ma.fields.String(required=True, metadata={"example": "United Kingdom"})
     cells = ma.fields.List(ma.fields.Nested(CellSchema), required=True, metadata={
@@ -70,19 +61,10 @@ class MatrixRowSchema(ma.Schema):
 
 
 class MatrixSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     as_of = ma.fields.Date(required=True)
     topics = ma.fields.List(ma.fields.Nested(TopicSchema), required=True, metadata={
         "description": "The columns, each with its scale and direction words: the legend."})
     rows = ma.fields.List(ma.fields.Nested(MatrixRowSchema), required=True)
-
-
-class MatrixArgs(QueryArgs):
-    as_of = as_of_field()
-    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
 
 
 MATRIX_COLUMNS = ("as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
@@ -128,7 +110,7 @@ def matrix_answer(args: dict) -> dict:
 @blp.route("/matrix")
 class Matrix(MethodView):
     @blp.doc(operationId="getMatrix")
-    @blp.arguments(MatrixArgs, location="query")
+    @blp.arguments(PositionsArgs, location="query")
     @blp.response(200, MatrixSchema)
     def get(self, args):
         """The actors x topics grid on a date
@@ -140,6 +122,6 @@ class Matrix(MethodView):
         return matrix_answer(args)
 
 
-csv_twin(blp, "/matrix", MatrixArgs, matrix_answer, matrix_table, "getMatrixCsv",
+csv_twin(blp, "/matrix", PositionsArgs, matrix_answer, matrix_table, "getMatrixCsv",
          "The actors x topics grid on a date, as CSV",
          "One row per cell, columns: " + ", ".join(MATRIX_COLUMNS) + ".", MATRIX_COLUMNS)

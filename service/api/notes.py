@@ -17,12 +17,12 @@ from werkzeug.http import quote_etag
 from .. import database
 from ..domain.model import Note
 from ..domain.validation import READER_TEXT_MAX, DomainError, check_reader_text
+from ..http.args import Blueprint
+from ..http.lookups import actor_or_404, topic_or_404
+from ..http.problems import Problem
 from ..store import write as w
-from .args import Blueprint
 from .auth import current_key, requires
-from .lookups import actor_or_404, topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .problems import Problem
 from .revisions import (WRITTEN_HEADERS, matches_if_match, optional_if_match, require_if_match,
                         revision_etag, written)
 from .statements import SLUG, RetractionSchema, SourceInSchema, SourceSchema

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import marshmallow as ma
 from flask import request, url_for
 
-from .args import QueryArgs
+from ..http.args import QueryArgs
 
 MAX_PER_PAGE = 100
 

@@ -7,9 +7,9 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.model import DATE_PRECISIONS
+from ..http.args import Blueprint, PositionsArgs, QueryArgs, as_of_field, topic_ids
+from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
 from ..store.read import Record
-from .args import Blueprint, IdList, QueryArgs, as_of_field
-from .lookups import actor_or_404, actors_or_404, topics_or_404
 from .notes import NoteSchema
 from .statements import DATE_PRECISION_DOC, StatementSchema
 
@@ -18,9 +18,6 @@ blp = Blueprint("positions", __name__, url_prefix="/v1",
 
 
 class PositionSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     actor = ma.fields.String(required=True, metadata={"example": "uk"})
     topic = ma.fields.String(required=True, metadata={"example": "backstop"})
     stance = ma.fields.String(required=True, metadata={
@@ -51,22 +48,13 @@ class PositionSchema(ma.Schema):
 
 
 class PositionsSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     as_of = ma.fields.Date(required=True)
     positions = ma.fields.List(ma.fields.Nested(PositionSchema), required=True)
 
 
-class PositionsArgs(QueryArgs):
-    as_of = as_of_field()
-    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
-
-
 class ActorPositionsArgs(QueryArgs):
     as_of = as_of_field()
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
+    topics = topic_ids()
 
 
 def positions_grid(record: Record, actors, topics, as_of) -> dict:

@@ -8,7 +8,7 @@ import hashlib
 from flask import request, url_for
 from werkzeug.http import quote_etag
 
-from .problems import Problem
+from ..http.problems import Problem
 from .writes import outcome
 
 WRITTEN_HEADERS = {

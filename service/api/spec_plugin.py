@@ -3,11 +3,11 @@ place rather than per view:
 
 - HttpCachingPlugin documents what every GET does for caches: the
   If-None-Match parameter, the 304 answer and the ETag/Cache-Control headers
-  (service/api/caching.py), and that the probes are never cached.
+  (service/http/caching.py), and that the probes are never cached.
 - ContractPlugin makes the document complete for its readers and linters:
   public operations say `security: []`; every string parameter says it takes
   no NUL character, and every operation documents the 400 that refuses one
-  (service/api/input_guards.py); every request and response body has an
+  (service/http/input_guards.py); every request and response body has an
   example, built from the schemas' `example` metadata.
 """
 
@@ -17,8 +17,8 @@ import copy
 
 from apispec import BasePlugin
 
-from .caching import NO_STORE_PATHS, no_store
-from .problems import PROBLEM_JSON
+from ..http.caching import NO_STORE_PATHS, no_store
+from ..http.problems import PROBLEM_JSON
 
 CACHE_HEADERS = {
     "ETag": {"description": "Validator of this representation, named by the data version: it "

@@ -8,14 +8,14 @@ from werkzeug.http import quote_etag
 
 from .. import database
 from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Statement
+from ..http.args import Blueprint, today
+from ..http.dates import RecordDate
+from ..http.lookups import actor_or_404, topic_or_404
+from ..http.problems import Problem
 from ..store import write as w
 from .actors import SpeakerInSchema, SpeakerSchema
-from .args import Blueprint, today
 from .auth import current_key, requires
-from .dates import RecordDate
-from .lookups import actor_or_404, topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .problems import Problem
 from .revisions import (WRITTEN_HEADERS, matches_if_match, optional_if_match, require_if_match,
                         revision_etag, written)
 from .writes import IdempotencyHeaders, IdempotentIfMatchHeaders, write

@@ -18,14 +18,14 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.diff import CHANGE_VERDICTS
+from ..http.args import Blueprint
+from ..http.problems import Problem
 from ..store import subscriptions as subs
 from ..store import write as w
 from ..store.engine import write_transaction
 from ..webhooks import targets
-from .args import Blueprint
 from .auth import current_key, requires
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .problems import Problem
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
                 description="Webhooks: signed position events pushed to a newsroom (scope admin).")
@@ -38,9 +38,6 @@ FILTER_DOC = "Empty or absent: every {}."
 
 
 class SubscriptionSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     id = ma.fields.String(required=True, metadata={"example": "sub_5c0b9e3f1a2d4e6f"})
     url = ma.fields.String(required=True, metadata={
         "example": "https://newsroom.example/standpoint-hook"})
@@ -76,9 +73,6 @@ SubscriptionPageSchema = page_schema(SubscriptionSchema, "SubscriptionPage")
 
 
 class SubscriptionChangesSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     url = ma.fields.String(validate=[ma.validate.Length(max=2000), ma.validate.Regexp(
         URL_PATTERN, error="Not an http(s) URL.")], metadata={
         "description": "Where events are POSTed: http(s), answering 2xx; no redirect is "
@@ -104,7 +98,6 @@ class SubscriptionInSchema(SubscriptionChangesSchema):
     """A new subscription: it starts `active`."""
 
     class Meta:
-        ordered = True
         exclude = ("status",)
 
     url = ma.fields.String(required=True, validate=[ma.validate.Length(max=2000), ma.validate.Regexp(
@@ -114,9 +107,6 @@ class SubscriptionInSchema(SubscriptionChangesSchema):
 
 
 class DeliverySchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     id = ma.fields.String(required=True, metadata={
         "description": "The `webhook-id` header: the same on every attempt; dedupe by it.",
         "example": "msg_0c7d1e9a5b3f2a4c6e8d0b1f"})

@@ -7,10 +7,10 @@ from flask import url_for
 from flask.views import MethodView
 
 from .. import database
+from ..http.args import Blueprint
+from ..http.lookups import topic_or_404
 from ..store import write as w
-from .args import Blueprint
 from .auth import current_key, requires
-from .lookups import topic_or_404
 from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
 from .writes import IdempotencyHeaders, outcome, write
 
@@ -19,9 +19,6 @@ blp = Blueprint("topics", __name__, url_prefix="/v1/topics",
 
 
 class StanceValueSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     value = ma.fields.String(required=True, metadata={"example": "energy_only"})
     level = ma.fields.Integer(required=True, allow_none=True, metadata={"example": 1,
         "description": "Position on the scale; distance between stances counts the ranked steps "
@@ -47,9 +44,6 @@ class DirectionsSchema(ma.Schema):
 
 
 class TopicSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     id = ma.fields.String(required=True, metadata={"example": "ceasefire_scope"})
     question = ma.fields.String(required=True, metadata={
         "example": "How broad should a ceasefire be?"})
@@ -64,9 +58,6 @@ SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_.-]*$", error="Use lower-case lette
 
 
 class StanceValueInSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     value = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=64), SLUG],
                              metadata={"example": "supports"})
     level = ma.fields.Integer(required=True, strict=True, allow_none=True,
@@ -94,9 +85,6 @@ class DirectionsInSchema(ma.Schema):
 
 
 class TopicChangesSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     question = ma.fields.String(validate=ma.validate.Length(min=1, max=1000), metadata={
         "example": "Should sanctions on Russia be eased as part of a deal?"})
     scale = ma.fields.List(ma.fields.Nested(StanceValueInSchema),

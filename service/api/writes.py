@@ -20,10 +20,10 @@ import sqlalchemy as sa
 from flask import Response, current_app, request
 
 from .. import database
+from ..http.problems import Problem
 from ..store import idempotency
 from ..store import write as w
 from .auth import current_key
-from .problems import Problem
 
 MAX_KEY_LENGTH = 255
 # Visible ASCII, inner spaces allowed: what survives any HTTP hop unchanged. The spec

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, render_template, send_from_directory, url_for
 
-from ..api.problems import render_problems_as_pages
-from . import charts  # noqa: F401 - adds the chart routes to the embed blueprint
-from . import embed, error_page, filters, front, i18n, oembed
+from ..http import security_headers
+from ..http.problems import render_problems_as_pages
+from . import charts, embed, error_page, filters, front, i18n, oembed
 from .palette import stance_class
 from .spec import EmbedErrorPagesPlugin
 
@@ -22,6 +22,14 @@ DOCS_STATIC = STATIC / "docs"
 # Asset URLs carry a digest of the file, so browsers may keep them for a year
 # and still fetch the new file the moment it changes.
 ASSET_MAX_AGE = 365 * 86400
+# The /docs page (this "web" blueprint): Swagger UI's script and stylesheet and our
+# initialiser, all files from this origin (no inline script); its SVG icons as
+# data: images; fetches of /openapi.json and of "Try it out" requests from this origin.
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+# The front page (the "index" blueprint): our own stylesheet, links, nothing else.
+FRONT_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+             "form-action 'none'; frame-ancestors 'none'")
 
 
 @bp.get("/docs")
@@ -49,6 +57,8 @@ def _asset_versions(folder: Path = STATIC) -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    security_headers.override(app, "web", {"Content-Security-Policy": DOCS_CSP})
+    security_headers.override(app, "index", {"Content-Security-Policy": FRONT_CSP})
     i18n.init_app(app)
     # An iframe cannot show JSON: problems on embed routes are pages.
     render_problems_as_pages(app, "/embed/", error_page.render)
@@ -56,7 +66,9 @@ def init_app(app: Flask) -> None:
     api.spec.plugins.append(EmbedErrorPagesPlugin())
     api.register_blueprint(front.blp)
     api.register_blueprint(embed.blp)
+    api.register_blueprint(charts.blp)  # documented under the embeds' tag: no tag of its own
     api.register_blueprint(oembed.blp)
+    oembed.init_app(app, {**embed.PAGES, **charts.PAGES})
     filters.register(app)
     versions = _asset_versions()
     docs_versions = _asset_versions(DOCS_STATIC)

@@ -12,26 +12,29 @@ import datetime as dt
 from dataclasses import replace
 
 import marshmallow as ma
-from flask import Response, request, url_for
+from flask import request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 
 from .. import database
-from ..api.args import IdList, as_of_field, today
-from ..api.changes import day_before
-from ..api.dates import RecordDate
-from ..api.lookups import actor_or_404, actors_or_404, topic_or_404
-from ..domain.model import Position
+from ..domain.model import Position, day_before
+from ..http.args import Blueprint, DateRange, actor_ids, as_of_field, today
+from ..http.dates import RecordDate
+from ..http.lookups import actor_or_404, actors_or_404, topic_or_404
 from . import heights, page_data, svg, titles
-from .raster import png
-from .embed import (EMBED_PAGES, EmbedOptions, EmbedPage, blp, html_page, page_response,
-                    render_embed)
+from .embed import EmbedOptions, EmbedPage, html_page, page_response, render_embed
 from .filters import for_readers, long_date, staleness, stated_date, topic_title
 from .i18n import use_language
+from .oembed import public_base
+from .raster import png
 
+# The charts are embeds: their own blueprint, documented under the embeds' tag.
+blp = Blueprint("charts", __name__, url_prefix="/embed")
+EMBED_TAG = ["embed"]
 TOPIC_PATH = [{"in": "path", "name": "topic_id", "example": "peacekeepers"}]
 ACTOR_PATH = [{"in": "path", "name": "actor_id", "example": "ukraine"}]
 SVG_TYPE = "image/svg+xml"
+PNG_TYPE = "image/png"
 SVG_EXAMPLE = ('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
                'viewBox="0 0 420 512" ...><title id="spectrum-peacekeepers-title">Where the '
                'parties stand on peacekeepers, as of 20 March 2025</title>...</svg>')
@@ -44,10 +47,10 @@ class ChartOptions(EmbedOptions):
 
 class SpectrumArgs(ChartOptions):
     as_of = as_of_field()
-    actors = IdList(metadata={"description": "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."})
+    actors = actor_ids()
 
 
-class StepsArgs(ChartOptions):
+class StepsArgs(ChartOptions, DateRange):
     topic = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"),
                              metadata={"description": "The topic whose scale is the axis.",
                                        "example": "ceasefire_scope"})
@@ -57,11 +60,6 @@ class StepsArgs(ChartOptions):
         "example": "2025-03-01"})
     to = RecordDate(load_default=today, metadata={
         "description": "Last day shown (YYYY-MM-DD); default today (UTC).", "example": "2025-03-31"})
-
-    @ma.validates_schema
-    def _range(self, data, **_):
-        if data.get("from_") and data["from_"] > data["to"]:
-            raise ma.ValidationError("must not be before `from`", "to")
 
 
 def _words(stale: list[tuple[str, Position]] = ()) -> dict:
@@ -78,7 +76,6 @@ def _credit(attribution: page_data.Attribution) -> str:
 
 
 def _absolute(path: str) -> str:
-    from .oembed import public_base
     return public_base() + path
 
 
@@ -105,10 +102,10 @@ def _spectrum(args: dict, topic_id: str, standalone: bool):
     return record, topic, actors, as_of, placed, title, attribution, chart
 
 
-@blp.route("/topics/<string:topic_id>/spectrum", parameters=TOPIC_PATH)
+@blp.route("/topics/<string:topic_id>/spectrum", parameters=TOPIC_PATH, tags=EMBED_TAG)
 class SpectrumPage(MethodView):
     @blp.arguments(SpectrumArgs, location="query")
-    @html_page("getSpectrumEmbed", "The topic's scale with each party at its stance.")
+    @html_page(blp, "getSpectrumEmbed", "The topic's scale with each party at its stance.")
     def get(self, args, topic_id):
         """Embeddable chart: where the parties stand on one question
 
@@ -126,42 +123,8 @@ class SpectrumPage(MethodView):
             "spectrum", "embed_spectrum.html", title, args,
             url_for("positions.Positions", **query), url_for("matrix.GetMatrixCsv", **query),
             chart=chart, topic=topic, placed=placed, as_of=as_of, attribution=attribution,
-            svg_url=url_for("embed.SpectrumSvg", topic_id=topic.id, **downloads),
-            png_url=url_for("embed.SpectrumPng", topic_id=topic.id, **downloads))
-
-
-@blp.route("/topics/<string:topic_id>/spectrum.svg", parameters=TOPIC_PATH)
-class SpectrumSvg(MethodView):
-    @blp.arguments(SpectrumArgs, location="query")
-    @blp.response(200, {"contentMediaType": SVG_TYPE,
-                       "description": "A standalone SVG document."},
-                  content_type=SVG_TYPE, example=SVG_EXAMPLE,
-                  description="The spectrum as an SVG file, with its title and credit.")
-    @blp.doc(operationId="getSpectrumSvg")
-    def get(self, args, topic_id):
-        """The spectrum chart as SVG
-
-        The same chart as the embeddable page, standalone: title, question and
-        credit inside, the pages' light colours, for print and social cards.
-        """
-        chart = _spectrum(args, topic_id, standalone=True)[-1]
-        return _download(str(chart), SVG_TYPE, f"standpoint-spectrum-{topic_id}.svg")
-
-
-@blp.route("/topics/<string:topic_id>/spectrum.png", parameters=TOPIC_PATH)
-class SpectrumPng(MethodView):
-    @blp.arguments(SpectrumArgs, location="query")
-    @blp.response(200, {"contentMediaType": "image/png", "description": "A PNG image."},
-                  content_type="image/png", example="(PNG image bytes)",
-                  description="The spectrum as a PNG image at twice its size.")
-    @blp.doc(operationId="getSpectrumPng")
-    def get(self, args, topic_id):
-        """The spectrum chart as PNG
-
-        The SVG download rasterised at twice its size (resvg, with the server's fonts).
-        """
-        chart = _spectrum(args, topic_id, standalone=True)[-1]
-        return _download(png(str(chart)), "image/png", f"standpoint-spectrum-{topic_id}.png")
+            svg_url=url_for("charts.SpectrumSvg", topic_id=topic.id, **downloads),
+            png_url=url_for("charts.SpectrumPng", topic_id=topic.id, **downloads))
 
 
 # --- steps: one party on one topic, over time --------------------------------------
@@ -203,10 +166,10 @@ def _steps(args: dict, actor_id: str, standalone: bool):
     return actor, topic, first, end, points, title, attribution, chart
 
 
-@blp.route("/actors/<string:actor_id>/steps", parameters=ACTOR_PATH)
+@blp.route("/actors/<string:actor_id>/steps", parameters=ACTOR_PATH, tags=EMBED_TAG)
 class StepsPage(MethodView):
     @blp.arguments(StepsArgs, location="query")
-    @html_page("getStepsEmbed", "One party's positions on one topic over time, as steps.")
+    @html_page(blp, "getStepsEmbed", "One party's positions on one topic over time, as steps.")
     def get(self, args, actor_id):
         """Embeddable chart: how one party moved on one question
 
@@ -225,50 +188,64 @@ class StepsPage(MethodView):
             url_for("changes.GetActorChangesCsv", actor_id=actor.id, topics=topic.id,
                     **{"from": first.isoformat(), "to": end.isoformat()}),
             chart=chart, topic=topic, actor=actor, points=points, attribution=attribution,
-            svg_url=url_for("embed.StepsSvg", actor_id=actor.id, **downloads),
-            png_url=url_for("embed.StepsPng", actor_id=actor.id, **downloads))
+            svg_url=url_for("charts.StepsSvg", actor_id=actor.id, **downloads),
+            png_url=url_for("charts.StepsPng", actor_id=actor.id, **downloads))
 
 
-@blp.route("/actors/<string:actor_id>/steps.svg", parameters=ACTOR_PATH)
-class StepsSvg(MethodView):
-    @blp.arguments(StepsArgs, location="query")
-    @blp.response(200, {"contentMediaType": SVG_TYPE,
-                       "description": "A standalone SVG document."},
-                  content_type=SVG_TYPE, example=SVG_EXAMPLE.replace("spectrum", "steps"),
-                  description="The step chart as an SVG file, with its title and credit.")
-    @blp.doc(operationId="getStepsSvg")
-    def get(self, args, actor_id):
-        """The step chart as SVG
+# --- downloads: the same chart standalone, as SVG and as PNG ----------------------------
 
-        The same chart as the embeddable page, standalone, each point linked to
-        its statement.
-        """
-        chart = _steps(args, actor_id, standalone=True)[-1]
-        return _download(str(chart), SVG_TYPE, f"standpoint-steps-{actor_id}.svg")
+# Per format: its extension, media type, how the SVG becomes the file, the spec's
+# response schema and example, and the words each download's documentation uses.
+FORMATS = (
+    ("svg", SVG_TYPE, str, {"contentMediaType": SVG_TYPE, "description": "A standalone SVG document."},
+     "as an SVG file, with its title and credit."),
+    ("png", PNG_TYPE, lambda chart: png(str(chart)),
+     {"contentMediaType": PNG_TYPE, "description": "A PNG image."},
+     "as a PNG image at twice its size."),
+)
+PNG_DETAIL = "The SVG download rasterised at twice its size (resvg, with the server's fonts)."
 
 
-@blp.route("/actors/<string:actor_id>/steps.png", parameters=ACTOR_PATH)
-class StepsPng(MethodView):
-    @blp.arguments(StepsArgs, location="query")
-    @blp.response(200, {"contentMediaType": "image/png", "description": "A PNG image."},
-                  content_type="image/png", example="(PNG image bytes)",
-                  description="The step chart as a PNG image at twice its size.")
-    @blp.doc(operationId="getStepsPng")
-    def get(self, args, actor_id):
-        """The step chart as PNG
+def chart_downloads(name: str, rule: str, path: list, args: type[ma.Schema], draw,
+                    nouns: tuple[str, str], svg_detail: str, svg_example: str) -> None:
+    """Register `rule.svg` and `rule.png`: the chart `draw(args, path_id)` returns,
+    standalone, as a file named `standpoint-{kind}-{path_id}.{extension}`.
+    `nouns`: what the summary and the response description call the chart."""
+    kind = rule.rsplit("/", 1)[-1]
+    for extension, mimetype, encode, schema, words in FORMATS:
+        example = svg_example if extension == "svg" else "(PNG image bytes)"
+        detail = svg_detail if extension == "svg" else PNG_DETAIL
+        view = _download_view(kind, extension, mimetype, encode, draw)
+        view.get.__doc__ = f"The {nouns[0]} as {extension.upper()}\n\n{detail}"
+        get = blp.doc(operationId=f"get{name}{extension.capitalize()}")(view.get)
+        get = blp.response(200, schema, content_type=mimetype, example=example,
+                           description=f"The {nouns[1]} {words}")(get)
+        view.get = blp.arguments(args, location="query")(get)
+        blp.route(f"{rule}.{extension}", parameters=path, tags=EMBED_TAG)(view)
 
-        The SVG download rasterised at twice its size (resvg, with the server's fonts).
-        """
-        chart = _steps(args, actor_id, standalone=True)[-1]
-        return _download(png(str(chart)), "image/png", f"standpoint-steps-{actor_id}.png")
+
+def _download_view(kind: str, extension: str, mimetype: str, encode, draw) -> type[MethodView]:
+    def get(self, args, **path):
+        (path_id,) = path.values()
+        response = page_response(encode(draw(args, path_id)), mimetype=mimetype)
+        response.headers["Content-Disposition"] = (
+            f'inline; filename="standpoint-{kind}-{path_id}.{extension}"')
+        return response
+    return type(f"{kind.capitalize()}{extension.capitalize()}", (MethodView,), {"get": get})
 
 
-# --- downloads ------------------------------------------------------------------------
-
-def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
-    response = page_response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+chart_downloads(
+    "Spectrum", "/topics/<string:topic_id>/spectrum", TOPIC_PATH, SpectrumArgs,
+    lambda args, topic_id: _spectrum(args, topic_id, standalone=True)[-1],
+    ("spectrum chart", "spectrum"),
+    "The same chart as the embeddable page, standalone: title, question and\n"
+    "credit inside, the pages' light colours, for print and social cards.", SVG_EXAMPLE)
+chart_downloads(
+    "Steps", "/actors/<string:actor_id>/steps", ACTOR_PATH, StepsArgs,
+    lambda args, actor_id: _steps(args, actor_id, standalone=True)[-1],
+    ("step chart", "step chart"),
+    "The same chart as the embeddable page, standalone, each point linked to\n"
+    "its statement.", SVG_EXAMPLE.replace("spectrum", "steps"))
 
 
 def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
@@ -278,11 +255,12 @@ def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
     return heights.spectrum(args, chart, noted, len(silent) - noted)
 
 
-EMBED_PAGES.update({
-    "embed.SpectrumPage": EmbedPage(
+# What oEmbed needs to know of each chart page, by endpoint (web/__init__.py hands it on).
+PAGES = {
+    "charts.SpectrumPage": EmbedPage(
         SpectrumArgs, lambda args, topic_id: _spectrum(args, topic_id, False)[5],
         lambda args, topic_id: _spectrum_heights(args, topic_id)),
-    "embed.StepsPage": EmbedPage(
+    "charts.StepsPage": EmbedPage(
         StepsArgs, lambda args, actor_id: _steps(args, actor_id, False)[5],
         lambda args, actor_id: heights.steps(args, _steps(args, actor_id, False)[-1])),
-})
+}

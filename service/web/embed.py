@@ -21,11 +21,11 @@ from flask import Response, current_app, has_request_context, render_template, r
 from flask.views import MethodView
 
 from .. import database
-from ..api.args import Blueprint, IdList, QueryArgs, as_of_field, today
-from ..api.changes import day_before
-from ..api.dates import RecordDate
-from ..api.lookups import actor_or_404, actors_or_404, topics_or_404
-from ..api.positions import PositionsArgs
+from ..domain.model import day_before
+from ..http.args import (Blueprint, DateRange, IdList, PositionsArgs, QueryArgs, as_of_field,
+                         today, topic_ids)
+from ..http.dates import RecordDate
+from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
 from . import heights, page_data, titles
 from .i18n import LANGUAGES, use_language
 from .spec import ERROR_EXAMPLE, ERROR_PAGE
@@ -104,7 +104,7 @@ def _free_text(longest: int) -> ma.validate.Validator:
 def _not_utf8() -> dict[str, list[str]]:
     """The free-text parameters of this request whose bytes are not UTF-8: werkzeug
     leaves such bytes percent-encoded, so only the raw query string can tell."""
-    if not has_request_context() or request.blueprint != "embed":
+    if not has_request_context() or not request.path.startswith("/embed/"):
         return {}
     broken = {}
     for pair in request.query_string.split(b"&"):
@@ -162,29 +162,24 @@ class EmbedCompareArgs(EmbedOptions):
         metadata={"description": "2 to 8 different actor ids or aliases to set side by side: repeat the parameter or separate ids with commas.",
                   "example": ["uk,russia"]})
     as_of = as_of_field()
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
+    topics = topic_ids()
 
 
-class EmbedTimelineArgs(EmbedOptions):
+class EmbedTimelineArgs(EmbedOptions, DateRange):
     from_ = RecordDate(data_key="from", metadata={
         "description": "First day of the period (YYYY-MM-DD, inclusive): the position held "
                        "just before it is the starting point, then every change from it on. "
                        "Default: from the first statement.", "example": "2025-03-01"})
     to = RecordDate(load_default=today, metadata={
         "description": "Last day of the period (YYYY-MM-DD); default today (UTC)."})
-    topics = IdList(metadata={"description": "Topic ids: repeat the parameter or separate ids with commas; default all."})
-
-    @ma.validates_schema
-    def _range(self, data, **_):
-        if data.get("from_") and data["from_"] > data["to"]:
-            raise ma.ValidationError("must not be before `from`", "to")
+    topics = topic_ids()
 
 
 def _ids(items) -> str:
     return ",".join(item.id for item in items)
 
 
-def html_page(operation_id: str, description: str):
+def html_page(blp: Blueprint, operation_id: str, description: str):
     """The decorators every embed page shares: its id, HTML answer and HTML errors."""
     def decorate(view):
         view = blp.alt_response(404, schema=HTML_ERROR, content_type="text/html",
@@ -202,7 +197,7 @@ def html_page(operation_id: str, description: str):
 @blp.route("/matrix")
 class MatrixPage(MethodView):
     @blp.arguments(EmbedMatrixArgs, location="query")
-    @html_page("getMatrixEmbed", "The actors x topics grid as an embeddable page.")
+    @html_page(blp, "getMatrixEmbed", "The actors x topics grid as an embeddable page.")
     def get(self, args):
         """Embeddable page: who stands where
 
@@ -231,7 +226,7 @@ class MatrixPage(MethodView):
 @blp.route("/compare")
 class ComparePage(MethodView):
     @blp.arguments(EmbedCompareArgs, location="query")
-    @html_page("getCompareEmbed", "Positions side by side with the fault lines marked.")
+    @html_page(blp, "getCompareEmbed", "Positions side by side with the fault lines marked.")
     def get(self, args):
         """Embeddable page: parties side by side
 
@@ -258,7 +253,7 @@ class ComparePage(MethodView):
 @blp.route("/actors/<string:actor_id>/timeline")
 class TimelinePage(MethodView):
     @blp.arguments(EmbedTimelineArgs, location="query")
-    @html_page("getActorTimelineEmbed", "How the actor's positions moved, change by change.")
+    @html_page(blp, "getActorTimelineEmbed", "How the actor's positions moved, change by change.")
     def get(self, args, actor_id):
         """Embeddable page: how an actor moved
 
@@ -302,8 +297,6 @@ class EmbedPage:
     heights: Callable[..., dict[int, int]]
 
 
-# By endpoint: what oEmbed needs to know of each page; filled in by the modules.
-EMBED_PAGES: dict[str, EmbedPage] = {}
 
 
 def _record_ids(args: dict):
@@ -344,7 +337,8 @@ def _counts(args: dict, actor_id: str | None = None) -> dict:
     return counts
 
 
-EMBED_PAGES.update({
+# What oEmbed needs to know of each page, by endpoint (web/__init__.py hands it on).
+PAGES = {
     "embed.MatrixPage": EmbedPage(EmbedMatrixArgs, _matrix_title,
                                   lambda args, **_: heights.matrix(args, **_counts(args))),
     "embed.ComparePage": EmbedPage(EmbedCompareArgs, _compare_title,
@@ -352,4 +346,4 @@ EMBED_PAGES.update({
     "embed.TimelinePage": EmbedPage(
         EmbedTimelineArgs, _timeline_title,
         lambda args, actor_id: heights.timeline(args, **_counts(args, actor_id))),
-})
+}

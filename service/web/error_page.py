@@ -1,6 +1,6 @@
 """Errors on embed routes as small frameable pages, never JSON in a frame.
 
-The problem is the same one the API would send (api/problems.py renders it
+The problem is the same one the API would send (http/problems.py renders it
 through here for paths under /embed/): its status, what was wrong, the field
 errors; plus the valid ids and working example addresses, so whoever pasted
 a mistyped URL sees how to fix it, in the frame, in the page's language and

@@ -7,24 +7,18 @@ from flask import Response, render_template, url_for
 from flask.views import MethodView
 
 from .. import database
-from ..api.args import Blueprint
+from ..http.args import Blueprint
 
 blp = Blueprint("index", __name__, url_prefix="", description="Where to start.")
 
 
 class LinkSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     rel = ma.fields.String(required=True, metadata={"example": "actors"})
     href = ma.fields.String(required=True, metadata={"example": "/v1/actors"})
     title = ma.fields.String(required=True, metadata={"example": "Parties to the talks"})
 
 
 class IndexSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     name = ma.fields.String(required=True, metadata={"example": "Standpoint"})
     data_version = ma.fields.Integer(required=True, metadata={
         "description": "Sequence number of the latest write."})

@@ -16,15 +16,16 @@ from flask import current_app, request
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
-from ..api.args import Blueprint, QueryArgs
-from ..api.problems import Problem
+from ..http.args import Blueprint, QueryArgs
+from ..http.problems import Problem
 from . import heights as heights_
-from .embed import EMBED_PAGES, EmbedPage
+from .embed import EmbedPage
 from .i18n import use_language
 from .snippet import embed_code
 
 blp = Blueprint("oembed", __name__, url_prefix="", description="oEmbed discovery of the embeds.")
 
+PAGES = "standpoint.embed_pages"
 PROVIDER = "Standpoint"
 DEFAULT_WIDTH = 640
 
@@ -41,9 +42,6 @@ class OEmbedArgs(QueryArgs):
 
 
 class OEmbedSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     version = ma.fields.String(required=True, metadata={"example": "1.0"})
     type = ma.fields.String(required=True, metadata={"enum": ["rich"]})
     title = ma.fields.String(required=True, metadata={
@@ -63,6 +61,11 @@ class OEmbedSchema(ma.Schema):
     width = ma.fields.Integer(required=True, metadata={"example": DEFAULT_WIDTH})
     height = ma.fields.Integer(required=True, metadata={"example": 1000})
     cache_age = ma.fields.Integer(required=True, metadata={"example": 60})
+
+
+def init_app(app, pages: dict[str, EmbedPage]) -> None:
+    """`pages`: by endpoint, every page this endpoint answers for."""
+    app.extensions[PAGES] = pages
 
 
 def _cannot(url: str, why: str) -> Problem:
@@ -109,7 +112,7 @@ def _embed_page(url: str) -> tuple[EmbedPage, dict, dict]:
     except HTTPException:
         raise _cannot(url, f"'{path}' is no page here; embed pages are /embed/matrix, "
                            "/embed/compare and /embed/actors/{id}/timeline.") from None
-    page = EMBED_PAGES.get(endpoint)
+    page = current_app.extensions[PAGES].get(endpoint)
     if page is None:
         raise _cannot(url, f"'{path}' is not an embed page; embed URLs start with /embed/.")
     schema = page.args()

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import combinations
 
 from flask_babel import lazy_gettext as _l
 
-from ..domain.diff import PositionSource, TopicDiff, diff, take_snapshots
+from ..domain import compare as comparing
+from ..domain.diff import PositionSource
 from ..domain.model import Actor, Position, Topic
 from ..domain.timeline import timeline as topic_timeline
 from .palette import stance_class
@@ -66,19 +66,14 @@ class TopicComparison:
 
 def compare(source: PositionSource, actors: list[Actor], topics: list[Topic],
             as_of: dt.date) -> list[TopicComparison]:
-    snapshots = take_snapshots(source, actors, as_of, topics)
-    opposed: dict[str, list[TopicDiff]] = {t.id: [] for t in topics}
-    for left, right in combinations(snapshots, 2):
-        for d in diff(left, right, topics):
-            if d.verdict == "opposed":
-                opposed[d.topic.id].append(d)
+    """The domain's comparison (the same as /v1/compare's), laid out per topic."""
+    found = comparing.compare(source, actors, topics, as_of)
     result = []
     for topic in topics:
         lines = [FaultLine(Cell(d.left_actor, topic, d.left), Cell(d.right_actor, topic, d.right),
-                           d.summary)
-                 for d in sorted(opposed[topic.id], key=lambda d: -abs(d.distance or 0))]
+                           d.summary) for d in found.fault_lines_on(topic)]
         marked = frozenset(c.actor.id for line in lines for c in (line.left, line.right))
-        cells = [Cell(s.actor, topic, s.positions[topic.id]) for s in snapshots]
+        cells = [Cell(s.actor, topic, s.positions[topic.id]) for s in found.snapshots]
         result.append(TopicComparison(topic, cells, lines, marked))
     return result
 

@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 import resvg_py
 from flask import current_app
 
-from ..api.problems import Problem
+from ..http.problems import Problem
 
 # Renders yield the CPU to requests (nice 10 weighs about a tenth of nice 0 on Linux).
 NICENESS = 10

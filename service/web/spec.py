@@ -11,7 +11,7 @@ import copy
 
 from apispec import BasePlugin
 
-from ..api.limits import RATE_LIMIT_HEADERS, RETRY_AFTER
+from ..http.limits import RATE_LIMIT_HEADERS, RETRY_AFTER
 
 ERROR_PAGE = {"type": "string", "description": (
     "A small frameable HTML page saying what was wrong (the problem's status, title and "

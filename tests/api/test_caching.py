@@ -103,7 +103,7 @@ def test_every_write_renames_every_answer(app, client):
 
 
 def test_the_default_as_of_is_part_of_the_name(client, monkeypatch):
-    from service.api import caching
+    from service.http import caching
 
     monkeypatch.setattr(caching, "today", lambda: dt.date(2025, 3, 15))
     earlier = client.get("/v1/actors/uk/positions")

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from service.api.dates import DATE_PATTERN, SPAN_TEXT
+from service.http.dates import DATE_PATTERN, SPAN_TEXT
 from service.domain.model import FIRST_DATE, LAST_DATE
 from tests.contract import spec_dict
 

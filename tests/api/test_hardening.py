@@ -9,7 +9,7 @@ import pytest
 from flask import Blueprint
 
 from service import create_app
-from service.api import security_headers
+from service.http import security_headers
 
 pytestmark = pytest.mark.read_only
 

@@ -24,19 +24,32 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
+# Ports handed out by this process: a port is free from when free_port checks it until
+# the server it was meant for binds it, so two calls in a row must not return the same one.
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
+    """A free port: any (the system picks) or, with STANDPOINT_TEST_PORTS=LOW-HIGH, one
+    in that range that this process has not handed out yet, starting from an offset of
+    the process id so that parallel test processes start apart."""
     wanted = os.environ.get("STANDPOINT_TEST_PORTS")
     candidates = [0]
     if wanted:
         low, _, high = wanted.partition("-")
         candidates = list(range(int(low), int(high or low) + 1))
+        start = os.getpid() % len(candidates)
+        candidates = [port for port in candidates[start:] + candidates[:start]
+                      if port not in _HANDED_OUT] or candidates
     for port in candidates:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return sock.getsockname()[1]
+            port = sock.getsockname()[1]
+            _HANDED_OUT.add(port)
+            return port
     raise RuntimeError(f"no free port in {wanted}")
 
 

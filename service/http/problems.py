@@ -47,9 +47,6 @@ SLUGS = {
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details, with the field errors and valid ids Standpoint adds."""
 
-    class Meta:
-        ordered = True
-
     type = ma.fields.String(
         required=True,
         metadata={"description": "Stable identifier of the kind of problem (URI reference).",

@@ -19,12 +19,6 @@ API_SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-# The /docs page (the "web" blueprint): Swagger UI's script and stylesheet and our
-# initialiser, all files from this origin (no inline script); its SVG icons as
-# data: images; fetches of /openapi.json and of "Try it out" requests from this origin.
-DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-
 EXTENSION = "standpoint.security_headers"
 
 
@@ -46,9 +40,4 @@ def _add_headers(response):
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = {}
-    override(app, "web", {"Content-Security-Policy": DOCS_CSP})
-    # The front page: our own stylesheet, links, nothing else.
-    override(app, "index", {"Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'none'")})
     app.after_request(_add_headers)

@@ -107,3 +107,33 @@ class IdList(ma.fields.List):
 
 def as_of_field(description: str = "Date of the snapshot (YYYY-MM-DD); default today (UTC).") -> ma.fields.Date:
     return RecordDate(load_default=today, metadata={"description": description, "example": "2025-03-20"})
+
+
+ACTOR_IDS = "Actor ids or aliases: repeat the parameter or separate ids with commas; default all."
+TOPIC_IDS = "Topic ids: repeat the parameter or separate ids with commas; default all."
+
+
+def actor_ids() -> IdList:
+    return IdList(metadata={"description": ACTOR_IDS})
+
+
+def topic_ids() -> IdList:
+    return IdList(metadata={"description": TOPIC_IDS})
+
+
+class PositionsArgs(QueryArgs):
+    """Which cells of the grid, on which date: /v1/positions, /v1/matrix and the matrix embed."""
+
+    as_of = as_of_field()
+    actors = actor_ids()
+    topics = topic_ids()
+
+
+class DateRange(QueryArgs):
+    """A period given as `from` and `to` (each field declared by the schema that
+    describes it): `to` may not come before `from`."""
+
+    @ma.validates_schema
+    def _range(self, data, **_):
+        if data.get("from_") and data["from_"] > data["to"]:
+            raise ma.ValidationError("must not be before `from`", "to")
