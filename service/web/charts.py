@@ -115,7 +115,7 @@ class SpectrumPage(MethodView):
         The topic's scale as the axis, each party placed at its stance as of a date,
         the silent ones listed apart with the editors' notes on why. Server-rendered
         SVG (no script) with a data table for screen readers; download it as SVG or PNG.
-        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
         record, topic, actors, as_of, placed, title, attribution, chart = _spectrum(
             args, topic_id, standalone=False)
@@ -213,7 +213,7 @@ class StepsPage(MethodView):
         A step chart over the topic's scale from `from` to `to`: the position held
         just before `from`, then each statement as a point linked to it. Server-rendered
         SVG (no script) with a data table for screen readers; download it as SVG or PNG.
-        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
         actor, topic, first, end, points, title, attribution, chart = _steps(
             args, actor_id, standalone=False)
