@@ -24,18 +24,24 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
     wanted = os.environ.get("STANDPOINT_TEST_PORTS")
     candidates = [0]
     if wanted:
         low, _, high = wanted.partition("-")
-        candidates = list(range(int(low), int(high or low) + 1))
+        # A port handed out is not bound until its server starts: two calls in a row
+        # (the newsroom's two origins) must not get the same one.
+        candidates = [p for p in range(int(low), int(high or low) + 1) if p not in _HANDED_OUT]
     for port in candidates:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _HANDED_OUT.add(sock.getsockname()[1])
             return sock.getsockname()[1]
     raise RuntimeError(f"no free port in {wanted}")
 
