@@ -88,6 +88,12 @@ def _frame_chart(charts: dict, width: int) -> tuple[int, float]:
     return chosen, min(content, 560) / chosen
 
 
+# A chart's starting heights at the edges of the frame widths each layout is shown at
+# (embed.css): within one, its height grows in step with the width, so the snippet's
+# straight line between two of these is the chart's own height.
+CHART_WIDTHS = (300, 359, 360, 479, 480, 600, 601, 1280)
+
+
 def _chart(kind: str, args: dict, charts: dict, noted: int = 0, plain: int = 0) -> dict[int, int]:
     """A chart is laid out for its frame: its height at each width is the height of the
     layout that frame shows, at the scale it is shown."""
@@ -95,12 +101,13 @@ def _chart(kind: str, args: dict, charts: dict, noted: int = 0, plain: int = 0) 
 
     extra = 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
     result = {}
-    for width in WIDTHS:
+    for width in CHART_WIDTHS:
         chosen, scale = _frame_chart(charts, width)
         height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', charts[chosen]).group(1))
-        fixed, per_noted, per_plain = SILENT[width]
+        fixed, per_noted, per_plain = (
+            at_width({w: v[i] for w, v in SILENT.items()}, width) for i in range(3))
         silent = fixed + per_noted * noted + per_plain * plain if noted + plain else 0
-        result[width] = AROUND[kind][width] + round(height * scale) + silent + extra
+        result[width] = at_width(AROUND[kind], width) + round(height * scale) + silent + extra
     return result
 
 
