@@ -189,7 +189,6 @@ def spectrum(topic: Topic, placed: list[Placed], title: str, desc: str, words: d
                 while len(name) > 4 and 20 + _text_width(name, 13, bold=True) > w:
                     name = name[:-2] + "…"  # only a name longer than the whole chart is cut
                 body += (f'<g class="pill" data-actor="{escape(p.actor.id)}">'
-                         f'<title>{_x(p.actor.name)}: {_x(value.label)}</title>'
                          f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{w:.1f}" height="25" rx="12.5" '
                          f'fill="{_colour(f"stance-{css}-bg")}" stroke="{_colour("text")}" '
                          f'stroke-width="0.8"/>'
