@@ -191,14 +191,14 @@ def collect(app: Flask) -> tuple[list[View], dict]:
              f"/embed/compare?actors={','.join(group)}&as_of={last}")
     for topic in topic_ids:
         page(f"Embed: spectrum of {topic}, as of {last}",
-             f"/embed/topics/{topic}/spectrum?as_of={last}")
+             f"/embed/topics/{topic}/spectrum?as_of={last}&width=560")
     for actor in spoke:
         page(f"Embed: timeline of {actors[actor].name}, up to {last}",
              f"/embed/actors/{actor}/timeline?to={last}")
     for actor, topic in sorted({(s.actor, s.topic) for s in current},
                                key=lambda cell: (actor_ids.index(cell[0]), cell[1])):
         page(f"Embed: step chart of {actors[actor].name} on {topic}, up to {last}",
-             f"/embed/actors/{actor}/steps?topic={topic}&to={last}")
+             f"/embed/actors/{actor}/steps?topic={topic}&to={last}&width=560")
     return views, {s.id: s for s in current}
 
 

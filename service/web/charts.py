@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from .. import database
 from ..domain.model import Position, day_before
-from ..http.args import Blueprint, DateRange, actor_ids, as_of_field, today
+from ..http.args import Blueprint, DateRange, IdList, actor_ids, as_of_field, today
 from ..http.dates import RecordDate
 from ..http.lookups import actor_or_404, actors_or_404, topic_or_404
 from . import heights, page_data, svg, titles
@@ -44,6 +44,13 @@ class ChartOptions(EmbedOptions):
     class Meta(EmbedOptions.Meta):
         exclude = ("legend", "detail")  # a chart labels its own scale and shows no cards
 
+    width = ma.fields.Integer(validate=ma.validate.Range(min=280, max=1600), metadata={
+        "description": "The width in CSS px the chart is laid out for: its text is at least "
+                       "12 px at that width, and labels wrap or move rather than shrink. "
+                       "Downloads default to 560 (the PNG is twice that in pixels); the page "
+                       "draws it at 280, 340, 460 and 560 and shows the one for its frame, "
+                       "or at this width only when given.", "example": 340})
+
 
 class SpectrumArgs(ChartOptions):
     as_of = as_of_field()
@@ -58,8 +65,15 @@ class StepsArgs(ChartOptions, DateRange):
         "description": "First day shown (YYYY-MM-DD, inclusive): the line starts at the "
                        "position held just before it. Default: the first statement.",
         "example": "2025-03-01"})
-    to = RecordDate(load_default=today, metadata={
-        "description": "Last day shown (YYYY-MM-DD); default today (UTC).", "example": "2025-03-31"})
+    to = RecordDate(metadata={
+        "description": "Last day shown (YYYY-MM-DD). Default: the last statement shown, so "
+                       "a line never runs on past what the record says; given later, the "
+                       "chart says \"no new statement since\" that statement.",
+        "example": "2025-03-31"})
+    actors = IdList(max_ids=5, metadata={
+        "description": "More parties to draw on the same chart, after this one (ids or "
+                       "aliases, comma-separated or repeated; at most 5 parties in all).",
+        "example": ["russia,us"]})
 
 
 def _words(stale: list[tuple[str, Position]] = ()) -> dict:
@@ -67,6 +81,14 @@ def _words(stale: list[tuple[str, Position]] = ()) -> dict:
     # `stale`: each party whose position is older than the newsroom's threshold, in words.
     lines = [f"{name}: {words}" for name, position in stale if (words := staleness(position))]
     return {"none": "No recorded position", "unclear": "Unclear", "stale": lines}
+
+
+def _widths(args: dict, standalone: bool) -> list[int]:
+    """The widths to lay a chart out for: the one asked for, else a download's default
+    or every width a page may be framed at (svg.WIDTHS; embed.css shows the right one)."""
+    if args.get("width"):
+        return [args["width"]]
+    return [svg.DEFAULT_WIDTH] if standalone else list(svg.WIDTHS)
 
 
 def _credit(attribution: page_data.Attribution) -> str:
@@ -97,9 +119,11 @@ def _spectrum(args: dict, topic_id: str, standalone: bool):
              silent=sum(1 for p in placed if not p.position.statement))
     attribution = page_data.attribution(p.position for p in placed)
     stale = [(p.actor.name, p.position) for p in placed]
-    chart = svg.spectrum(topic, placed, title, desc, _words(stale), standalone,
-                         _credit(attribution))
-    return record, topic, actors, as_of, placed, title, attribution, chart
+    charts = {width: svg.spectrum(topic, placed, title, desc, _words(stale), standalone,
+                                  _credit(attribution), width)
+              for width in _widths(args, standalone)}
+    chart = charts[max(charts)]
+    return record, topic, actors, as_of, placed, title, attribution, charts, chart
 
 
 @blp.route("/topics/<string:topic_id>/spectrum", parameters=TOPIC_PATH, tags=EMBED_TAG)
@@ -112,58 +136,92 @@ class SpectrumPage(MethodView):
         The topic's scale as the axis, each party placed at its stance as of a date,
         the silent ones listed apart with the editors' notes on why. Server-rendered
         SVG (no script) with a data table for screen readers; download it as SVG or PNG.
-        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
-        record, topic, actors, as_of, placed, title, attribution, chart = _spectrum(
+        record, topic, actors, as_of, placed, title, attribution, charts, _chart = _spectrum(
             args, topic_id, standalone=False)
         query = {"as_of": as_of.isoformat(), "actors": ",".join(a.id for a in actors),
                  "topics": topic.id}
-        downloads = {k: v for k, v in request.args.items() if k in ("as_of", "actors", "lang")}
+        downloads = {k: v for k, v in request.args.items()
+                      if k in ("as_of", "actors", "lang", "width")}
         return render_embed(
             "spectrum", "embed_spectrum.html", title, args,
             url_for("positions.Positions", **query), url_for("matrix.GetMatrixCsv", **query),
-            chart=chart, topic=topic, placed=placed, as_of=as_of, attribution=attribution,
+            charts=charts, topic=topic, placed=placed, as_of=as_of, attribution=attribution,
             svg_url=url_for("charts.SpectrumSvg", topic_id=topic.id, **downloads),
             png_url=url_for("charts.SpectrumPng", topic_id=topic.id, **downloads))
 
 
 # --- steps: one party on one topic, over time --------------------------------------
 
-def _steps(args: dict, actor_id: str, standalone: bool):
-    use_language(args["lang"])
-    record = database.record()
-    actor = actor_or_404(record, actor_id)
-    topic = topic_or_404(record, args["topic"])
-    start: dt.date | None = args.get("from_")
-    end: dt.date = args["to"]
-    trail = record.trail(actor.id, topic.id, day_before(start) if start else None, end)
+def _series(record, actor, topic, start: dt.date | None, until: dt.date) -> svg.Series:
+    """One party's steps: the position held just before `start` (when asked), then each
+    statement, oldest first, as positions resolve them (each holds from its day on)."""
     points: list[svg.Step] = []
     if start:
         held = record.positions([actor], [topic], day_before(start))[actor.id, topic.id]
         points.append(svg.Step(start, held, None))
-    first = start or (trail[0].stated_on if trail else end)
-    for statement in trail:
-        # Oldest first, as positions resolve them: each statement holds from its day on.
+    for statement in record.trail(actor.id, topic.id, day_before(start) if start else None,
+                                  until):
         position = Position(actor.id, topic.id, statement.stated_on, statement.stance, statement,
                             topic.stance(statement.stance))
         points.append(svg.Step(statement.stated_on, position, statement,
                                _absolute(url_for("statements.StatementItem",
                                                  statement_id=statement.id))))
-    if not points:
-        points.append(svg.Step(first, record.positions([actor], [topic], end)[actor.id, topic.id],
-                               None))
-    title = args.get("title") or _("How %(who)s moved on %(what)s, %(start)s to %(end)s",
-                                   who=actor.name, what=topic_title(topic).lower(),
-                                   start=long_date(first), end=long_date(end))
+    return svg.Series(actor, points)
+
+
+def _steps_words(held: list[tuple[str, Position]]) -> dict:
+    words = _words(held)
+    words["since"] = lambda who, day: _("%(who)s: no new statement since %(date)s.",
+                                        who=who, date=day)
+    words["silent"] = lambda who: _("%(who)s: no recorded position.", who=who)
+    words["before"] = lambda day: _("Before %(date)s", date=day)
+    return words
+
+
+def _steps(args: dict, actor_id: str, standalone: bool):
+    use_language(args["lang"])
+    record = database.record()
+    actor = actor_or_404(record, actor_id)
+    others = actors_or_404(record, args["actors"]) if args.get("actors") else []
+    actors = [actor] + [a for a in others if a.id != actor.id]
+    topic = topic_or_404(record, args["topic"])
+    start: dt.date | None = args.get("from_")
+    asked: dt.date | None = args.get("to")
+    series = [_series(record, a, topic, start, asked or today()) for a in actors]
+    stated = [p.on for s in series for p in s.points if p.statement]
+    # Undated, the chart ends at the last statement shown: a line never runs on past
+    # what the record says (an old stance "held" to today is a claim nobody made).
+    end = asked or max(stated, default=start or today())
+    first = start or min(stated, default=end)
+    end = max(end, first)
+    if not start:  # with no statement at all, say what is held at the end
+        series = [s if s.points else svg.Series(
+            s.actor, [svg.Step(end, record.positions([s.actor], [topic], end)[s.actor.id, topic.id],
+                               None)]) for s in series]
+    count = len(stated)
+    who, what = titles.names(actors), topic_title(topic).lower()
+    if first == end:
+        default_title = _("How %(who)s stood on %(what)s, %(date)s", who=who, what=what,
+                          date=long_date(end))
+    else:
+        default_title = _("How %(who)s moved on %(what)s, %(start)s to %(end)s", who=who,
+                          what=what, start=long_date(first), end=long_date(end))
+    title = args.get("title") or default_title
     desc = _("%(question)s %(count)d statements from %(start)s to %(end)s.",
-             question=topic.question, count=len(trail), start=long_date(first),
+             question=topic.question, count=count, start=long_date(first),
              end=long_date(end))
-    attribution = page_data.attribution(p.position for p in points if p.statement)
+    attribution = page_data.attribution(p.position for s in series for p in s.points
+                                        if p.statement)
     # The last position holds on to `end` only as far as nothing newer is recorded: say its age.
-    held = [(actor.name, replace(points[-1].position, as_of=end))] if points else []
-    chart = svg.steps(topic, actor, points, first, end, title, desc, _words(held), stated_date,
-                      long_date, standalone, _credit(attribution))
-    return actor, topic, first, end, points, title, attribution, chart
+    held = [(s.actor.name, replace(s.points[-1].position, as_of=end)) for s in series
+            if s.points]
+    charts = {width: svg.steps(topic, series, first, end, title, desc, _steps_words(held),
+                               stated_date, long_date, standalone, _credit(attribution), width)
+              for width in _widths(args, standalone)}
+    points = [p for s in series for p in s.points]
+    return actors, topic, first, end, series, points, title, attribution, charts, charts[max(charts)]
 
 
 @blp.route("/actors/<string:actor_id>/steps", parameters=ACTOR_PATH, tags=EMBED_TAG)
@@ -176,18 +234,21 @@ class StepsPage(MethodView):
         A step chart over the topic's scale from `from` to `to`: the position held
         just before `from`, then each statement as a point linked to it. Server-rendered
         SVG (no script) with a data table for screen readers; download it as SVG or PNG.
-        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
-        actor, topic, first, end, points, title, attribution, chart = _steps(
+        actors, topic, first, end, series, points, title, attribution, charts, _chart = _steps(
             args, actor_id, standalone=False)
-        downloads = {k: v for k, v in request.args.items() if k in ("topic", "from", "to", "lang")}
+        actor = actors[0]
+        downloads = {k: v for k, v in request.args.items()
+                     if k in ("topic", "from", "to", "lang", "actors", "width")}
         return render_embed(
             "steps", "embed_steps.html", title, args,
             url_for("statements.Statements", actor=actor.id, topic=topic.id,
                     **{"from": first.isoformat(), "to": end.isoformat()}),
             url_for("changes.GetActorChangesCsv", actor_id=actor.id, topics=topic.id,
                     **{"from": first.isoformat(), "to": end.isoformat()}),
-            chart=chart, topic=topic, actor=actor, points=points, attribution=attribution,
+            charts=charts, topic=topic, actor=actor, series=series, points=points,
+            events=svg.events(series), attribution=attribution,
             svg_url=url_for("charts.StepsSvg", actor_id=actor.id, **downloads),
             png_url=url_for("charts.StepsPng", actor_id=actor.id, **downloads))
 
@@ -249,10 +310,10 @@ chart_downloads(
 
 
 def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
-    placed, chart = (lambda r: (r[4], r[-1]))(_spectrum(args, topic_id, False))
+    placed, charts = (lambda r: (r[4], r[-2]))(_spectrum(args, topic_id, False))
     silent = [p for p in placed if not p.position.statement]
     noted = sum(1 for p in silent if for_readers(p.position.notes))
-    return heights.spectrum(args, chart, noted, len(silent) - noted)
+    return heights.spectrum(args, charts, noted, len(silent) - noted)
 
 
 # What oEmbed needs to know of each chart page, by endpoint (web/__init__.py hands it on).
@@ -261,6 +322,6 @@ PAGES = {
         SpectrumArgs, lambda args, topic_id: _spectrum(args, topic_id, False)[5],
         lambda args, topic_id: _spectrum_heights(args, topic_id)),
     "charts.StepsPage": EmbedPage(
-        StepsArgs, lambda args, actor_id: _steps(args, actor_id, False)[5],
-        lambda args, actor_id: heights.steps(args, _steps(args, actor_id, False)[-1])),
+        StepsArgs, lambda args, actor_id: _steps(args, actor_id, False)[6],
+        lambda args, actor_id: heights.steps(args, _steps(args, actor_id, False)[-2])),
 }

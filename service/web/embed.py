@@ -2,7 +2,8 @@
 
 They are flask-smorest routes parsed with the same strict argument schemas as
 the API, plus the options a graphics desk sets (theme, its own title and
-notes, language, detail); tracking parameters are ignored. Errors on these
+notes, language, detail); parameters they do not know (tracking ids, what social
+sites and CMSs add) are ignored and named in a response header. Errors on these
 routes are frameable HTML pages (web/error_page.py). Every asset is shipped
 with the package; the pages read fine without JavaScript, which only reports
 the page height to the parent frame (static/embed.js).
@@ -17,7 +18,10 @@ from typing import Callable
 from urllib.parse import unquote_to_bytes
 
 import marshmallow as ma
-from flask import Response, current_app, has_request_context, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import (Response, current_app, g, has_request_context, render_template, request,
+                   url_for)
 from flask.views import MethodView
 
 from .. import database
@@ -27,7 +31,7 @@ from ..http.args import (Blueprint, DateRange, IdList, PositionsArgs, QueryArgs,
 from ..http.dates import RecordDate
 from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
 from . import heights, page_data, titles
-from .i18n import LANGUAGES, use_language
+from .i18n import LANGUAGES, supported, use_language
 from .spec import ERROR_EXAMPLE, ERROR_PAGE
 
 blp = Blueprint("embed", __name__, url_prefix="/embed", template_folder="templates",
@@ -35,7 +39,19 @@ blp = Blueprint("embed", __name__, url_prefix="/embed", template_folder="templat
 
 MAX_COMPARED = 8
 
+IGNORED_HEADER = "Standpoint-Ignored-Parameters"
 HTML_HEADERS = {
+    IGNORED_HEADER: {
+        "description": "The query parameters the page does not know and ignored (tracking "
+                       "ids such as `utm_*`, `fbclid`, `ref`), comma-separated and "
+                       "percent-encoded; absent when there were none.",
+        "schema": {"type": "string"},
+    },
+    "Content-Language": {
+        "description": "The language of the page's own words: `lang` when it is one the "
+                       "pages are written in, else `en`.",
+        "schema": {"type": "string"},
+    },
     "Content-Security-Policy": {
         "description": "script-src and style-src 'self' (no inline code); frame-ancestors "
                        "from STANDPOINT_EMBED_FRAME_ANCESTORS (default `*`).",
@@ -62,12 +78,30 @@ def page_response(html: str, status: int = 200, mimetype: str = "text/html") -> 
     response.headers["Content-Security-Policy"] = content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    if has_request_context():
+        response.headers["Content-Language"] = g.get("embed_lang", "en")
+        ignored = g.get("ignored_parameters")
+        if ignored:
+            response.headers[IGNORED_HEADER] = ignored_header(ignored)
     return response
 
 
+MAX_IGNORED_LISTED = 20
+
+
+def ignored_header(names: list[str]) -> str:
+    """The ignored names, percent-encoded (a name may hold any byte, a header may not),
+    the first 20 of them: a header is no place for a whole URL's worth of junk."""
+    listed = [quote(name[:64], safe="") for name in names[:MAX_IGNORED_LISTED]]
+    if len(names) > MAX_IGNORED_LISTED:
+        listed.append("...")
+    return ", ".join(listed)
+
+
 def canonical_query() -> str:
-    """The request's query without tracking parameters: the page's identity."""
-    return "&".join(f"{k}={v}" for k, v in request.args.items(multi=True) if not is_tracking(k))
+    """The request's query without the parameters it ignored: the page's identity."""
+    ignored = set(g.get("ignored_parameters", ()))
+    return "&".join(f"{k}={v}" for k, v in request.args.items(multi=True) if k not in ignored)
 
 
 def render_embed(kind: str, template: str, title: str, options: dict, data_url: str,
@@ -82,15 +116,16 @@ def render_embed(kind: str, template: str, title: str, options: dict, data_url: 
     return page_response(html)
 
 
-TRACKING_PREFIXES = ("utm_",)
-TRACKING_NAMES = frozenset({"_"})
 THEMES = ("light", "dark", "auto")
 DETAILS = ("compact", "full")
 
 
-def is_tracking(name: str) -> bool:
-    """Campaign tags and cache-busters that links and CMSs add to any URL."""
-    return name in TRACKING_NAMES or name.startswith(TRACKING_PREFIXES)
+class Language(ma.fields.String):
+    """`lang`: a language the pages are written in, else English, never an error: a
+    desk that asks for Spanish still gets a page. `fr-CA` or `FR` read as `fr`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return supported(super()._deserialize(value, attr, data, **kwargs))
 
 
 FREE_TEXT = ("title", "subtitle", "notes")
@@ -120,8 +155,10 @@ def _not_utf8() -> dict[str, list[str]]:
 
 class EmbedOptions(QueryArgs):
     """What a graphics desk sets on every embed: its own words, theme and language.
-    Tracking parameters (`utm_*`, `_`) are dropped before validation; any other
-    unknown parameter is still a 400."""
+    Parameters the page does not know are dropped before validation and named in
+    the Standpoint-Ignored-Parameters header: links get tracking ids (`utm_*`,
+    `fbclid`, `gclid`) and CMSs their own (`ref`, `_` cache-busters), and a reader
+    must never see an error page for them. The JSON/CSV API stays strict."""
 
     theme = ma.fields.String(load_default="light", validate=ma.validate.OneOf(THEMES), metadata={
         "description": "`light` (default), `dark`, or `auto` to follow the reader's setting "
@@ -135,16 +172,22 @@ class EmbedOptions(QueryArgs):
         "description": "The newsroom's notes, shown above the credit.", "x-free-text": True})
     legend = ma.fields.Boolean(load_default=True, metadata={
         "description": "`0` leaves out the legend of the scales."})
-    lang = ma.fields.String(load_default="en", validate=ma.validate.OneOf(LANGUAGES), metadata={
-        "description": "Language of the page's own words; data labels stay English."})
+    lang = Language(load_default="en", metadata={
+        "description": "Language of the page's own words (" + ", ".join(f"`{code}`" for code in LANGUAGES)
+                       + "); data labels stay English. Any other language is English "
+                       "(`Content-Language: en`), never an error.", "example": "fr"})
     detail = ma.fields.String(load_default="compact", validate=ma.validate.OneOf(DETAILS),
                               metadata={"description": (
         "`compact` (default): each position as its stance and one line, with the quote, "
         "speaker and source one tap away (no script needed); `full`: everything at once.")})
 
     @ma.pre_load
-    def _drop_tracking(self, data, **_):
-        return {key: data[key] for key in data if not is_tracking(key)}
+    def _drop_unknown(self, data, **_):
+        known = {field.data_key or name for name, field in self.load_fields.items()}
+        ignored = [key for key in data if key not in known]
+        if ignored and has_request_context() and request.path.startswith("/embed/"):
+            g.ignored_parameters = ignored  # for the header (page_response) and the page's id
+        return {key: data[key] for key in data if key in known}
 
     @ma.validates_schema
     def _whole_utf8(self, data, **_):
@@ -205,7 +248,7 @@ class MatrixPage(MethodView):
         and one line, then (one tap away, or at once with `detail=full`) the quote,
         speaker, date and source; a legend of each scale.
         Frame it in an iframe; it posts its height to the parent page.
-        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
         use_language(args["lang"])
         record = database.record()
@@ -232,7 +275,7 @@ class ComparePage(MethodView):
 
         For each topic, the actors' positions side by side; pairs on opposite
         sides of the scale (fault lines) are named and marked.
-        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
         use_language(args["lang"])
         record = database.record()
@@ -261,7 +304,7 @@ class TimelinePage(MethodView):
         `from` to `to` (both inclusive), in order, with the diff engine's verdict (first
         stated, took a side, shifted along the scale or in its conditions, reversed) in
         plain words, and the editors' notes on the cell.
-        Tracking parameters (`utm_*`, `_`) are ignored; an error is a frameable page.
+        Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
         use_language(args["lang"])
         record = database.record()

@@ -15,7 +15,7 @@ from flask import Response, render_template, request, url_for
 
 from .. import database
 from .embed import THEMES, page_response
-from .i18n import LANGUAGES, use_language
+from .i18n import supported, use_language
 
 log = logging.getLogger("standpoint")
 
@@ -32,8 +32,7 @@ def _valid_ids(body: dict) -> tuple[list[str], list[str]]:
 
 
 def render(body: dict) -> Response:
-    lang = request.args.get("lang", "en")
-    lang = lang if lang in LANGUAGES else "en"
+    lang = supported(request.args.get("lang"))
     use_language(lang)
     theme = request.args.get("theme", "light")
     actors, topics = _valid_ids(body)

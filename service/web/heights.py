@@ -75,25 +75,45 @@ AROUND = {"spectrum": {360: 238, 640: 197, 1280: 155}, "steps": {360: 220, 640: 
 SILENT = {360: (0, 49, 29), 640: (17, 53, 29), 1280: (40, 45, 25)}  # fixed, noted, plain
 
 
-def _chart(kind: str, args: dict, chart: str, chart_width: int, max_width: int,
-           noted: int = 0, plain: int = 0) -> dict[int, int]:
-    """A chart scales with its frame: its height at each width from its viewBox."""
+def _frame_chart(charts: dict, width: int) -> tuple[int, float]:
+    """The chart a frame `width` px wide shows (the widest drawn for no wider a frame,
+    embed.css) and the scale it is shown at (it fills the content box, up to 560 px)."""
+    from .svg import WIDTHS
+
+    drawn = [w for w in charts if WIDTHS.get(w, 0) <= width] or [min(charts)]
+    chosen = max(drawn) if len(charts) > 1 else next(iter(charts))
+    content = width - (20 if width <= 600 else 24)  # body padding (embed.css)
+    if len(charts) == 1:  # drawn at the width the desk asked for, shown at it or narrower
+        return chosen, min(content, chosen) / chosen
+    return chosen, min(content, 560) / chosen
+
+
+# A chart's starting heights at the edges of the frame widths each layout is shown at
+# (embed.css): within one, its height grows in step with the width, so the snippet's
+# straight line between two of these is the chart's own height.
+CHART_WIDTHS = (300, 359, 360, 479, 480, 600, 601, 1280)
+
+
+def _chart(kind: str, args: dict, charts: dict, noted: int = 0, plain: int = 0) -> dict[int, int]:
+    """A chart is laid out for its frame: its height at each width is the height of the
+    layout that frame shows, at the scale it is shown."""
     import re
 
-    height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', chart).group(1))
     extra = 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
     result = {}
-    for width in WIDTHS:
-        drawn = min(width - 24, max_width)
-        fixed, per_noted, per_plain = SILENT[width]
+    for width in CHART_WIDTHS:
+        chosen, scale = _frame_chart(charts, width)
+        height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', charts[chosen]).group(1))
+        fixed, per_noted, per_plain = (
+            at_width({w: v[i] for w, v in SILENT.items()}, width) for i in range(3))
         silent = fixed + per_noted * noted + per_plain * plain if noted + plain else 0
-        result[width] = AROUND[kind][width] + round(height * drawn / chart_width) + silent + extra
+        result[width] = at_width(AROUND[kind], width) + round(height * scale) + silent + extra
     return result
 
 
-def spectrum(args: dict, chart: str, noted: int, plain: int) -> dict[int, int]:
-    return _chart("spectrum", args, chart, 420, 560, noted, plain)
+def spectrum(args: dict, charts: dict, noted: int, plain: int) -> dict[int, int]:
+    return _chart("spectrum", args, charts, noted, plain)
 
 
-def steps(args: dict, chart: str) -> dict[int, int]:
-    return _chart("steps", args, chart, 440, 560)
+def steps(args: dict, charts: dict) -> dict[int, int]:
+    return _chart("steps", args, charts)

@@ -18,6 +18,13 @@ LANGUAGES = ("en", "fr", "de", "uk")
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 
+def supported(lang: str | None) -> str:
+    """The pages' language for a `lang=` value: its primary subtag (`fr-CA`, `FR` are
+    `fr`) when the pages are written in it, else English."""
+    primary = (lang or "").strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else "en"
+
+
 def use_language(lang: str) -> None:
     """Render the rest of this request in `lang` (a parsed, valid `lang=`)."""
     g.embed_lang = lang

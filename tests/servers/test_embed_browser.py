@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import AXE, BROWSER_MARKS, ROOT, axe_violations, screenshot
+from .browser import ARTIFACTS, AXE, BROWSER_MARKS, ROOT, axe_violations, screenshot
 from .server import free_port
 
 pytestmark = BROWSER_MARKS
@@ -349,7 +349,10 @@ def test_charts_in_the_browser(live_server, watched, name):
         tab = watched(viewport)
         response = tab.page.goto(live_server + CHARTS[name], wait_until="load")
         assert response.status == 200
-        chart = tab.page.locator("svg.chart")
+        # One chart shows: the one laid out for this frame (the others are display: none).
+        chart = tab.page.locator("svg.chart:visible")
+        assert chart.count() == 1
+        assert chart.get_attribute("data-width") == ("340" if label == "360" else "560")
         box = chart.bounding_box()
         assert box["width"] <= viewport["width"] and box["height"] > 150
         assert tab.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
@@ -410,3 +413,75 @@ def test_print_is_ink_on_paper_with_every_detail_open(live_server, watched):
     assert tab.page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     assert tab.page.locator('[data-actor="uk"][data-topic="backstop"] .source').is_visible()
     assert not tab.page.locator(".data-links").is_visible()
+
+
+# --- text a reader can read: at least 12 px at every width from 300 px (issue 26) ----------
+
+FONT_WIDTHS = (300, 320, 360, 1280)
+FONT_PAGES = {**EVERY_PAGE, "steps-parties": CHARTS["steps"] + "&actors=russia,us",
+              "steps-undated": "/embed/actors/ukraine/steps?topic=ceasefire_scope",
+              "lang-es": PAGES["matrix"] + "&lang=es"}
+# Every piece of text the reader can see, at the size it is drawn on screen: an SVG's text
+# at its font size times the SVG's scale (its screen CTM), HTML text at its computed size.
+# Not: screen-reader-only text (.visually-hidden), SVG <title>/<desc> (tooltips).
+SMALLEST_TEXT = """() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const element = node.parentElement;
+        if (!node.textContent.trim() || element.closest(".visually-hidden, title, desc")) continue;
+        if (!element.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+        let size = parseFloat(getComputedStyle(element).fontSize);
+        if (element instanceof SVGElement) {
+            const m = element.getScreenCTM();
+            size *= Math.hypot(m.a, m.b);
+        }
+        found.push([Math.round(size * 100) / 100, node.textContent.trim().slice(0, 40),
+                    element instanceof SVGElement]);
+    }
+    found.sort((a, b) => a[0] - b[0]);
+    return [found[0], found.find(f => f[2]) || null];
+}"""
+
+
+def smallest_text(page) -> tuple[list, list | None]:
+    """The smallest text on the page, and the smallest in its chart (None: no chart)."""
+    closed, chart = page.evaluate(SMALLEST_TEXT)
+    # ... and with every <details> open (what a tap shows).
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    opened, _chart = page.evaluate(SMALLEST_TEXT)
+    return min(closed, opened), chart
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_text_under_12px_in_any_embed_or_chart_at_any_width(live_server, watched, theme):
+    table: dict[str, dict[int, list]] = {}
+    for width in FONT_WIDTHS:
+        tab = watched({"width": width, "height": 800})
+        for name, url in FONT_PAGES.items():
+            tab.page.goto(f"{live_server}{url}{'&' if '?' in url else '?'}theme={theme}")
+            table.setdefault(name, {})[width] = smallest_text(tab.page)
+            assert tab.page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+        tab.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"smallest-text-{theme}.json").write_text(json.dumps(table, indent=1), "utf-8")
+    print(f"smallest text, {theme}, px (page / its chart):")
+    for name, row in table.items():
+        print(f"  {name:16} " + "  ".join(
+            f"{w}: {row[w][0][0]:5.2f}" + (f" / {row[w][1][0]:5.2f}" if row[w][1] else "")
+            for w in FONT_WIDTHS))
+    small = {(name, w): found for name, row in table.items() for w, found in row.items()
+             if found[0][0] < 12 or (found[1] and found[1][0] < 12)}
+    assert small == {}
+
+
+def test_chart_screenshots_at_320(live_server, watched):
+    tab = watched({"width": 320, "height": 640})
+    for name, url in (("steps", CHARTS["steps"]),
+                      ("steps-parties", CHARTS["steps"] + "&actors=russia,us"),
+                      ("spectrum", CHARTS["spectrum"])):
+        response = tab.page.goto(live_server + url + "&lang=en")
+        assert response.status == 200
+        assert tab.page.locator("svg.chart:visible").get_attribute("data-width") == "280"
+        screenshot(tab.page, f"{name}-320")
+    assert tab.errors == []

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from service.web.palette import css_colours
+from service.web.svg import MARKER, MIN_FONT, WIDTHS
 
 pytestmark = pytest.mark.read_only
 
@@ -107,7 +108,9 @@ def test_png_downloads(client, url):
     assert response.mimetype == "image/png"
     assert response.data.startswith(b"\x89PNG\r\n\x1a\n")
     width = int.from_bytes(response.data[16:20], "big")
-    assert width in (840, 880)  # twice the chart's width
+    assert width == 1120  # twice the width the chart is laid out for (560 by default)
+    narrow = client.get(f"{url}&width=300")
+    assert int.from_bytes(narrow.data[16:20], "big") == 600
 
 
 def test_chart_pages_link_their_downloads_and_csv(client):
@@ -137,7 +140,8 @@ def test_charts_take_the_embed_options(client):
     html = client.get(f"{SPECTRUM}&theme=dark&lang=de&title=Truppen&utm_source=x").get_data(as_text=True)
     assert '<html lang="de" data-theme="dark"' in html
     assert "<h1>Truppen</h1>" in html
-    assert "<title id=\"spectrum-peacekeepers-title\">Truppen</title>" in html
+    for width in WIDTHS:
+        assert f'<title id="spectrum-peacekeepers-w{width}-title">Truppen</title>' in html
 
 
 def test_charts_have_oembed(client):
@@ -165,10 +169,137 @@ def test_an_unranked_stance_is_no_rung_and_silence_no_line(client):
     rules = [line for line in chart.iter(f"{SVG_NS}line") if line.get("class") == "rule"]
     dashed = [float(r.get("y1")) for r in rules if r.get("stroke-dasharray") != "none"]
     solid = [float(r.get("y1")) for r in rules if r.get("stroke-dasharray") == "none"]
-    # The ranked rungs come first; the unranked row sits apart, dashed, with the silent one.
-    assert len(solid) == 4 and len(dashed) == 2 and max(solid) < min(dashed)
+    # The ranked rungs come first; the unranked row sits apart, dashed. Silence has no row:
+    # it is no line (issue 26), never the bottom rung as if it were the most extreme stance.
+    assert len(solid) == 4 and len(dashed) == 1 and max(solid) < min(dashed)
+    labels = [t.text for t in chart.iter(f"{SVG_NS}text")]
+    assert "No recorded position" not in labels
     (line,) = [p for p in chart.iter(f"{SVG_NS}path") if p.get("class") == "step-line"]
     moves = re.findall(r"[MVH]", line.get("d"))
     # Two level runs, each started afresh: no vertical step from the unranked row to a rung
     # (that would read as a move along the scale), and none drawn for the silent weeks.
     assert moves == ["M", "H", "M", "H"]
+
+
+# --- laid out for the width they are drawn at (issue 26) -------------------------------
+
+def svgs_of(html: str) -> list[ET.Element]:
+    return [ET.fromstring(m) for m in re.findall(r"<svg .*?</svg>", html, re.S)]
+
+
+def font_sizes(chart: ET.Element) -> list[float]:
+    return [float(t.get("font-size")) for t in chart.iter(f"{SVG_NS}text")]
+
+
+MANY = "/embed/actors/ukraine/steps?topic=ceasefire_scope&actors=russia,us"
+
+
+@pytest.mark.parametrize("url", [SPECTRUM, STEPS, MANY, MANY + "&to=2025-12-31",
+                                 "/embed/topics/ceasefire_scope/spectrum?as_of=2025-03-20"])
+def test_a_page_draws_each_chart_for_each_frame_width_and_no_text_under_12px(client, url):
+    html = client.get(url).get_data(as_text=True)
+    charts = svgs_of(html)
+    assert [int(c.get("data-width")) for c in charts] == list(WIDTHS)
+    for chart in charts:
+        width = int(chart.get("width"))
+        # Drawn at its own width: one SVG unit is one CSS px at that width.
+        assert chart.get("viewBox").split()[2] == str(width)
+        assert min(font_sizes(chart)) >= MIN_FONT
+        # Nothing is drawn past its right edge (text starts inside, with room to run).
+        for text in chart.iter(f"{SVG_NS}text"):
+            if text.get("text-anchor") == "start":
+                assert float(text.get("x")) + 0.6 * float(text.get("font-size")) * len(
+                    text.text or "") <= width + 1, (width, text.text)
+
+
+@pytest.mark.parametrize("width", [280, 300, 340, 460, 560, 800, 1600])
+@pytest.mark.parametrize("path", ["/embed/topics/peacekeepers/spectrum.svg?as_of=2025-03-20",
+                                  "/embed/actors/ukraine/steps.svg?topic=ceasefire_scope"
+                                  "&actors=russia,us"])
+def test_downloads_are_laid_out_for_the_width_asked(client, path, width):
+    response = client.get(f"{path}&width={width}")
+    assert response.status_code == 200
+    chart = ET.fromstring(response.data)
+    assert chart.get("viewBox").split()[2] == str(width) == chart.get("width")
+    assert min(font_sizes(chart)) >= MIN_FONT
+
+
+@pytest.mark.parametrize("width", ["279", "1601", "wide"])
+def test_a_width_out_of_range_is_a_400_page(client, width):
+    response = client.get(f"{SPECTRUM}&width={width}")
+    assert response.status_code == 400 and "<code>width</code>" in response.get_data(as_text=True)
+
+
+def test_a_page_with_a_width_draws_only_that_width(client):
+    charts = svgs_of(client.get(f"{STEPS}&width=620").get_data(as_text=True))
+    assert [c.get("width") for c in charts] == ["620"]
+
+
+# --- a step chart a reader can follow ---------------------------------------------------
+
+def texts(chart: ET.Element) -> list[str]:
+    return [t.text or "" for t in chart.iter(f"{SVG_NS}text")]
+
+
+def points(chart: ET.Element) -> dict[int, tuple[float, float]]:
+    return {int(g.get("data-number")): (float(g.find(f"{SVG_NS}circle").get("cx")),
+                                        float(g.find(f"{SVG_NS}circle").get("cy")))
+            for g in chart.iter(f"{SVG_NS}g") if g.get("class") == "point"}
+
+
+@pytest.mark.parametrize("index", range(len(WIDTHS)))
+def test_every_step_has_its_number_date_and_stance_and_a_day_apart_they_stay_apart(client,
+                                                                                    index):
+    chart = svgs_of(client.get(STEPS).get_data(as_text=True))[index]
+    # Ukraine: 19 March (limited, targets not settled), 20 March (named the targets).
+    (x1, y1), (x2, y2) = points(chart)[1], points(chart)[2]
+    assert x2 - x1 >= 2 * MARKER + 4  # a day apart, the two points do not touch
+    assert y1 != y2
+    links = [a for a in chart.iter(f"{SVG_NS}a") if a.get("class") == "step-link"]
+    words = [" ".join(t.text for t in a.iter(f"{SVG_NS}text")) for a in links]
+    assert words[0].startswith("1 19 March 2025 Limited, targets not settled")
+    assert words[1].startswith("2 20 March 2025 Energy and civilian")
+    assert "Before 1 March 2025: No recorded position" in " ".join(texts(chart))
+
+
+def test_undated_the_chart_ends_at_the_last_statement(client):
+    html = client.get("/embed/actors/ukraine/steps?topic=ceasefire_scope").get_data(as_text=True)
+    assert "<h1>How Ukraine moved on ceasefire scope, 19 March 2025 to 20 March 2025</h1>" in html
+    chart = svgs_of(html)[-1]
+    assert "20 March 2025" in texts(chart) and "no new statement" not in html
+    assert not [line for line in chart.iter(f"{SVG_NS}line") if line.get("class") == "held-line"]
+    # One statement day: one date, printed once, and the line does not run on to today.
+    html = client.get("/embed/actors/russia/steps?topic=ceasefire_scope").get_data(as_text=True)
+    assert "<h1>How Russia stood on ceasefire scope, 19 March 2025</h1>" in html
+    axis = [t for t in texts(svgs_of(html)[0]) if t == "19 March 2025"]
+    assert len(axis) == 2  # the axis once, and the step list's entry once
+
+
+def test_a_later_end_says_no_new_statement_since(client):
+    html = client.get("/embed/actors/ukraine/steps?topic=ceasefire_scope&to=2026-12-07"
+                      ).get_data(as_text=True)
+    chart = svgs_of(html)[0]
+    assert "Ukraine: no new statement since 20 March 2025." in " ".join(texts(chart))
+    held = [line for line in chart.iter(f"{SVG_NS}line") if line.get("class") == "held-line"]
+    assert len(held) == 1 and held[0].get("stroke") == css_colours()["muted"]
+    assert "7 December 2026" in texts(chart)
+
+
+def test_several_parties_on_one_topic(client):
+    html = client.get(MANY + "&to=2025-03-31").get_data(as_text=True)
+    assert "<h1>How Ukraine, Russia and United States moved on ceasefire scope, " in html
+    for chart in svgs_of(html):
+        lines = {p.get("data-actor"): p.get("stroke-dasharray") for p in chart.iter(f"{SVG_NS}path")
+                 if p.get("class") == "step-line"}
+        assert set(lines) == {"ukraine", "russia", "us"}
+        assert len(set(lines.values())) == 3  # told apart without colour
+        words = " ".join(texts(chart))
+        for name in ("Ukraine", "Russia", "United States"):
+            assert name in texts(chart)  # the key
+        assert "19 March 2025 · Russia" in words and "20 March 2025 · Ukraine" in words
+        # Numbered oldest first, and every one of the four statements has its point.
+        assert sorted(points(chart)) == [1, 2, 3, 4]
+        assert points(chart)[4][0] > points(chart)[1][0]
+    assert client.get(MANY.replace("russia,us", "narnia")).status_code == 404
+    too_many = client.get(MANY.replace("russia,us", "uk,france,germany,russia,us,canada"))
+    assert too_many.status_code == 400

@@ -249,9 +249,7 @@ def test_timeline_agrees_with_the_topic_timeline_api(client):
 
 @pytest.mark.parametrize("url, field", [
     ("/embed/matrix?as_of=2025-02-30", "as_of"),
-    ("/embed/matrix?colour=red", "colour"),
     ("/embed/matrix?theme=purple", "theme"),
-    ("/embed/matrix?lang=xx", "lang"),
     ("/embed/matrix?detail=some", "detail"),
     ("/embed/compare?actors=uk", "actors"),
     ("/embed/compare?as_of=2025-03-20", "actors"),
@@ -318,10 +316,75 @@ def test_tracking_parameters_are_ignored(client, tracking):
         re.search(r'data-embed-id="([^"]+)"', plain).group(1)
 
 
-def test_other_unknown_parameters_are_still_400(client):
-    assert client.get(f"{MATRIX}&utm=x").status_code == 400
-    assert client.get(f"{MATRIX}&__=1").status_code == 400
-    assert client.get("/v1/positions?utm_source=x").status_code == 400  # the API stays strict
+EVERY_EMBED = [MATRIX, "/embed/compare?actors=uk,russia&as_of=2025-03-20",
+               "/embed/actors/ukraine/timeline?from=2025-03-01&to=2025-03-31",
+               "/embed/topics/peacekeepers/spectrum?as_of=2025-03-20",
+               "/embed/topics/peacekeepers/spectrum.svg?as_of=2025-03-20",
+               "/embed/topics/peacekeepers/spectrum.png?as_of=2025-03-20",
+               "/embed/actors/ukraine/steps?topic=ceasefire_scope&from=2025-03-01&to=2025-03-31",
+               "/embed/actors/ukraine/steps.svg?topic=ceasefire_scope",
+               "/embed/actors/ukraine/steps.png?topic=ceasefire_scope"]
+
+
+@pytest.mark.parametrize("url", EVERY_EMBED)
+def test_parameters_an_embed_does_not_know_are_ignored_and_named(client, url):
+    # What Facebook, CMSs and newsletters add to a link: the page must still show.
+    plain = client.get(url)
+    assert "Standpoint-Ignored-Parameters" not in plain.headers
+    added = client.get(f"{url}&fbclid=IwAR0x&ref=homepage&utm_source=x&colour=red&_=17")
+    assert added.status_code == 200
+    assert added.headers["Standpoint-Ignored-Parameters"] == "fbclid, ref, utm_source, colour, _"
+    assert added.mimetype == plain.mimetype
+    if plain.mimetype == "text/html":
+        body = added.get_data(as_text=True)
+        # The same page, down to its embed id (the oEmbed link carries the URL as given).
+        assert body.split("<main>")[1] == plain.get_data(as_text=True).split("<main>")[1]
+        assert re.search(r'data-embed-id="([^"]+)"', body).group(1) == \
+            re.search(r'data-embed-id="([^"]+)"', plain.get_data(as_text=True)).group(1)
+    else:
+        assert added.data == plain.data
+
+
+def test_ignored_names_are_percent_encoded_in_the_header(client):
+    response = client.get(f"{MATRIX}&a%0D%0Ab=1&caf%C3%A9=2")
+    assert response.status_code == 200
+    assert response.headers["Standpoint-Ignored-Parameters"] == "a%0D%0Ab, caf%C3%A9"
+
+
+def test_a_bad_value_of_a_known_parameter_is_still_a_400_page(client):
+    response = client.get(f"{MATRIX}&fbclid=x&theme=purple")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "<li><code>theme</code>:" in response.get_data(as_text=True)
+    assert response.headers["Standpoint-Ignored-Parameters"] == "fbclid"
+
+
+@pytest.mark.parametrize("url", ["/v1/positions?fbclid=x", "/v1/positions?ref=home",
+                                 "/v1/positions?utm_source=x", "/v1/matrix.csv?fbclid=x"])
+def test_the_api_stays_strict(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "Standpoint-Ignored-Parameters" not in response.headers
+
+
+@pytest.mark.parametrize("url", [MATRIX, "/embed/topics/peacekeepers/spectrum?as_of=2025-03-20",
+                                 "/embed/actors/ukraine/steps?topic=ceasefire_scope",
+                                 "/embed/actors/narnia/timeline"])
+@pytest.mark.parametrize("lang", ["es", "xx", "pt-BR", "zh-Hant-TW", "%FF"])
+def test_an_unsupported_language_is_english_never_an_error(client, url, lang):
+    response = client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+    assert response.status_code == (404 if "narnia" in url else 200)
+    assert response.headers["Content-Language"] == "en"
+    assert '<html lang="en"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, page_lang", [("fr", "fr"), ("fr-CA", "fr"), ("DE", "de"),
+                                             ("uk_UA", "uk"), ("en-GB", "en")])
+def test_a_supported_language_with_a_region_is_that_language(client, lang, page_lang):
+    response = client.get(f"{MATRIX}&lang={lang}")
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == page_lang
+    assert f'<html lang="{page_lang}"' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("theme, scheme", [("light", "light"), ("dark", "dark"),

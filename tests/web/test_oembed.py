@@ -64,7 +64,7 @@ def test_every_embed_page_has_oembed(client, url):
     ("http://localhost/embed/matrix?as_of=soon", "the page would answer 400 (as_of: Not a valid date.)"),
     ("http://localhost/embed/compare?actors=uk", "the page would answer 400 (actors:"),
     ("http://localhost/embed/actors/narnia/timeline", "the page would answer 404 (No actor 'narnia'"),
-    ("http://localhost/embed/matrix?colour=red", "the page would answer 400 (colour: Unknown field.)"),
+    ("http://localhost/embed/matrix?theme=red", "the page would answer 400 (theme: Must be one of"),
     ("javascript:alert(1)", "only http(s) addresses"),
 ])
 def test_urls_that_are_not_our_embeds_are_404_saying_why(client, url, why):
@@ -93,8 +93,10 @@ def test_oembed_titles_say_what_the_embed_shows(client, url, title):
 
 
 def test_tracking_parameters_in_the_embed_url_are_fine(client):
-    response = oembed(client, EMBED + "&utm_source=cms&_=123")
+    response = oembed(client, EMBED + "&utm_source=cms&_=123&fbclid=IwAR0&ref=home")
     assert response.status_code == 200
+    # The oEmbed answer names nothing ignored: those were the embed URL's, not its own.
+    assert "Standpoint-Ignored-Parameters" not in response.headers
 
 
 def test_oembed_answers_for_the_configured_public_address(database_url):
