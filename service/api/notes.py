@@ -13,15 +13,13 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from .. import database
 from ..domain.validation import READER_TEXT_MAX, DomainError, check_reader_text
 from ..store import records
 from ..store.kinds import NOTES
 from .args import Blueprint
 from .auth import current_key, requires
-from .lookups import actor_or_404, topic_or_404
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .records import WRITTEN_HEADERS, derived_schema, record_routes
+from .pagination import PAGINATION_HEADERS, PageArgs, page_schema
+from .records import WRITTEN_HEADERS, derived_schema, record_page, record_routes
 from .statements import SLUG, SourceInSchema, SourceSchema
 from .writes import IdempotencyHeaders, write
 
@@ -112,13 +110,8 @@ class Notes(MethodView):
 
         Every current note, by id; narrowed to one actor or topic if asked.
         """
-        record = database.record()
-        actor = actor_or_404(record, args["actor"]).id if "actor" in args else None
-        topic = topic_or_404(record, args["topic"]).id if "topic" in args else None
-        page, per_page = args["page"], args["per_page"]
-        notes, total = record.notes(actor, topic, args["include_retracted"],
-                                    offset=(page - 1) * per_page, limit=per_page)
-        return paginate(notes, total, page, per_page)
+        return record_page(args, lambda record, actor, topic, **page: record.notes(
+            actor, topic, args["include_retracted"], **page))
 
     @requires(blp, "editor")
     @blp.doc(operationId="createNote")

@@ -18,6 +18,8 @@ from .. import database
 from ..store import records
 from ..store.kinds import Kind
 from .auth import current_key, requires
+from .lookups import actor_or_404, topic_or_404
+from .pagination import paginate
 from .problems import Problem
 from .writes import IdempotencyHeaders, outcome, write
 
@@ -42,6 +44,18 @@ def matches_if_match(item) -> bool:
 def optional_if_match(item) -> bool:
     """For retractions: If-Match may be left out, but a stale one is refused."""
     return not request.if_match or matches_if_match(item)
+
+
+def record_page(args: dict, listing: Callable):
+    """One page of a kind's records, narrowed to an actor (id or alias) and a
+    topic when asked (404 when unknown): `listing(record, actor, topic,
+    offset=, limit=)` reads it."""
+    record = database.record()
+    actor = actor_or_404(record, args["actor"]).id if "actor" in args else None
+    topic = topic_or_404(record, args["topic"]).id if "topic" in args else None
+    page, per_page = args["page"], args["per_page"]
+    items, total = listing(record, actor, topic, offset=(page - 1) * per_page, limit=per_page)
+    return paginate(items, total, page, per_page)
 
 
 def derived_schema(schema: type[ma.Schema], name: str, exclude: tuple[str, ...] = (),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from .. import database
 from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS
 from ..store import records
 from ..store.kinds import STATEMENTS
@@ -13,9 +12,8 @@ from .actors import SpeakerInSchema, SpeakerSchema
 from .args import Blueprint, today
 from .auth import current_key, requires
 from .dates import RecordDate
-from .lookups import actor_or_404, topic_or_404
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .records import derived_schema, record_routes
+from .pagination import PAGINATION_HEADERS, PageArgs, page_schema
+from .records import derived_schema, record_page, record_routes
 from .writes import IdempotencyHeaders, write
 
 blp = Blueprint("statements", __name__, url_prefix="/v1/statements",
@@ -188,14 +186,8 @@ class Statements(MethodView):
 
         Filtered by actor, topic and a range of `stated_on` dates; oldest first.
         """
-        record = database.record()
-        actor = actor_or_404(record, args["actor"]).id if "actor" in args else None
-        topic = topic_or_404(record, args["topic"]).id if "topic" in args else None
-        page, per_page = args["page"], args["per_page"]
-        statements, total = record.listing(
-            args.get("from_"), args.get("to"), actor, topic, args["include_retracted"],
-            offset=(page - 1) * per_page, limit=per_page)
-        return paginate(statements, total, page, per_page)
+        return record_page(args, lambda record, actor, topic, **page: record.listing(
+            args.get("from_"), args.get("to"), actor, topic, args["include_retracted"], **page))
 
     @requires(blp, "editor")
     @blp.doc(operationId="createStatement")

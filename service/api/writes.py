@@ -20,8 +20,7 @@ import sqlalchemy as sa
 from flask import Response, current_app, request
 
 from .. import database
-from ..store import idempotency
-from ..store import records
+from ..store import idempotency, records
 from .auth import current_key
 from .problems import Problem
 

@@ -17,7 +17,15 @@ from typing import Any, Literal, get_args, get_origin
 import marshmallow as ma
 import yaml
 
-from ..domain.model import FIRST_DATE, LAST_DATE, Actor, Note, Recorded, Source, Statement
+from ..domain.model import (
+    FIRST_DATE,
+    LAST_DATE,
+    Actor,
+    Note,
+    Recorded,
+    Source,
+    Statement,
+)
 from .kinds import NOTES, STATEMENTS
 from .plain import hints, optional_type
 

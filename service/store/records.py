@@ -52,7 +52,7 @@ class Stale(WriteRefused):
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def log_change(conn: sa.Connection, entity: str, entity_id: str, action: str, by: str,
