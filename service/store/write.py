@@ -17,6 +17,7 @@ from ..domain.model import Actor, Topic
 from ..domain.validation import DomainError, check_scale
 from . import codec, records, tables
 from .kinds import STATEMENTS
+from .read import Record
 from .records import Conflict, Invalid, NotFound, Stale, WriteRefused, log_change, now
 
 __all__ = ["Conflict", "Invalid", "NotFound", "Stale", "WriteRefused", "log_change"]
@@ -25,15 +26,6 @@ create_statement = partial(records.create, STATEMENTS)
 revise_statement = partial(records.revise, STATEMENTS)
 retract_statement = partial(records.retract, STATEMENTS)
 append_revisions = partial(records.append, STATEMENTS)
-
-
-def _actors(conn: sa.Connection) -> list[Actor]:
-    return [codec.actor_from(dict(r._mapping)) for r in conn.execute(sa.select(tables.actors))]
-
-
-def _topic(conn: sa.Connection, topic_id: str) -> Topic | None:
-    row = conn.execute(sa.select(tables.topics).where(tables.topics.c.id == topic_id)).first()
-    return codec.topic_from(dict(row._mapping)) if row else None
 
 
 # -- actors ------------------------------------------------------------------
@@ -57,7 +49,7 @@ def save(conn: sa.Connection, table: sa.Table, entity: str, item, stored, to_row
 def _check_names(conn: sa.Connection, actor: Actor) -> None:
     """An actor's id and aliases must not resolve to any other actor."""
     mine = {actor.id, *actor.aliases}
-    for other in _actors(conn):
+    for other in Record(conn).actors.values():
         if other.id == actor.id:
             continue
         taken = mine & {other.id, *other.aliases}
@@ -68,7 +60,7 @@ def _check_names(conn: sa.Connection, actor: Actor) -> None:
 
 def create_actor(conn: sa.Connection, data: dict, by: str) -> Actor:
     actor = codec.actor_from(data)
-    if conn.execute(sa.select(tables.actors.c.id).where(tables.actors.c.id == actor.id)).first():
+    if actor.id in Record(conn).actors:
         raise Conflict(f"An actor with id '{actor.id}' already exists.")
     _check_names(conn, actor)
     save(conn, tables.actors, "actor", actor, None, codec.actor_to, by)
@@ -76,10 +68,9 @@ def create_actor(conn: sa.Connection, data: dict, by: str) -> Actor:
 
 
 def update_actor(conn: sa.Connection, actor_id: str, changes: dict, by: str) -> Actor:
-    row = conn.execute(sa.select(tables.actors).where(tables.actors.c.id == actor_id)).first()
-    if row is None:
+    current = Record(conn).actors.get(actor_id)
+    if current is None:
         raise NotFound(f"No actor '{actor_id}'.")
-    current = codec.actor_from(dict(row._mapping))
     actor = codec.actor_from({**codec.actor_to(current), **changes, "id": actor_id})
     _check_names(conn, actor)
     save(conn, tables.actors, "actor", actor, current, codec.actor_to, by)
@@ -98,14 +89,14 @@ def _checked_scale(topic: Topic) -> Topic:
 
 def create_topic(conn: sa.Connection, data: dict, by: str) -> Topic:
     topic = _checked_scale(codec.topic_from(data))
-    if _topic(conn, topic.id) is not None:
+    if topic.id in Record(conn).topics:
         raise Conflict(f"A topic with id '{topic.id}' already exists.")
     save(conn, tables.topics, "topic", topic, None, codec.topic_to, by)
     return topic
 
 
 def update_topic(conn: sa.Connection, topic_id: str, changes: dict, by: str) -> Topic:
-    current = _topic(conn, topic_id)
+    current = Record(conn).topics.get(topic_id)
     if current is None:
         raise NotFound(f"No topic '{topic_id}'.")
     merged = {**codec.topic_to(current), **changes, "id": topic_id}
