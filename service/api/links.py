@@ -1,30 +1,19 @@
 """OpenAPI links from each write to the operations that use what it made.
 
 A client (or schemathesis' stateful phase) can follow them: a created statement's
-id leads to its reads, history, revisions and retraction, and its ETag to the
-If-Match a correction needs. Declared here, in one table, rather than per view.
+(or note's) id leads to its reads, history, revisions and retraction, and its
+ETag to the If-Match a correction needs. Declared here, in one table, rather
+than per view.
 """
 
 from __future__ import annotations
 
 from apispec import BasePlugin
 
+from ..store.kinds import KINDS
+
 BODY_ID = "$response.body#/id"
 ETAG = "$response.header.ETag"
-
-
-def _statement_links(*, revisable: bool) -> dict:
-    links = {
-        "GetStatement": {"operationId": "getStatement", "parameters": {"statement_id": BODY_ID}},
-        "GetStatementHistory": {"operationId": "getStatementHistory",
-                                "parameters": {"statement_id": BODY_ID}},
-    }
-    if revisable:
-        for name, operation_id in (("ReviseStatement", "reviseStatement"),
-                                   ("RetractStatement", "retractStatement")):
-            links[name] = {"operationId": operation_id,
-                           "parameters": {"statement_id": BODY_ID, "header.If-Match": ETAG}}
-    return links
 
 
 def _by_id(param: str, *operation_ids: str) -> dict:
@@ -32,11 +21,22 @@ def _by_id(param: str, *operation_ids: str) -> dict:
             for op in operation_ids}
 
 
+def _record_links(kind: str, *, revisable: bool) -> dict:
+    """Links from a write of a statement (or note) to the operations on it."""
+    title = kind.capitalize()
+    links = _by_id(f"{kind}_id", f"get{title}", f"get{title}History")
+    if revisable:
+        for operation_id in (f"revise{title}", f"retract{title}"):
+            links[operation_id[0].upper() + operation_id[1:]] = {
+                "operationId": operation_id,
+                "parameters": {f"{kind}_id": BODY_ID, "header.If-Match": ETAG}}
+    return links
+
+
 # operationId of a write -> links from its 201 answer.
 LINKS = {
-    "createStatement": _statement_links(revisable=True),
-    "reviseStatement": _statement_links(revisable=True),
-    "retractStatement": _statement_links(revisable=False),
+    **{f"{verb}{kind.title}": _record_links(kind.name, revisable=verb != "retract")
+       for kind in KINDS for verb in ("create", "revise", "retract")},
     "createActor": _by_id("actor_id", "getActor", "updateActor", "getActorPositions", "getActorChanges"),
     "createTopic": _by_id("topic_id", "getTopic", "updateTopic", "getTopicTimeline"),
 }

@@ -6,12 +6,13 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from .. import database
-from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Position, Statement
+from ..domain.model import Position, Statement
 from ..http.args import Blueprint, PositionsArgs
 from ..http.lookups import actors_or_404, topics_or_404
-from .actors import SpeakerSchema
 from .csv_format import csv_twin
 from .notes import NoteSchema
+from .records import derived_schema
+from .statements import StatementSchema
 from .topics import TopicSchema
 
 blp = Blueprint("matrix", __name__, url_prefix="/v1",
@@ -25,17 +26,13 @@ def source_line(statement: Statement) -> str:
     return ", ".join([p for p in parts if p])  # a list, not a generator: once per cell
 
 
-class CellStatementSchema(ma.Schema):
-    id = ma.fields.String(required=True, metadata={"example": "uk-backstop-2025-03-20"})
-    summary = ma.fields.String(required=True)
-    quote = ma.fields.String(required=True)
-    quote_kind = ma.fields.String(required=True, metadata={"enum": list(QUOTE_KINDS)})
-    speaker = ma.fields.Nested(SpeakerSchema, allow_none=True, required=True)
-    stated_on = ma.fields.Date(required=True)
-    date_precision = ma.fields.String(required=True, metadata={"enum": list(DATE_PRECISIONS)})
-    conditions = ma.fields.List(ma.fields.String(), required=True)
-    source = ma.fields.Function(source_line, required=True, metadata={
-        "type": "string", "example": "Associated Press, 2025-03-20, ¶28"})
+# The statement a cell rests on: a statement less what the cell already says
+# (actor, topic, stance) and the bookkeeping, its source as one line.
+CellStatementSchema = derived_schema(
+    StatementSchema, "CellStatementSchema",
+    exclude=("actor", "topic", "stance", "status", "revision", "recorded_at"),
+    source=ma.fields.Function(source_line, required=True, metadata={
+        "type": "string", "example": "Associated Press, 2025-03-20, ¶28"}))
 
 
 class CellSchema(ma.Schema):
@@ -67,10 +64,15 @@ class MatrixSchema(ma.Schema):
     rows = ma.fields.List(ma.fields.Nested(MatrixRowSchema), required=True)
 
 
+# The statement's fields the columns lay out (summary is left to the JSON);
+# any other field of a cell's statement is a column of its own, by its name.
+_LAID_OUT = {"id", "stated_on", "date_precision", "speaker", "quote", "quote_kind", "conditions",
+             "source", "summary"}
+_MORE = tuple(name for name in CellStatementSchema().fields if name not in _LAID_OUT)
 MATRIX_COLUMNS = ("as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
                   "statement", "stated_on", "date_precision", "age_days", "speaker", "speaker_role", "quote",
                   "quote_kind", "conditions", "source_publisher", "source_title", "source_url",
-                  "source_location", "source_published_on", "notes", "reader_notes")
+                  "source_location", "source_published_on", *_MORE, "notes", "reader_notes")
 
 
 def _cell_row(as_of, name: str, cell: Position) -> tuple:
@@ -86,6 +88,7 @@ def _cell_row(as_of, name: str, cell: Position) -> tuple:
             speaker and speaker.role, s and s.quote, s and s.quote_kind, s and s.conditions,
             source and source.publisher, source and source.title, source and source.url,
             source and source.location, source and source.published_on,
+            *(s and getattr(s, more) for more in _MORE),
             # One note a line: a note's text may hold the "; " that joins other lists.
             "\n".join(note.text for note in cell.notes),
             "\n".join(note.reader_text for note in cell.notes if note.reader_text))

@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from werkzeug.http import quote_etag
 
-from .. import database
-from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS, Statement
+from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS
 from ..http.args import Blueprint, today
 from ..http.dates import RecordDate
-from ..http.lookups import actor_or_404, topic_or_404
-from ..http.problems import Problem
-from ..store import write as w
+from ..store import records
+from ..store.kinds import STATEMENTS
 from .actors import SpeakerInSchema, SpeakerSchema
 from .auth import current_key, requires
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .revisions import (WRITTEN_HEADERS, matches_if_match, optional_if_match, require_if_match,
-                        revision_etag, written)
-from .writes import IdempotencyHeaders, IdempotentIfMatchHeaders, write
+from .pagination import PAGINATION_HEADERS, PageArgs, page_schema
+from .records import derived_schema, record_page, record_routes
+from .writes import IdempotencyHeaders, write
 
 blp = Blueprint("statements", __name__, url_prefix="/v1/statements",
                 description="Sourced statements of position.")
 
 
 class SourceSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     publisher = ma.fields.String(required=True, metadata={"example": "Associated Press"})
     title = ma.fields.String(allow_none=True, required=True, metadata={"example": None})
     byline = ma.fields.String(allow_none=True, required=True,
@@ -50,9 +43,6 @@ DATE_PRECISION_DOC = ("How exact the date is: `day`, `month`, `approximate`, or 
 
 
 class StatementSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     id = ma.fields.String(required=True, metadata={"example": "uk-backstop-2025-03-20"})
     actor = ma.fields.String(required=True, metadata={"example": "uk"})
     topic = ma.fields.String(required=True, metadata={"example": "backstop"})
@@ -96,27 +86,13 @@ class StatementQueryArgs(PageArgs):
             raise ma.ValidationError("must not be before `from`", "to")
 
 
-class HistorySchema(ma.Schema):
-    class Meta:
-        ordered = True
-
-    id = ma.fields.String(required=True, metadata={"example": "uk-backstop-2025-03-20"})
-    revisions = ma.fields.List(ma.fields.Nested("RevisionSchema"), required=True, metadata={
-        "description": "Every revision, oldest first; the last one is current."})
-
-
 class RevisionSchema(StatementSchema):
     recorded_by = ma.fields.String(required=True, metadata={
         "description": "Name of the API key (or import) that recorded this revision.",
         "example": "bundled dataset"})
-    note = ma.fields.String(allow_none=True, required=True, metadata={
+    note = ma.fields.String(attribute="reason", allow_none=True, required=True, metadata={
         "description": "Why this revision was made: the correction or the retraction's reason.",
         "example": None})
-
-
-def _written(statement: Statement, status: int):
-    return written(statement, StatementSchema(), "statements.StatementItem", status,
-                   statement_id=statement.id)
 
 
 # -- write schemas -------------------------------------------------------------
@@ -133,9 +109,6 @@ URL_PATTERN = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}(:[0-9]
 
 
 class SourceInSchema(ma.Schema):
-    class Meta:
-        ordered = True
-
     publisher = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
                                 metadata={"example": "Associated Press"})
     published_on = RecordDate(required=True, validate=_not_future,
@@ -159,43 +132,7 @@ class SourceInSchema(ma.Schema):
                                  "does not give it.", "example": None})
 
 
-class StatementChangesSchema(ma.Schema):
-    """Fields of a statement; every one optional (a correction sends what changes)."""
-
-    class Meta:
-        ordered = True
-
-    actor = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
-        "description": "Actor id or alias.", "example": "uk"})
-    topic = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={"example": "backstop"})
-    stance = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
-        "description": "A value of the topic's scale, or `unclear` (else 422).", "example": "requires"})
-    conditions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=500)),
-                                validate=ma.validate.Length(max=20), metadata={"example": []})
-    summary = ma.fields.String(validate=ma.validate.Length(min=1, max=2000), metadata={
-        "example": "Starmer says a European force needs a US backstop."})
-    quote = ma.fields.String(validate=ma.validate.Length(min=1, max=2000), metadata={
-        "example": "It will not work without an American backstop."})
-    quote_kind = ma.fields.String(validate=ma.validate.OneOf(QUOTE_KINDS),
-                                  metadata={"example": "verbatim"})
-    speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True)
-    stated_on = RecordDate(validate=_not_future, metadata={"example": "2025-03-21"})
-    date_precision = ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS),
-                                      metadata={"example": "day"})
-    source = ma.fields.Nested(SourceInSchema)
-    note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000), metadata={
-        "description": "Why (for a correction: what was wrong).",
-        "example": "Quote corrected against the video."})
-
-    @ma.validates_schema
-    def _published_after_stated(self, data, **_):
-        source = data.get("source")
-        if source and data.get("stated_on") and source["published_on"] < data["stated_on"]:
-            raise ma.ValidationError("A source cannot be published before the statement was made.",
-                                     "source")
-
-
-class StatementInSchema(StatementChangesSchema):
+class StatementInSchema(ma.Schema):
     """A new statement. `id` may be given (a slug) or is generated."""
 
     id = ma.fields.String(validate=[ma.validate.Length(min=1, max=128), SLUG], metadata={
@@ -221,12 +158,22 @@ class StatementInSchema(StatementChangesSchema):
     date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS),
                                       metadata={"example": "day"})
     source = ma.fields.Nested(SourceInSchema, required=True)
+    note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000), metadata={
+        "description": "Why (for a correction: what was wrong).",
+        "example": "Quote corrected against the video."})
+
+    @ma.validates_schema
+    def _published_after_stated(self, data, **_):
+        source = data.get("source")
+        if source and data.get("stated_on") and source["published_on"] < data["stated_on"]:
+            raise ma.ValidationError("A source cannot be published before the statement was made.",
+                                     "source")
 
 
-class RetractionSchema(ma.Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000), metadata={
-        "description": "Why the statement is withdrawn (e.g. misattributed).",
-        "example": "Misattributed: the quote was said by another minister."})
+# A correction sends the fields that change.
+StatementChangesSchema = derived_schema(
+    StatementInSchema, "StatementChangesSchema", exclude=("id",), optional=True,
+    examples={"quote": "It will not work without an American backstop."})
 
 
 @blp.route("")
@@ -239,14 +186,8 @@ class Statements(MethodView):
 
         Filtered by actor, topic and a range of `stated_on` dates; oldest first.
         """
-        record = database.record()
-        actor = actor_or_404(record, args["actor"]).id if "actor" in args else None
-        topic = topic_or_404(record, args["topic"]).id if "topic" in args else None
-        page, per_page = args["page"], args["per_page"]
-        statements, total = record.listing(
-            args.get("from_"), args.get("to"), actor, topic, args["include_retracted"],
-            offset=(page - 1) * per_page, limit=per_page)
-        return paginate(statements, total, page, per_page)
+        return record_page(args, lambda record, actor, topic, **page: record.listing(
+            args.get("from_"), args.get("to"), actor, topic, args["include_retracted"], **page))
 
     @requires(blp, "editor")
     @blp.doc(operationId="createStatement")
@@ -264,81 +205,26 @@ class Statements(MethodView):
         topic's scale, or an unknown actor or topic, is 422.
         """
         by = current_key().name
-        return write(lambda conn: _written(w.create_statement(conn, data, by), 201))
+        return write(lambda conn: written(records.create(STATEMENTS, conn, data, by), 201))
 
 
-@blp.route("/<string:statement_id>", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
-class StatementItem(MethodView):
-    @blp.doc(operationId="getStatement")
-    @blp.response(200, StatementSchema)
-    def get(self, statement_id):
-        """Get one statement
+written = record_routes(
+    blp, STATEMENTS, StatementSchema, RevisionSchema, "History", StatementChangesSchema,
+    examples={"id": "uk-backstop-2025-03-20", "revise": "russia-peacekeepers-2025-03-20"},
+    docs={"get": """Get one statement
 
         The current revision; a retracted statement stays readable with status `retracted`.
-        """
-        statement = database.record().statement(statement_id)
-        if statement is None:
-            raise Problem(404, "unknown-statement", f"No statement '{statement_id}'.")
-        return statement, 200, {"ETag": quote_etag(revision_etag(statement))}
-
-
-@blp.route("/<string:statement_id>/history", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
-class StatementHistory(MethodView):
-    @blp.doc(operationId="getStatementHistory")
-    @blp.response(200, HistorySchema)
-    def get(self, statement_id):
-        """Every revision of a statement
+        """, "history": """Every revision of a statement
 
         Corrections and retractions never overwrite: each is a revision, with
         who recorded it (`recorded_by`) and when (`recorded_at`).
-        """
-        revisions = database.record().history(statement_id)
-        if not revisions:
-            raise Problem(404, "unknown-statement", f"No statement '{statement_id}'.")
-        return {"id": statement_id, "revisions": revisions}
-
-
-@blp.route("/<string:statement_id>/revisions", parameters=[{"in": "path", "name": "statement_id", "example": "russia-peacekeepers-2025-03-20"}])
-class StatementRevisions(MethodView):
-    @requires(blp, "editor")
-    @blp.doc(operationId="reviseStatement")
-    @blp.arguments(IdempotentIfMatchHeaders, location="headers")
-    @blp.arguments(StatementChangesSchema)
-    @blp.response(201, StatementSchema, headers=WRITTEN_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-    def post(self, _headers, changes, statement_id):
-        """Correct a statement (scope editor)
+        """, "revise": """Correct a statement (scope editor)
 
         Send the fields that change; the result is a new revision and the old
         one stays in the history. Needs If-Match with the current ETag.
-        """
-        require_if_match("/v1/statements/{id}")
-        by = current_key().name
-        return write(lambda conn: _written(
-            w.revise_statement(conn, statement_id, changes, by, matches_if_match), 201))
-
-
-@blp.route("/<string:statement_id>/retraction", parameters=[{"in": "path", "name": "statement_id", "example": "uk-backstop-2025-03-20"}])
-class StatementRetraction(MethodView):
-    @requires(blp, "editor")
-    @blp.doc(operationId="retractStatement")
-    @blp.arguments(IdempotentIfMatchHeaders, location="headers")
-    @blp.arguments(RetractionSchema)
-    @blp.response(201, StatementSchema, headers=WRITTEN_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    def post(self, _headers, data, statement_id):
-        """Retract a statement (scope editor)
+        """, "retract": """Retract a statement (scope editor)
 
         A new revision with status `retracted`: from then on it counts for no
         position and no diff, and it stays readable. If-Match is optional
         here (a stale one is 412): retracting twice is 409 anyway.
-        """
-        by = current_key().name
-        return write(lambda conn: _written(
-            w.retract_statement(conn, statement_id, data["reason"], by, optional_if_match), 201))
+        """})

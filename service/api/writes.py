@@ -21,8 +21,7 @@ from flask import Response, current_app, request
 
 from .. import database
 from ..http.problems import Problem
-from ..store import idempotency
-from ..store import write as w
+from ..store import idempotency, records
 from .auth import current_key
 
 MAX_KEY_LENGTH = 255
@@ -46,16 +45,6 @@ class IdempotencyHeaders(ma.Schema):
     idempotency_key = ma.fields.String(data_key="Idempotency-Key", metadata={
         "description": IDEMPOTENCY_DOC, "pattern": IDEMPOTENCY_KEY_PATTERN,
         "minLength": 1, "maxLength": MAX_KEY_LENGTH})
-
-
-class IfMatchHeaders(ma.Schema):
-    if_match = ma.fields.String(data_key="If-Match", metadata={
-        "description": "The statement's current ETag (from GET /v1/statements/{id}). "
-                       "Missing: 428; stale: 412."})
-
-
-class IdempotentIfMatchHeaders(IdempotencyHeaders, IfMatchHeaders):
-    pass
 
 
 def _idempotency_key() -> str | None:
@@ -94,13 +83,13 @@ def write(perform: Callable[[sa.Connection], idempotency.Outcome]) -> Response:
         raise Problem(422, "idempotency-key-reused",
                       "This Idempotency-Key was already used with a different request; "
                       "use a new key for a new request.") from exc
-    except w.NotFound as exc:
+    except records.NotFound as exc:
         raise Problem(404, "not-found", exc.detail, **exc.extensions) from exc
-    except w.Conflict as exc:
+    except records.Conflict as exc:
         raise Problem(409, "conflict", exc.detail, **exc.extensions) from exc
-    except w.Invalid as exc:
+    except records.Invalid as exc:
         raise Problem(422, "unprocessable", exc.detail, **exc.extensions) from exc
-    except w.Stale as exc:
+    except records.Stale as exc:
         raise Problem(412, "precondition-failed", exc.detail, **exc.extensions) from exc
     response = Response(result.body, status=result.status, mimetype="application/json")
     for name, value in result.headers.items():

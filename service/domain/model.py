@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 # Two stance values that sit outside every topic's scale. They are never
 # guessed: `no_position` means no statement was found, `unclear` means a
@@ -14,10 +15,14 @@ OFF_SCALE = (NO_POSITION, UNCLEAR)
 
 # `on_or_before`: the source shows the position was held by `stated_on` but not
 # when it was first said. Positions and diffs count it from that date, never earlier.
-DATE_PRECISIONS = ("day", "month", "approximate", "on_or_before")
-QUOTE_KINDS = ("verbatim", "paraphrase")
-STATUSES = ("current", "retracted")
-ACTOR_KINDS = ("state", "bloc", "coalition", "organisation")
+DatePrecision = Literal["day", "month", "approximate", "on_or_before"]
+QuoteKind = Literal["verbatim", "paraphrase"]
+Status = Literal["current", "retracted"]
+DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
+QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
+STATUSES: tuple[str, ...] = get_args(Status)
+ActorKind = Literal["state", "bloc", "coalition", "organisation"]
+ACTOR_KINDS: tuple[str, ...] = get_args(ActorKind)
 
 # The dates the record can hold and be asked about, at the door of every read and
 # write: a realistic span for statements on current affairs, far inside what date
@@ -30,6 +35,11 @@ def day_before(day: dt.date) -> dt.date:
     """The day before `day` (`day` itself at the very first date Python knows, so
     a date stored before the span was enforced cannot break date arithmetic)."""
     return day - dt.timedelta(days=1) if day > dt.date.min else day
+
+
+# A field a dataset file may leave out because files written before it have none
+# (store/dataset_file.py); every other field of a record must be in the file.
+NEWER = {"files": "optional"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +108,7 @@ class Topic:
 class Actor:
     id: str
     name: str
-    kind: str
+    kind: ActorKind
     country_code: str | None = None
     aliases: tuple[str, ...] = ()
     spokespeople: tuple[Speaker, ...] = ()
@@ -107,44 +117,54 @@ class Actor:
 @dataclass(frozen=True, slots=True)
 class Source:
     publisher: str
+    title: str | None = field(default=None, kw_only=True)
+    byline: str | None = field(default=None, kw_only=True)
+    url: str | None = field(default=None, kw_only=True)
     published_on: dt.date
-    title: str | None = None
-    byline: str | None = None
-    url: str | None = None
-    location: str | None = None  # where in the source: paragraph, timestamp...
+    location: str | None = field(default=None, metadata=NEWER)  # paragraph, timestamp...
     # Where `published_on` comes from when the source's own text does not give it.
-    published_on_basis: str | None = None
+    published_on_basis: str | None = field(default=None, metadata=NEWER)
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """One revision of a sourced statement of position."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recorded:
+    """The bookkeeping of every append-only record (statements, notes): each
+    correction or retraction is a new revision, and says who made it, when and why."""
 
-    id: str
-    actor: str
-    topic: str
-    stance: str
-    summary: str
-    quote: str
-    quote_kind: str
-    stated_on: dt.date
-    date_precision: str
-    source: Source
-    speaker: Speaker | None = None
-    conditions: tuple[str, ...] = ()
-    status: str = "current"
+    status: Status = "current"
     revision: int = 1
     recorded_at: dt.datetime | None = None
     recorded_by: str | None = None
-    note: str | None = None  # why this revision was made (correction, retraction reason)
+    reason: str | None = None  # why this revision was made (correction, retraction reason)
 
     @property
     def retracted(self) -> bool:
         return self.status == "retracted"
 
 
+# Record fields are declared in the order files and exports show them; those
+# with a default are keyword-only, so the positional order stays the natural one.
+
 @dataclass(frozen=True, slots=True)
-class Note:
+class Statement(Recorded):
+    """One revision of a sourced statement of position."""
+
+    id: str
+    actor: str
+    topic: str
+    stance: str
+    conditions: tuple[str, ...] = field(default=(), kw_only=True)
+    summary: str
+    quote: str
+    quote_kind: QuoteKind
+    speaker: Speaker | None = field(default=None, kw_only=True)
+    stated_on: dt.date
+    date_precision: DatePrecision
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Note(Recorded):
     """One revision of an editor's note on an actor x topic cell: what was
     considered and why it was not coded, or why a cell is silent. A note
     explains the record; it is never a position."""
@@ -153,19 +173,10 @@ class Note:
     actor: str
     topic: str
     text: str  # the editors' working note, with its ¶ references
-    source: Source
-    status: str = "current"
-    revision: int = 1
-    recorded_at: dt.datetime | None = None
-    recorded_by: str | None = None
-    reason: str | None = None  # why this revision was made
     # The same note for readers: one plain sentence the embeds show instead of
     # `text`. None: readers are shown nothing of the note.
-    reader_text: str | None = None
-
-    @property
-    def retracted(self) -> bool:
-        return self.status == "retracted"
+    reader_text: str | None = field(default=None, kw_only=True, metadata=NEWER)
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)

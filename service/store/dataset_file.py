@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import fields, is_dataclass
+from functools import cache
+from typing import Any, Literal, get_args, get_origin
 
 import marshmallow as ma
 import yaml
 
-from ..domain.model import ACTOR_KINDS, DATE_PRECISIONS, FIRST_DATE, LAST_DATE, QUOTE_KINDS, STATUSES
+from ..domain.model import (
+    FIRST_DATE,
+    LAST_DATE,
+    Actor,
+    Note,
+    Recorded,
+    Source,
+    Statement,
+)
+from .kinds import NOTES, STATEMENTS
+from .plain import hints, optional_type
 
 FORMAT = "standpoint-dataset/2"
 # Files written before notes and the `on_or_before` precision read the same way.
@@ -62,24 +74,43 @@ def _text(**kwargs) -> ma.fields.String:
     return ma.fields.String(validate=ma.validate.Length(min=1), **kwargs)
 
 
-def _optional_text() -> ma.fields.String:
-    return ma.fields.String(required=True, allow_none=True)
+def _file_field(hint: Any) -> ma.fields.Field:
+    """The strict field for a value of a domain type."""
+    if get_origin(hint) is tuple:
+        return ma.fields.List(_file_field(get_args(hint)[0]))
+    if get_origin(hint) is Literal:
+        return ma.fields.String(validate=ma.validate.OneOf(get_args(hint)))
+    if is_dataclass(hint):
+        return ma.fields.Nested(file_schema(hint))
+    if hint is dt.date:
+        return _Date()
+    if hint is dt.datetime:
+        return _DateTime()
+    if hint is int:
+        return ma.fields.Integer(strict=True)
+    return _text()
 
 
-class SpeakerFile(_Strict):
-    name = _text(required=True)
-    role = _optional_text()
+@cache
+def file_schema(cls: type, reason_key: str = "reason") -> type[ma.Schema]:
+    """The strict schema of a domain dataclass in a file, derived from its
+    fields: each must be there, except the bookkeeping an import records
+    itself and those the dataclass marks as newer than some files. A text
+    that cannot be null cannot be empty either."""
+    schema_fields = {}
+    for f in fields(cls):
+        hint = hints(cls)[f.name]
+        inner = optional_type(hint)
+        field = _file_field(inner or hint)
+        if inner is str:
+            field = ma.fields.String()
+        field.required = not (f.name in _BOOKKEEPING or f.metadata.get("files") == "optional")
+        field.allow_none = inner is not None
+        schema_fields[reason_key if f.name == "reason" else f.name] = field
+    return _Strict.from_dict(schema_fields, name=f"{cls.__name__}File")
 
 
-class SourceFile(_Strict):
-    publisher = _text(required=True)
-    title = _optional_text()
-    byline = _optional_text()
-    url = _optional_text()
-    published_on = _Date(required=True)
-    # Only where the source's own text does not give the day; files without it read as before.
-    published_on_basis = _text(allow_none=True, load_default=None)
-    location = ma.fields.String(allow_none=True)
+_BOOKKEEPING = {f.name for f in fields(Recorded)}
 
 
 class StanceFile(_Strict):
@@ -105,51 +136,6 @@ class TopicFile(_Strict):
                            validate=ma.validate.Length(min=1))
 
 
-class ActorFile(_Strict):
-    id = _text(required=True)
-    name = _text(required=True)
-    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTOR_KINDS))
-    country_code = _optional_text()
-    aliases = ma.fields.List(_text(), required=True)
-    spokespeople = ma.fields.List(ma.fields.Nested(SpeakerFile), required=True)
-
-
-class _Revision(_Strict):
-    """What a statement and a note share as append-only records."""
-
-    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
-    # Bookkeeping an export carries; an import records its own.
-    revision = ma.fields.Integer(strict=True)
-    recorded_at = ma.fields.String(allow_none=True)
-    recorded_by = ma.fields.String(allow_none=True)
-
-
-class StatementFile(_Revision):
-    id = _text(required=True)
-    actor = _text(required=True)
-    topic = _text(required=True)
-    stance = _text(required=True)
-    conditions = ma.fields.List(_text(), required=True)
-    summary = _text(required=True)
-    quote = _text(required=True)
-    quote_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(QUOTE_KINDS))
-    speaker = ma.fields.Nested(SpeakerFile, required=True, allow_none=True)
-    stated_on = _Date(required=True)
-    date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS))
-    source = ma.fields.Nested(SourceFile, required=True)
-    note = ma.fields.String(allow_none=True)
-
-
-class NoteFile(_Revision):
-    id = _text(required=True)
-    actor = _text(required=True)
-    topic = _text(required=True)
-    text = _text(required=True)
-    reader_text = _text(allow_none=True)  # older files have none: readers see no note
-    source = ma.fields.Nested(SourceFile, required=True)
-    reason = ma.fields.String(allow_none=True)
-
-
 class DatasetFile(_Strict):
     format = ma.fields.String(required=True, validate=ma.validate.OneOf(FORMATS))
     version = ma.fields.Integer(strict=True)  # an export's data version, for the reader
@@ -157,11 +143,13 @@ class DatasetFile(_Strict):
     # moment, so "Last updated" is the editors' date, never the day of loading.
     edited_at = _DateTime(allow_none=True)
     # Named sources, for YAML anchors: statements and notes carry their own copy.
-    sources = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(SourceFile))
+    sources = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(file_schema(Source)))
     topics = ma.fields.List(ma.fields.Nested(TopicFile), required=True)
-    actors = ma.fields.List(ma.fields.Nested(ActorFile), required=True)
-    statements = ma.fields.List(ma.fields.Nested(StatementFile), required=True)
-    notes = ma.fields.List(ma.fields.Nested(NoteFile), load_default=list)
+    actors = ma.fields.List(ma.fields.Nested(file_schema(Actor)), required=True)
+    statements = ma.fields.List(ma.fields.Nested(file_schema(Statement, STATEMENTS.reason_key)),
+                                required=True)
+    notes = ma.fields.List(ma.fields.Nested(file_schema(Note, NOTES.reason_key)),
+                           load_default=list)
 
 
 def _paths(messages: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:

@@ -23,10 +23,11 @@ from ..domain.validation import (
     check_scale,
     check_stance,
 )
-from . import codec, outbox, tables
+from . import codec, outbox, records, tables
 from .dataset_file import FORMAT, DatasetError, check_document, compose, dotted, line_of
+from .kinds import NOTES, STATEMENTS, Kind
 from .read import Record
-from .write import append_note_revisions, append_revisions, log_change
+from .write import save
 
 __all__ = ["DatasetError", "FORMAT", "Parsed", "bundled", "export_dataset", "import_dataset",
            "load_bundled", "parse_dataset", "read_dataset"]
@@ -88,8 +89,8 @@ def parse_dataset(data: Any, name: str = "document", root: yaml.Node | None = No
     topic_by_id = {t.id: t for t in topics}
     _unique(actors, "actors", refuse)
     _unique(topics, "topics", refuse)
-    statements = [codec.statement_from(item) for item in document["statements"]]
-    notes = [codec.note_from(item) for item in document["notes"]]
+    statements = [STATEMENTS.build(item) for item in document["statements"]]
+    notes = [NOTES.build(item) for item in document["notes"]]
     for kind, items in (("statements", statements), ("notes", notes)):
         _unique(items, kind, refuse)
         for i, item in enumerate(items):
@@ -128,13 +129,12 @@ def _same_content(a, b) -> bool:
     return replace(a, **neutral) == replace(b, **neutral)
 
 
-def _append_changed(conn: sa.Connection, entity: str, items: list, stored: dict,
-                    to_row: Callable[[Any], dict], append: Callable, by: str,
+def _append_changed(conn: sa.Connection, kind: Kind, items: list, stored: dict, by: str,
                     now: dt.datetime) -> int:
-    """Append a revision of each statement (or note) whose content differs
-    from the stored one; how many. Rows and their change log go in two
-    executemany batches (same order, so the same seq numbers): a
-    100k-statement import takes seconds rather than minutes."""
+    """Append a revision of each record whose content differs from the stored
+    one; how many. Rows and their change log go in two executemany batches
+    (same order, so the same seq numbers): a 100k-statement import takes
+    seconds rather than minutes."""
     revision_rows, change_rows = [], []
     for item in items:
         current = stored.get(item.id)
@@ -142,13 +142,13 @@ def _append_changed(conn: sa.Connection, entity: str, items: list, stored: dict,
             continue
         revision = replace(item, revision=current.revision + 1 if current else 1,
                            recorded_at=now, recorded_by=by)
-        revision_rows.append(to_row(revision))
+        revision_rows.append(kind.row(revision))
         action = "created" if current is None else (
             "retracted" if revision.retracted else "revised")
-        change_rows.append({"at": now, "entity": entity, "entity_id": item.id, "action": action,
-                            "revision": revision.revision, "recorded_by": by})
+        change_rows.append({"at": now, "entity": kind.name, "entity_id": item.id,
+                            "action": action, "revision": revision.revision, "recorded_by": by})
     if revision_rows:
-        append(conn, revision_rows)
+        records.append(kind, conn, revision_rows)
         conn.execute(tables.changes.insert(), change_rows)
     return len(revision_rows)
 
@@ -157,19 +157,8 @@ def _upsert(conn: sa.Connection, table: sa.Table, entity: str, items: list, stor
             to_row: Callable[[Any], dict], by: str, now: dt.datetime) -> int:
     """Insert the new actors (or topics), update the changed ones, log each;
     how many were written."""
-    written = 0
-    for item in items:
-        row = {**to_row(item), "updated_at": now}
-        if item.id not in stored:
-            conn.execute(table.insert().values(**row))
-            log_change(conn, entity, item.id, "created", by, now)
-        elif stored[item.id] != item:
-            conn.execute(table.update().where(table.c.id == item.id).values(**row))
-            log_change(conn, entity, item.id, "updated", by, now)
-        else:
-            continue
-        written += 1
-    return written
+    return sum(save(conn, table, entity, item, stored.get(item.id), to_row, by, now)
+               for item in items)
 
 
 def import_dataset(conn: sa.Connection, data: Parsed | dict, recorded_by: str) -> dict[str, int]:
@@ -192,11 +181,10 @@ def import_dataset(conn: sa.Connection, data: Parsed | dict, recorded_by: str) -
     }
     cells = {(s.actor, s.topic) for s in (*statements, *stored_statements.values())}
     with outbox.recording(conn, cells, now):
-        counts["statements"] = _append_changed(conn, "statement", statements, stored_statements,
-                                               codec.statement_row, append_revisions,
+        counts["statements"] = _append_changed(conn, STATEMENTS, statements, stored_statements,
                                                recorded_by, edited)
-    counts["notes"] = _append_changed(conn, "note", notes, {n.id: n for n in stored.all_notes()},
-                                      codec.note_row, append_note_revisions, recorded_by, edited)
+    counts["notes"] = _append_changed(conn, NOTES, notes, {n.id: n for n in stored.all_notes()},
+                                      recorded_by, edited)
     return counts
 
 
@@ -208,6 +196,6 @@ def export_dataset(conn: sa.Connection) -> dict:
         "edited_at": record.edited_at().isoformat() if record.edited_at() else None,
         "actors": [codec.actor_to(a) for a in record.actors.values()],
         "topics": [codec.topic_to(t) for t in record.topics.values()],
-        "statements": [codec.statement_to(s) for s in record.statements().values()],
-        "notes": [codec.note_to(n) for n in record.all_notes()],
+        "statements": [STATEMENTS.plain(s) for s in record.statements().values()],
+        "notes": [NOTES.plain(n) for n in record.all_notes()],
     }

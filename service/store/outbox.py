@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 from ..domain.events import PositionEvent, cell_events
 from ..domain.model import Position, Statement
-from . import codec, tables
+from . import tables
+from .kinds import STATEMENTS
 from .read import CHRONOLOGICAL, CURRENT, Record
 
 EVENT_TYPE = "position.changed"
@@ -46,7 +47,7 @@ def _trails(conn: sa.Connection, cells: set[Cell],
             before = (sa.select(sa.func.max(CURRENT.c.stated_on))
                       .where(*in_cell, CURRENT.c.stated_on < since).scalar_subquery())
             query = query.where(CURRENT.c.stated_on >= sa.func.coalesce(before, since))
-        trail = list(map(codec.statement_from_row, conn.execute(query.order_by(*CHRONOLOGICAL))))
+        trail = list(map(STATEMENTS.from_row, conn.execute(query.order_by(*CHRONOLOGICAL))))
         if trail:
             trails[(actor, topic)] = trail
     return trails
@@ -75,7 +76,7 @@ def payload(event: PositionEvent, sequence: int, at: dt.datetime) -> dict:
         "conditions_added": list(step.conditions_added),
         "conditions_removed": list(step.conditions_removed),
         "summary": step.summary,
-        "statement": codec.statement_to(event.statement),
+        "statement": STATEMENTS.plain(event.statement),
     }}
 
 
@@ -135,3 +136,15 @@ def recording(conn: sa.Connection, cells: Iterable[Cell], at: dt.datetime,
     before = _trails(conn, cells, since)
     yield
     store(conn, compute(conn, before, _trails(conn, cells, since)), subscriptions, at)
+
+
+def moving(conn: sa.Connection, statement: Statement):
+    """`recording` around the write of one revision of `statement`: the cells
+    whose history it moves are its own and the one a correction of its actor
+    or topic takes it from; the earliest date it touches, its own or the one
+    it is corrected from."""
+    stored = conn.execute(sa.select(CURRENT.c.actor_id, CURRENT.c.topic_id, CURRENT.c.stated_on)
+                          .where(CURRENT.c.statement_id == statement.id)).all()
+    cells = {(statement.actor, statement.topic), *((row.actor_id, row.topic_id) for row in stored)}
+    since = min([statement.stated_on, *(row.stated_on for row in stored)])
+    return recording(conn, cells, statement.recorded_at, since)

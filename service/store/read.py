@@ -15,9 +15,10 @@ import sqlalchemy as sa
 
 from ..domain.model import NO_POSITION, Actor, Note, Position, Statement, Topic
 from . import codec, tables
+from .kinds import NOTES, STATEMENTS, Kind
 
 CURRENT = tables.current_statements
-NOTES = tables.current_notes
+NOTES_TABLE = tables.current_notes
 # The order positions are resolved in: later stated_on wins, then the later
 # recording, then the id, so the order is total and repeatable.
 CHRONOLOGICAL = (CURRENT.c.stated_on, CURRENT.c.recorded_at, CURRENT.c.statement_id)
@@ -94,7 +95,7 @@ class Record:
                  .select_from(a.join(t, sa.true()).join(CURRENT, CURRENT.c.statement_id == seek))
                  .where(a.c.id.in_([actor.id for actor in actors]),
                         t.c.id.in_([topic.id for topic in topics])))
-        found = {(s.actor, s.topic): s for s in map(codec.statement_from_row, self.conn.execute(query))}
+        found = {(s.actor, s.topic): s for s in map(STATEMENTS.from_row, self.conn.execute(query))}
         notes = self.cell_notes(actors, topics, as_of)
         result = {}
         for actor in actors:
@@ -110,11 +111,12 @@ class Record:
                    as_of: dt.date) -> dict[tuple[str, str], tuple[Note, ...]]:
         """The current notes on each cell whose source was published by `as_of`."""
         rows = self.conn.execute(
-            sa.select(NOTES).where(NOTES.c.actor_id.in_([a.id for a in actors]),
-                                   NOTES.c.topic_id.in_([t.id for t in topics]),
-                                   NOTES.c.status == "current").order_by(NOTES.c.note_id))
+            sa.select(NOTES_TABLE).where(NOTES_TABLE.c.actor_id.in_([a.id for a in actors]),
+                                         NOTES_TABLE.c.topic_id.in_([t.id for t in topics]),
+                                         NOTES_TABLE.c.status == "current")
+            .order_by(NOTES_TABLE.c.note_id))
         notes: dict[tuple[str, str], tuple[Note, ...]] = {}
-        for note in map(codec.note_from_row, rows):
+        for note in map(NOTES.from_row, rows):
             if note.source.published_on <= as_of:
                 notes[note.actor, note.topic] = (*notes.get((note.actor, note.topic), ()), note)
         return notes
@@ -133,9 +135,9 @@ class Record:
         query = self._trail_query(actor_id, topic_id, after, until)
         if last is None:
             rows = self.conn.execute(query.order_by(*CHRONOLOGICAL))
-            return [codec.statement_from_row(row) for row in rows]
+            return [STATEMENTS.from_row(row) for row in rows]
         rows = self.conn.execute(query.order_by(*_newest_first()).limit(last))
-        return [codec.statement_from_row(row) for row in rows][::-1]
+        return [STATEMENTS.from_row(row) for row in rows][::-1]
 
     def trail_count(self, actor_id: str, topic_id: str, after: dt.date | None,
                     until: dt.date) -> int:
@@ -150,89 +152,73 @@ class Record:
         return self.conn.execute(sa.select(sa.func.count()).select_from(CURRENT)
                                  .where(CURRENT.c.status == "current")).scalar_one()
 
-    def statement(self, statement_id: str) -> Statement | None:
-        row = self.conn.execute(
-            sa.select(CURRENT).where(CURRENT.c.statement_id == statement_id)).first()
-        return codec.statement_from_row(row) if row else None
-
     def statements(self, ids: Sequence[str] | None = None) -> dict[str, Statement]:
         """Current statements by id, oldest first: every one, or those of `ids`
         (for imports and exports, not for answers)."""
         if ids is None:
             rows = self.conn.execute(sa.select(CURRENT).order_by(*CHRONOLOGICAL))
-            return {row.statement_id: codec.statement_from_row(row) for row in rows}
+            return {row.statement_id: STATEMENTS.from_row(row) for row in rows}
         found: dict[str, Statement] = {}
         ids = list(ids)
         for start in range(0, len(ids), 500):  # within every database's bound-parameter limit
             rows = self.conn.execute(sa.select(CURRENT).where(
                 CURRENT.c.statement_id.in_(ids[start:start + 500])))
-            found.update((row.statement_id, codec.statement_from_row(row)) for row in rows)
+            found.update((row.statement_id, STATEMENTS.from_row(row)) for row in rows)
         return found
-
-    def history(self, statement_id: str) -> list[Statement]:
-        revisions = tables.statement_revisions
-        rows = self.conn.execute(sa.select(revisions)
-                                 .where(revisions.c.statement_id == statement_id)
-                                 .order_by(revisions.c.revision))
-        return [codec.statement_from_row(row) for row in rows]
-
-    def _listing_filter(self, start, end, actor_id, topic_id, include_retracted) -> list:
-        where = []
-        if start is not None:
-            where.append(CURRENT.c.stated_on >= start)
-        if end is not None:
-            where.append(CURRENT.c.stated_on <= end)
-        if actor_id is not None:
-            where.append(CURRENT.c.actor_id == actor_id)
-        if topic_id is not None:
-            where.append(CURRENT.c.topic_id == topic_id)
-        if not include_retracted:
-            where.append(CURRENT.c.status == "current")
-        return where
 
     def listing(self, start: dt.date | None, end: dt.date | None, actor_id: str | None,
                 topic_id: str | None, include_retracted: bool, offset: int,
                 limit: int) -> tuple[list[Statement], int]:
         """One page of statements stated within [start, end], oldest first, and the total."""
-        where = self._listing_filter(start, end, actor_id, topic_id, include_retracted)
-        total = self.conn.execute(
-            sa.select(sa.func.count()).select_from(CURRENT).where(*where)).scalar_one()
-        rows = self.conn.execute(sa.select(CURRENT).where(*where).order_by(*CHRONOLOGICAL)
-                                 .offset(offset).limit(limit))
-        return [codec.statement_from_row(row) for row in rows], total
-
-    # -- notes ---------------------------------------------------------------------
-
-    def note(self, note_id: str) -> Note | None:
-        row = self.conn.execute(sa.select(NOTES).where(NOTES.c.note_id == note_id)).first()
-        return codec.note_from_row(row) if row else None
+        where = []
+        if start is not None:
+            where.append(CURRENT.c.stated_on >= start)
+        if end is not None:
+            where.append(CURRENT.c.stated_on <= end)
+        return self._page(STATEMENTS, actor_id, topic_id, include_retracted, where,
+                          CHRONOLOGICAL, offset, limit)
 
     def notes(self, actor_id: str | None, topic_id: str | None, include_retracted: bool,
               offset: int, limit: int) -> tuple[list[Note], int]:
         """One page of notes by id, and the total."""
-        where = []
-        if actor_id is not None:
-            where.append(NOTES.c.actor_id == actor_id)
-        if topic_id is not None:
-            where.append(NOTES.c.topic_id == topic_id)
-        if not include_retracted:
-            where.append(NOTES.c.status == "current")
-        total = self.conn.execute(
-            sa.select(sa.func.count()).select_from(NOTES).where(*where)).scalar_one()
-        rows = self.conn.execute(sa.select(NOTES).where(*where).order_by(NOTES.c.note_id)
-                                 .offset(offset).limit(limit))
-        return [codec.note_from_row(row) for row in rows], total
+        return self._page(NOTES, actor_id, topic_id, include_retracted, [],
+                          (NOTES_TABLE.c.note_id,), offset, limit)
 
     def all_notes(self) -> list[Note]:
         """The current revision of every note, retracted ones included, for exports."""
-        return [codec.note_from_row(row)
-                for row in self.conn.execute(sa.select(NOTES).order_by(NOTES.c.note_id))]
+        return [NOTES.from_row(row) for row in
+                self.conn.execute(sa.select(NOTES_TABLE).order_by(NOTES_TABLE.c.note_id))]
 
-    def note_history(self, note_id: str) -> list[Note]:
-        revisions = tables.note_revisions
-        rows = self.conn.execute(sa.select(revisions).where(revisions.c.note_id == note_id)
-                                 .order_by(revisions.c.revision))
-        return [codec.note_from_row(row) for row in rows]
+    # -- any kind of record ----------------------------------------------------------
+
+    def current(self, kind: Kind, item_id: str):
+        """The current revision of a record, or None."""
+        table = kind.current
+        row = self.conn.execute(sa.select(table).where(table.c[kind.id_column] == item_id)).first()
+        return kind.from_row(row) if row else None
+
+    def history(self, kind: Kind, item_id: str) -> list:
+        """Every revision of a record, oldest first; empty for an unknown id."""
+        table = kind.history
+        rows = self.conn.execute(sa.select(table).where(table.c[kind.id_column] == item_id)
+                                 .order_by(table.c.revision))
+        return [kind.from_row(row) for row in rows]
+
+    def _page(self, kind: Kind, actor_id: str | None, topic_id: str | None,
+              include_retracted: bool, where: list, order, offset: int, limit: int):
+        """One page of a kind's current records on a cell, an actor or a topic, and the total."""
+        table = kind.current
+        if actor_id is not None:
+            where.append(table.c.actor_id == actor_id)
+        if topic_id is not None:
+            where.append(table.c.topic_id == topic_id)
+        if not include_retracted:
+            where.append(table.c.status == "current")
+        total = self.conn.execute(
+            sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
+        rows = self.conn.execute(sa.select(table).where(*where).order_by(*order)
+                                 .offset(offset).limit(limit))
+        return [kind.from_row(row) for row in rows], total
 
     # -- the change log ------------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""The tables. Statements are append-only: every correction or retraction is a
-new row in statement_revisions (and replaces the statement's row in
-current_statements); every write appends to `changes`, whose highest sequence
+"""The tables. Statements and notes are append-only: every correction or
+retraction is a new row in `<kind>_revisions` (and replaces the record's row in
+`current_<kind>s`); every write appends to `changes`, whose highest sequence
 number is the data version that ETags are made from."""
 
 from __future__ import annotations
@@ -39,11 +39,47 @@ topics = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-def _statement_columns() -> list[sa.Column]:
-    """One revision of a statement: the columns both statement tables hold."""
-    return [
-        sa.Column("actor_id", sa.String(64), sa.ForeignKey("actors.id"), nullable=False),
-        sa.Column("topic_id", sa.String(64), sa.ForeignKey("topics.id"), nullable=False),
+def record_tables(name: str, columns, *current_indexes: sa.Index,
+                  reason: str = "reason") -> tuple[sa.Table, sa.Table]:
+    """The two tables of an append-only kind of record (store/kinds.py):
+    `<name>_revisions`, every revision ever recorded (the history), and
+    `current_<name>s`, the latest revision of each, kept in step by the write
+    that appends to the history; reads ask it. `columns()` makes the kind's
+    own columns; the bookkeeping ones are the same for every kind (`reason`
+    names its column: a statement's has always been `note`)."""
+
+    def revision_columns() -> list[sa.Column]:
+        return [
+            *columns(),
+            sa.Column("status", sa.String(16), nullable=False),
+            sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("recorded_by", sa.String(200), nullable=False),
+            sa.Column(reason, sa.Text),
+        ]
+
+    history = sa.Table(f"{name}_revisions", metadata,
+                       sa.Column(f"{name}_id", sa.String(128), primary_key=True),
+                       sa.Column("revision", sa.Integer, primary_key=True),
+                       *revision_columns())
+    current = sa.Table(f"current_{name}s", metadata,
+                       sa.Column(f"{name}_id", sa.String(128), primary_key=True),
+                       sa.Column("revision", sa.Integer, nullable=False),
+                       *revision_columns(), *current_indexes)
+    return history, current
+
+
+def _cell() -> list[sa.Column]:
+    """The actor x topic cell a record is about."""
+    return [sa.Column("actor_id", sa.String(64), sa.ForeignKey("actors.id"), nullable=False),
+            sa.Column("topic_id", sa.String(64), sa.ForeignKey("topics.id"), nullable=False)]
+
+
+# Reads of current statements go through the indexes below, in the order
+# positions are resolved: later stated_on wins, then later recorded_at, then the id.
+statement_revisions, current_statements = record_tables(
+    "statement",
+    lambda: [
+        *_cell(),
         sa.Column("stance", sa.String(64), nullable=False),
         sa.Column("conditions", sa.JSON, nullable=False),
         sa.Column("summary", sa.Text, nullable=False),
@@ -53,32 +89,7 @@ def _statement_columns() -> list[sa.Column]:
         sa.Column("stated_on", sa.Date, nullable=False),
         sa.Column("date_precision", sa.String(16), nullable=False),
         sa.Column("source", sa.JSON, nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("recorded_by", sa.String(200), nullable=False),
-        sa.Column("note", sa.Text),
-    ]
-
-
-# Every revision ever recorded: the history.
-statement_revisions = sa.Table(
-    "statement_revisions",
-    metadata,
-    sa.Column("statement_id", sa.String(128), primary_key=True),
-    sa.Column("revision", sa.Integer, primary_key=True),
-    *_statement_columns(),
-)
-
-# The latest revision of each statement, kept in step with statement_revisions
-# by the write that appends to it. Reads ask this table, through the indexes
-# below, in the order positions are resolved: later stated_on wins, then later
-# recorded_at, then the id.
-current_statements = sa.Table(
-    "current_statements",
-    metadata,
-    sa.Column("statement_id", sa.String(128), primary_key=True),
-    sa.Column("revision", sa.Integer, nullable=False),
-    *_statement_columns(),
+    ],
     # A position as of a date: one seek, backwards from (actor, topic, current, as_of).
     sa.Index("ix_current_position", "actor_id", "topic_id", "status", "stated_on",
              "recorded_at", "statement_id"),
@@ -86,40 +97,18 @@ current_statements = sa.Table(
     sa.Index("ix_current_chronology", "stated_on", "recorded_at", "statement_id"),
     sa.Index("ix_current_actor", "actor_id", "stated_on", "recorded_at", "statement_id"),
     sa.Index("ix_current_topic", "topic_id", "stated_on", "recorded_at", "statement_id"),
+    reason="note",
 )
 
-
-def _note_columns() -> list[sa.Column]:
-    """One revision of an editor's note on an actor x topic cell."""
-    return [
-        sa.Column("actor_id", sa.String(64), sa.ForeignKey("actors.id"), nullable=False),
-        sa.Column("topic_id", sa.String(64), sa.ForeignKey("topics.id"), nullable=False),
+# An editor's note on an actor x topic cell: the notes of a cell are one seek.
+note_revisions, current_notes = record_tables(
+    "note",
+    lambda: [
+        *_cell(),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("source", sa.JSON, nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("recorded_by", sa.String(200), nullable=False),
-        sa.Column("reason", sa.Text),
         sa.Column("reader_text", sa.Text),
-    ]
-
-
-# Notes are append-only like statements: every revision here...
-note_revisions = sa.Table(
-    "note_revisions",
-    metadata,
-    sa.Column("note_id", sa.String(128), primary_key=True),
-    sa.Column("revision", sa.Integer, primary_key=True),
-    *_note_columns(),
-)
-
-# ...and the latest one of each, for reads: the notes of a cell are one seek.
-current_notes = sa.Table(
-    "current_notes",
-    metadata,
-    sa.Column("note_id", sa.String(128), primary_key=True),
-    sa.Column("revision", sa.Integer, nullable=False),
-    *_note_columns(),
+    ],
     sa.Index("ix_current_notes_cell", "actor_id", "topic_id", "status"),
 )
 

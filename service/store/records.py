@@ -1,0 +1,146 @@
+"""Append-only records, each write inside a write_transaction the caller holds.
+
+One implementation for every kind (store/kinds.py): creating, correcting and
+retracting all insert a new revision row; nothing is updated or deleted. Every
+write logs to `changes` in the same transaction. Rules are checked against the
+database as it is inside that transaction (writers are serialised, see
+db.write_transaction), so a rule cannot be raced past.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..domain.validation import DomainError
+from . import outbox, tables
+from .kinds import Kind
+from .read import Record
+
+
+class WriteRefused(Exception):
+    """The write breaks a rule; nothing was written."""
+
+    def __init__(self, detail: str, **extensions: Any):
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class NotFound(WriteRefused):
+    pass
+
+
+class Conflict(WriteRefused):
+    """The write contradicts what is stored (duplicate id, value in use...)."""
+
+
+class Invalid(WriteRefused):
+    """Well-formed, but not valid against the record (unknown actor, stance off the scale)."""
+
+    def __init__(self, field: str, detail: str):
+        super().__init__(detail, errors={field: [detail]})
+
+
+class Stale(WriteRefused):
+    """The client's If-Match no longer names the current revision."""
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def log_change(conn: sa.Connection, entity: str, entity_id: str, action: str, by: str,
+               at: dt.datetime, revision: int | None = None) -> None:
+    """Every write appends to the change log in its own transaction."""
+    conn.execute(tables.changes.insert().values(
+        at=at, entity=entity, entity_id=entity_id, action=action, revision=revision,
+        recorded_by=by))
+
+
+def append(kind: Kind, conn: sa.Connection, rows: list[dict]) -> None:
+    """Append revisions to the kind's history and make each the current one."""
+    conn.execute(kind.history.insert(), rows)
+    ids = [row[kind.id_column] for row in rows]
+    current = kind.current
+    for start in range(0, len(ids), 500):  # within every database's bound-parameter limit
+        conn.execute(current.delete().where(current.c[kind.id_column].in_(ids[start:start + 500])))
+    conn.execute(current.insert(), rows)
+
+
+def current(kind: Kind, conn: sa.Connection, item_id: str):
+    item = Record(conn).current(kind, item_id)
+    if item is None:
+        raise NotFound(f"No {kind.name} '{item_id}'.")
+    return item
+
+
+def _checked(kind: Kind, conn: sa.Connection, item):
+    try:
+        return kind.check(Record(conn), item)
+    except DomainError as exc:
+        raise Invalid(exc.field or kind.name, str(exc)) from exc
+
+
+def _insert(kind: Kind, conn: sa.Connection, item, action: str):
+    moving = outbox.moving(conn, item) if kind.moves_positions else contextlib.nullcontext()
+    try:
+        with moving:
+            append(kind, conn, [kind.row(item)])
+    except sa.exc.IntegrityError as exc:
+        # (id, revision) is the primary key: a concurrent writer already
+        # stored this revision number.
+        if item.revision == 1:
+            raise Conflict(f"A {kind.name} with id '{item.id}' already exists.") from exc
+        raise Stale(f"{kind.title} '{item.id}' was changed meanwhile.") from exc
+    log_change(conn, kind.name, item.id, action, item.recorded_by, item.recorded_at, item.revision)
+    return item
+
+
+def create(kind: Kind, conn: sa.Connection, data: dict, by: str):
+    item = _checked(kind, conn, kind.build({**data, "id": data.get("id") or "-"}))
+    if not data.get("id"):
+        item = replace(item, id=kind.new_id(item))
+    history = kind.history
+    if conn.execute(sa.select(history.c[kind.id_column])
+                    .where(history.c[kind.id_column] == item.id).limit(1)).first():
+        raise Conflict(f"A {kind.name} with id '{item.id}' already exists.")
+    item = replace(item, status="current", revision=1, recorded_at=now(), recorded_by=by)
+    return _insert(kind, conn, item, "created")
+
+
+def _current_unless_stale(kind: Kind, conn: sa.Connection, item_id: str,
+                          matches: Callable[[Any], bool], retry: str):
+    item = current(kind, conn, item_id)
+    if not matches(item):
+        raise Stale(f"{kind.title} '{item_id}' is at revision {item.revision}{retry}.")
+    return item
+
+
+def revise(kind: Kind, conn: sa.Connection, item_id: str, changes: dict, by: str,
+           matches: Callable[[Any], bool]):
+    """A corrected revision: `changes` (any of the kind's fields, and its reason)
+    over the current one."""
+    item = _current_unless_stale(kind, conn, item_id, matches,
+                                 "; fetch it again and reapply your correction")
+    if item.retracted:
+        raise Conflict(f"{kind.title} '{item_id}' is retracted and cannot be revised.")
+    merged = kind.build({**kind.plain(item), **changes, "id": item_id})
+    revised = replace(_checked(kind, conn, merged), status="current", revision=item.revision + 1,
+                      recorded_at=now(), recorded_by=by, reason=changes.get(kind.reason_key))
+    return _insert(kind, conn, revised, "revised")
+
+
+def retract(kind: Kind, conn: sa.Connection, item_id: str, reason: str, by: str,
+            matches: Callable[[Any], bool]):
+    item = _current_unless_stale(kind, conn, item_id, matches, "")
+    if item.retracted:
+        raise Conflict(f"{kind.title} '{item_id}' is already retracted.")
+    retracted = replace(item, status="retracted", revision=item.revision + 1,
+                        recorded_at=now(), recorded_by=by, reason=reason)
+    return _insert(kind, conn, retracted, "retracted")
