@@ -140,14 +140,14 @@ def check(source: SourceText, anchor: Anchor) -> Check:
     both = [s for s in after_prefix if s in before_suffix]
     problems = []
     if not after_prefix:
-        actual = text[: starts[0]].rstrip()[-max(len(prefix), 1):]
+        actual = text[: starts[0]].rstrip()[-max(len(prefix), 24):]
         problems.append(Problem(
             "prefix", "prefix_does_not_precede",
             f"prefix {_shown(sel.prefix)!r} does not precede exact in ¶{paragraph.number}"
             + (f" (the text before it ends {_shown(actual)!r})" if actual else
                f" (exact opens ¶{paragraph.number}: the prefix must be empty)")))
     if not before_suffix:
-        actual = text[starts[0] + len(exact):].lstrip()[: max(len(suffix), 1)]
+        actual = text[starts[0] + len(exact):].lstrip()[: max(len(suffix), 24)]
         problems.append(Problem(
             "suffix", "suffix_does_not_follow",
             f"suffix {_shown(sel.suffix)!r} does not follow exact in ¶{paragraph.number}"
@@ -205,7 +205,7 @@ def _own_context(p_text: str, where: list[int], at: int, context: str, before: b
 
 
 def build(source: SourceText, paragraph: int, start: int, end: int,
-          context: int = CONTEXT) -> Anchor:
+          context: int = CONTEXT, source_id: str = "") -> Anchor:
     """A selector for `paragraph.text[start:end]` (offsets in the paragraph), with `context`
     characters of prefix and suffix, lengthened until they select only that place.
 
@@ -226,9 +226,10 @@ def build(source: SourceText, paragraph: int, start: int, end: int,
         raise ValueError("the span is only whitespace")
     width = context
     while True:
-        anchor = Anchor("", paragraph, TextQuoteSelector(
-            text[start:end], _word_edge(text[max(0, start - width):start], left=True),
-            _word_edge(text[end:end + width], left=False)))
+        anchor = Anchor(source_id, paragraph, TextQuoteSelector(
+            text[start:end],
+            _word_edge(text[max(0, start - width):start], True, start - width > 0),
+            _word_edge(text[end:end + width], False, end + width < len(text))))
         result = check(source, anchor)
         if result.ok and result.match.start == para.start + start:
             return anchor
@@ -239,19 +240,22 @@ def build(source: SourceText, paragraph: int, start: int, end: int,
         width *= 2
 
 
-def _word_edge(context: str, left: bool) -> str:
-    """Trim a context to whole words at its far end, so a selector does not start or end
-    mid-word ("ir Starmer said" becomes "Starmer said")."""
-    if not context or " " not in context.strip():
-        return context
+def _word_edge(context: str, left: bool, cut_short: bool) -> str:
+    """Trim a context cut short at its far end to whole words, so a selector does not start
+    or end mid-word ("ir Starmer said" becomes "Starmer said"), nor with a space there."""
     if left:
         cut = context.find(" ")
-        return context[cut + 1:] if cut > 0 else context
+        if cut_short and cut != -1 and context[cut + 1:].strip():
+            context = context[cut + 1:]
+        return context.lstrip()
     cut = context.rfind(" ")
-    return context[:cut] if cut > 0 and cut < len(context) - 1 else context
+    if cut_short and cut != -1 and context[:cut].strip():
+        context = context[:cut]
+    return context.rstrip()
 
 
-def find(source: SourceText, paragraph: int, words: str, context: int = CONTEXT) -> Anchor:
+def find(source: SourceText, paragraph: int, words: str, context: int = CONTEXT,
+         source_id: str = "") -> Anchor:
     """A selector for the first place `words` occur in ¶`paragraph` (compared in normal
     form), built with `build`. Raises ValueError when they do not occur there."""
     para = source.paragraph(paragraph)
@@ -262,7 +266,8 @@ def find(source: SourceText, paragraph: int, words: str, context: int = CONTEXT)
     at = text.find(needle) if needle else -1
     if at == -1:
         raise ValueError(f"{_shown(words)!r} is not in ¶{paragraph}")
-    return build(source, paragraph, where[at], where[at + len(needle) - 1] + 1, context)
+    return build(source, paragraph, where[at], where[at + len(needle) - 1] + 1, context,
+                 source_id)
 
 
 def to_w3c(source: SourceText, anchor: Anchor, source_url: str | None = None) -> dict:
