@@ -70,3 +70,43 @@ def reading() -> Reading:
         bound_cues=tuple(words["bound_cues"]),
         future_cues=tuple(words["future_cues"]),
         abbreviations=tuple(words["abbreviations"]))
+
+
+def bundled_candidates(source_id: str = "ap-2025-03-20") -> list:
+    from service.domain.candidates import candidates
+
+    return candidates(sources()[source_id], source_id, published_on(source_id), reading())
+
+
+def figures(source_id: str = "ap-2025-03-20") -> dict:
+    """How the finder does on a bundled source: the record's statements found among its
+    candidates, and how many candidates it proposes (docs/SOURCES.md)."""
+    from service.domain.candidates import finds
+
+    source, found = sources()[source_id], bundled_candidates(source_id)
+    record = _yaml("dataset.yaml")["statements"]
+    statements = [s for s in record if anchors()[s["id"]].source == source_id]
+    hit = {s["id"]: [c for c in found if finds(c, source, anchors()[s["id"]], s["actor"],
+                                               s["topic"])] for s in statements}
+    dated = [s["id"] for s in statements if any(
+        (g.date, g.precision) == (s["stated_on"], s["date_precision"])
+        for c in hit[s["id"]] for g in c.dates)]
+    return {
+        "statements": len(statements),
+        "found": sum(1 for s in statements if hit[s["id"]]),
+        "missed": [sid for sid, cs in hit.items() if not cs],
+        "candidates": len(found),
+        "candidates_holding_a_statement": sum(1 for c in found if any(c in cs for cs in hit.values())),
+        "suggestions": sum(len(c.actors) * len(c.topics) for c in found),
+        "dated_as_recorded": len(dated),
+        "dated_otherwise": [sid for sid in hit if sid not in dated],
+    }
+
+
+if __name__ == "__main__":  # python -m service.source_data: the figures and the candidates
+    for candidate in bundled_candidates():
+        dates = "; ".join(f"{g.date} {g.precision}" + (f" ({g.words})" if g.words else "")
+                          for g in candidate.dates)
+        print(f"¶{candidate.paragraph} {'/'.join(candidate.actors)} × "
+              f"{'/'.join(candidate.topics)} [{dates}]: {candidate.sentence}")
+    print(figures())

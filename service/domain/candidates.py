@@ -27,7 +27,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from service.domain.selectors import Anchor, build, normalise
+from service.domain.selectors import Anchor, build, check, normalise
 from service.domain.source_text import SourceText
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -124,14 +124,14 @@ def date_guesses(sentence: str, published_on: dt.date, reading: Reading) -> tupl
             back = published_on.weekday() + (0 if week.group(1).lower() == "this" else 7)
             guesses.append(DateGuess(published_on - dt.timedelta(days=back), "approximate",
                                      week.group(0)))
+    bound = next((m for m in (_term(cue, False).search(text) for cue in reading.bound_cues)
+                  if m), None)
     if not guesses:
-        guesses.append(DateGuess(published_on, "on_or_before", ""))
-    for cue in reading.bound_cues:
-        found = _term(cue, False).search(text)
-        if found:
-            # Held before the day found: a bound on it, not a day.
-            guesses.append(DateGuess(guesses[0].date, "on_or_before", found.group(0)))
-            break
+        # Held by the day of publication; a bound cue says why, when there is one.
+        return (DateGuess(published_on, "on_or_before", bound.group(0) if bound else ""),)
+    if bound:
+        # Held before the day found: a bound on it, not a day.
+        guesses.append(DateGuess(guesses[0].date, "on_or_before", bound.group(0)))
     return tuple(dict.fromkeys(guesses))
 
 
@@ -173,3 +173,14 @@ def _ranked(hits: dict[str, list[int]], first: bool) -> tuple[str, ...]:
     if first:
         return tuple(sorted(named, key=lambda key: min(hits[key])))
     return tuple(sorted(named, key=lambda key: (-len(hits[key]), order.index(key))))
+
+
+def finds(candidate: Candidate, source: SourceText, anchor: Anchor, actor: str,
+          topic: str) -> bool:
+    """Whether `candidate` proposes what a statement records: its anchor's words lie inside
+    the candidate's sentence, and its actor and topic are among the candidate's."""
+    mine, theirs = check(source, candidate.anchor), check(source, anchor)
+    if not (mine.ok and theirs.ok):
+        return False
+    return (mine.match.start <= theirs.match.start and theirs.match.end <= mine.match.end
+            and actor in candidate.actors and topic in candidate.topics)
