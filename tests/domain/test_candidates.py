@@ -9,7 +9,14 @@ import pytest
 import yaml
 
 from service.domain.candidates import Reading, date_guesses, sentence_spans
-from service.source_data import DATA, anchors, bundled_candidates, figures, reading, sources
+from service.source_data import (
+    DATA,
+    anchors,
+    bundled_candidates,
+    figures,
+    reading,
+    sources,
+)
 
 RECORD = yaml.safe_load((DATA / "dataset.yaml").read_text("utf-8"))
 THURSDAY = dt.date(2025, 3, 20)  # the report's day of publication
@@ -119,6 +126,6 @@ def test_the_words_are_data():
                    READING.speech_cues + ("expected to decide",), READING.bound_cues,
                    READING.future_cues, READING.abbreviations)
     added = {c.sentence for c in candidates(source, "s", THURSDAY, more)} - before
-    assert added == {"The German parliament’s budget committee is expected to decide Friday to "
-                     "clear up to 3 billion euros ($3.3 billion) in extra funding for German "
-                     "military aid to Ukraine this year."}
+    assert added == {("The German parliament’s budget committee is expected to decide Friday to "
+                      "clear up to 3 billion euros ($3.3 billion) in extra funding for German "
+                      "military aid to Ukraine this year.")}

@@ -5,8 +5,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.domain.selectors import (Anchor, TextQuoteSelector, build, check, find,
-                                      normalise, to_w3c)
+from service.domain.selectors import (
+    Anchor,
+    TextQuoteSelector,
+    build,
+    check,
+    find,
+    normalise,
+    to_w3c,
+)
 from service.domain.source_text import source_text
 from service.source_data import sources
 
