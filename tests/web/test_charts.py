@@ -303,3 +303,11 @@ def test_several_parties_on_one_topic(client):
     assert client.get(MANY.replace("russia,us", "narnia")).status_code == 404
     too_many = client.get(MANY.replace("russia,us", "uk,france,germany,russia,us,canada"))
     assert too_many.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/embed/actors/ukraine/steps", "/embed/actors/ukraine/steps.svg"])
+def test_a_step_chart_with_a_start_and_no_end_ends_at_its_last_statement(client, path):
+    """`from` without `to` (the contract run's case): `to` is optional, not a 500."""
+    response = client.get(f"{path}?topic=ceasefire_scope&from=2025-03-01&actors=russia,us")
+    assert response.status_code == 200
+    assert "20 March 2025" in response.get_data(as_text=True)
