@@ -74,7 +74,11 @@ def test_each_step_links_to_its_statement(client):
         assert path.startswith("/v1/statements/")
         statement = client.get(path).get_json()
         assert statement["actor"] == "ukraine" and statement["topic"] == "ceasefire_scope"
-    assert all(a.get("aria-label") for a in chart.iter(f"{SVG_NS}a"))
+    # Each link is named (its <title>, which screen readers read as its name) by what it
+    # shows, then what the statement says.
+    names = [a.find(f"{SVG_NS}title").text for a in chart.iter(f"{SVG_NS}a")]
+    assert names[0].startswith("1 19 March 2025 Limited, targets not settled. Ukraine agreed")
+    assert all(names)
 
 
 def test_charts_have_no_script_and_no_inline_style(client):
