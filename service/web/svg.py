@@ -459,10 +459,7 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
         who = f" · {series[e.series].actor.name}" if many else ""
         head = _wrap(f"{date_label(p.statement)}{who}", _chars(width - text_x - pad, 14, True))
         stance = _wrap(p.position.label, room)
-        # The link's name starts with what it shows, in that order (number, date, party,
-        # stance), then what the statement says.
-        label = (f"{e.number} {date_label(p.statement)}{who} {p.position.label}. "
-                 f"{p.statement.summary}")
+        label = f"{e.number}. {series[e.series].actor.name}, {date_label(p.statement)}: {p.position.label}. {p.statement.summary}"
         item = (f'<circle cx="{pad + MARKER:.1f}" cy="{y + 10:.1f}" r="{MARKER}" '
                 f'fill="{_colour(f"stance-{css}-bg")}" stroke="{_colour("text")}" stroke-width="1.5"/>'
                 + _text(pad + MARKER, y + 14.5, str(e.number), 12, 700, "pill-ink",
@@ -470,8 +467,9 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
                 + _lines(text_x, y + 15, head, 14, 700)
                 + _lines(text_x, y + 15 + 18 * len(head), stance, 14, 400))
         if p.href:
-            # Named by its <title> (SVG-AAM), not aria-label: the name must hold the visible
-            # text as read (WCAG 2.5.3), and SVG text pieces are read without spaces.
+            # Named by its <title> (SVG-AAM), not aria-label: an aria-label must hold the
+            # visible text as read (WCAG 2.5.3, axe's label-content-name-mismatch), and a
+            # screen reader reads SVG text pieces without the spaces between them.
             body += (f'<a class="step-link" href="{escape(p.href)}" target="_blank">'
                      f'<title>{_x(label)}</title>{item}</a>')
         else:

@@ -74,10 +74,11 @@ def test_each_step_links_to_its_statement(client):
         assert path.startswith("/v1/statements/")
         statement = client.get(path).get_json()
         assert statement["actor"] == "ukraine" and statement["topic"] == "ceasefire_scope"
-    # Each link is named (its <title>, which screen readers read as its name) by what it
-    # shows, then what the statement says.
+    # Each link is named (its <title>, which screen readers read as its name): the step,
+    # then what the statement says.
     names = [a.find(f"{SVG_NS}title").text for a in chart.iter(f"{SVG_NS}a")]
-    assert names[0].startswith("1 19 March 2025 Limited, targets not settled. Ukraine agreed")
+    assert names[0].startswith("1. Ukraine, 19 March 2025: Limited, targets not settled. "
+                               "Ukraine agreed")
     assert all(names)
 
 
