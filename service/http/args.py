@@ -135,6 +135,6 @@ class DateRange(QueryArgs):
 
     @ma.validates_schema
     def _range(self, data, **_):
-        # `to` may be optional (the step chart ends at its last statement by default).
+        # A step chart's `to` may be left out (it ends at the last statement shown).
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ma.ValidationError("must not be before `from`", "to")

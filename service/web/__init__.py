@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, render_template, send_from_directory, url_fo
 
 from ..http import security_headers
 from ..http.problems import render_problems_as_pages
-from . import charts, embed, error_page, filters, front, i18n, oembed
+from . import builder, charts, embed, error_page, filters, front, i18n, oembed
 from .palette import stance_class
 from .spec import EmbedErrorPagesPlugin
 
@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(front.blp)
     api.register_blueprint(embed.blp)
     api.register_blueprint(charts.blp)  # documented under the embeds' tag: no tag of its own
+    api.register_blueprint(builder.blp)  # under the embeds' tag too
     api.register_blueprint(oembed.blp)
     oembed.init_app(app, {**embed.PAGES, **charts.PAGES})
     filters.register(app)

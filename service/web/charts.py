@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import replace
 
 import marshmallow as ma
-from flask import request, url_for
+from flask import g, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 
@@ -21,7 +21,7 @@ from ..domain.model import Position, day_before
 from ..http.args import Blueprint, DateRange, IdList, actor_ids, as_of_field, today
 from ..http.dates import RecordDate
 from ..http.lookups import actor_or_404, actors_or_404, topic_or_404
-from . import heights, page_data, svg, titles
+from . import heights, page_data, presets, svg, titles
 from .embed import EmbedOptions, EmbedPage, html_page, page_response, render_embed
 from .filters import for_readers, long_date, staleness, stated_date, topic_title
 from .i18n import use_language
@@ -101,6 +101,27 @@ def _absolute(path: str) -> str:
     return public_base() + path
 
 
+def _frame(args: dict, title: str, default_title: str,
+           attribution: page_data.Attribution) -> svg.Frame:
+    """A download's words around its chart. The default title says what and as of
+    when; a desk's own title may not, so the default follows it as a dateline."""
+    return svg.Frame(credit=_credit(attribution),
+                     dateline=default_title if title != default_title else "",
+                     subtitle=args.get("subtitle", ""), notes=args.get("notes", ""))
+
+
+def _download_query() -> dict[str, list[str]]:
+    """The page's own options for its download links (title, subtitle, notes, theme,
+    lang, width, the ids and dates), so the file is the chart the reader sees; not
+    what the page ignored, nor `hide` (a download has no notes or links to hide)."""
+    ignored = set(g.get("ignored_parameters", ())) | {"hide"}
+    query: dict[str, list[str]] = {}
+    for key, value in request.args.items(multi=True):
+        if key not in ignored:
+            query.setdefault(key, []).append(value)
+    return query
+
+
 # --- spectrum -------------------------------------------------------------------
 
 def _spectrum(args: dict, topic_id: str, standalone: bool):
@@ -119,11 +140,15 @@ def _spectrum(args: dict, topic_id: str, standalone: bool):
              silent=sum(1 for p in placed if not p.position.statement))
     attribution = page_data.attribution(p.position for p in placed)
     stale = [(p.actor.name, p.position) for p in placed]
-    charts = {width: svg.spectrum(topic, placed, title, desc, _words(stale), standalone,
-                                  _credit(attribution), width)
-              for width in _widths(args, standalone)}
-    chart = charts[max(charts)]
-    return record, topic, actors, as_of, placed, title, attribution, charts, chart
+    frame = _frame(args, title, titles.matrix(actors, [topic], as_of,
+                                               all_actors=not args.get("actors")), attribution)
+
+    def draw(width: int, alone: bool, listed: bool = True):
+        return svg.spectrum(topic, placed, title, desc, _words(stale), alone, frame, width)
+
+    charts = {width: draw(width, standalone) for width in _widths(args, standalone)}
+    drawing = presets.Drawing(title, frame, f"spectrum-{topic.id}-{as_of.isoformat()}", draw)
+    return record, topic, actors, as_of, placed, title, attribution, charts, drawing
 
 
 @blp.route("/topics/<string:topic_id>/spectrum", parameters=TOPIC_PATH, tags=EMBED_TAG)
@@ -138,18 +163,16 @@ class SpectrumPage(MethodView):
         SVG (no script) with a data table for screen readers; download it as SVG or PNG.
         Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
-        record, topic, actors, as_of, placed, title, attribution, charts, _chart = _spectrum(
+        record, topic, actors, as_of, placed, title, attribution, charts, _drawing = _spectrum(
             args, topic_id, standalone=False)
         query = {"as_of": as_of.isoformat(), "actors": ",".join(a.id for a in actors),
                  "topics": topic.id}
-        downloads = {k: v for k, v in request.args.items()
-                      if k in ("as_of", "actors", "lang", "width")}
         return render_embed(
             "spectrum", "embed_spectrum.html", title, args,
             url_for("positions.Positions", **query), url_for("matrix.GetMatrixCsv", **query),
             charts=charts, topic=topic, placed=placed, as_of=as_of, attribution=attribution,
-            svg_url=url_for("charts.SpectrumSvg", topic_id=topic.id, **downloads),
-            png_url=url_for("charts.SpectrumPng", topic_id=topic.id, **downloads))
+            svg_url=url_for("charts.SpectrumSvg", topic_id=topic.id, **_download_query()),
+            png_url=url_for("charts.SpectrumPng", topic_id=topic.id, **_download_query()))
 
 
 # --- steps: one party on one topic, over time --------------------------------------
@@ -217,11 +240,18 @@ def _steps(args: dict, actor_id: str, standalone: bool):
     # The last position holds on to `end` only as far as nothing newer is recorded: say its age.
     held = [(s.actor.name, replace(s.points[-1].position, as_of=end)) for s in series
             if s.points]
-    charts = {width: svg.steps(topic, series, first, end, title, desc, _steps_words(held),
-                               stated_date, long_date, standalone, _credit(attribution), width)
-              for width in _widths(args, standalone)}
+    frame = _frame(args, title, default_title, attribution)
+
+    def draw(width: int, alone: bool, listed: bool = True):
+        return svg.steps(topic, series, first, end, title, desc, _steps_words(held),
+                         stated_date, long_date, alone, frame, width, listed)
+
+    charts = {width: draw(width, standalone) for width in _widths(args, standalone)}
     points = [p for s in series for p in s.points]
-    return actors, topic, first, end, series, points, title, attribution, charts, charts[max(charts)]
+    days = first.isoformat() if first == end else f"{first.isoformat()}-to-{end.isoformat()}"
+    drawing = presets.Drawing(title, frame, "-".join(["steps", *(a.id for a in actors),
+                                                      topic.id, days]), draw)
+    return actors, topic, first, end, series, points, title, attribution, charts, drawing
 
 
 @blp.route("/actors/<string:actor_id>/steps", parameters=ACTOR_PATH, tags=EMBED_TAG)
@@ -236,11 +266,9 @@ class StepsPage(MethodView):
         SVG (no script) with a data table for screen readers; download it as SVG or PNG.
         Unknown parameters (`fbclid`, `utm_*`...) are ignored; an error is a frameable page.
         """
-        actors, topic, first, end, series, points, title, attribution, charts, _chart = _steps(
+        actors, topic, first, end, series, points, title, attribution, charts, _drawing = _steps(
             args, actor_id, standalone=False)
         actor = actors[0]
-        downloads = {k: v for k, v in request.args.items()
-                     if k in ("topic", "from", "to", "lang", "actors", "width")}
         return render_embed(
             "steps", "embed_steps.html", title, args,
             url_for("statements.Statements", actor=actor.id, topic=topic.id,
@@ -249,61 +277,101 @@ class StepsPage(MethodView):
                     **{"from": first.isoformat(), "to": end.isoformat()}),
             charts=charts, topic=topic, actor=actor, series=series, points=points,
             events=svg.events(series), attribution=attribution,
-            svg_url=url_for("charts.StepsSvg", actor_id=actor.id, **downloads),
-            png_url=url_for("charts.StepsPng", actor_id=actor.id, **downloads))
+            svg_url=url_for("charts.StepsSvg", actor_id=actor.id, **_download_query()),
+            png_url=url_for("charts.StepsPng", actor_id=actor.id, **_download_query()))
 
 
 # --- downloads: the same chart standalone, as SVG and as PNG ----------------------------
 
-# Per format: its extension, media type, how the SVG becomes the file, the spec's
-# response schema and example, and the words each download's documentation uses.
+class DownloadOptions(ma.Schema):
+    """What only a download takes: where it will be published."""
+    preset = ma.fields.String(load_default="web", validate=ma.validate.OneOf(presets.PRESETS),
+                              metadata={"description": (
+        "`web` (default): laid out at `width` (default 560), the PNG twice that in pixels; "
+        "`social`: a 1200 x 630 card (title, dateline, subtitle, the chart, notes, credit), "
+        "the PNG 1200 x 630; `print`: laid out at `width` (default 340) for an 85 mm "
+        "column, the SVG sized in mm and the PNG 1004 px wide at 300 dpi.")})
+
+
+def _svg_file(output: presets.Output) -> str:
+    return output.svg
+
+
+def _png_file(output: presets.Output) -> bytes:
+    image = png(output.raster, output.png_width)
+    return presets.phys(image, output.dpi) if output.dpi else image
+
+
+# Per format: its extension, media type, how the preset's output becomes the file,
+# the spec's response schema and example, and the words each download's documentation uses.
 FORMATS = (
-    ("svg", SVG_TYPE, str, {"contentMediaType": SVG_TYPE, "description": "A standalone SVG document."},
-     "as an SVG file, with its title and credit."),
-    ("png", PNG_TYPE, lambda chart: png(str(chart)),
+    ("svg", SVG_TYPE, _svg_file,
+     {"contentMediaType": SVG_TYPE, "description": "A standalone SVG document."},
+     "as an SVG file, with its title, dateline, the desk's words and credit."),
+    ("png", PNG_TYPE, _png_file,
      {"contentMediaType": PNG_TYPE, "description": "A PNG image."},
-     "as a PNG image at twice its size."),
+     "as a PNG image: twice its size (`web`), 1200 x 630 (`social`) or 1004 px wide at "
+     "300 dpi (`print`)."),
 )
-PNG_DETAIL = "The SVG download rasterised at twice its size (resvg, with the server's fonts)."
+PNG_DETAIL = ("The SVG download rasterised (resvg, with the server's fonts), at the size its "
+              "preset says.")
+FILE_NAMES = ("Named for what it shows and when: "
+              "`standpoint-spectrum-peacekeepers-2025-03-20.png`; a `social` or `print` "
+              "preset adds its name (`...-2025-03-20-social.png`).")
 
 
 def chart_downloads(name: str, rule: str, path: list, args: type[ma.Schema], draw,
                     nouns: tuple[str, str], svg_detail: str, svg_example: str) -> None:
-    """Register `rule.svg` and `rule.png`: the chart `draw(args, path_id)` returns,
-    standalone, as a file named `standpoint-{kind}-{path_id}.{extension}`.
-    `nouns`: what the summary and the response description call the chart."""
-    kind = rule.rsplit("/", 1)[-1]
-    for extension, mimetype, encode, schema, words in FORMATS:
+    """Register `rule.svg` and `rule.png`: the chart `draw(args, path_id)` returns (a
+    presets.Drawing), made for the `preset` asked, as a file named for what it shows
+    and its date. `nouns`: what the summary and the response description call the chart."""
+    schema = type(f"{name}DownloadArgs", (args, DownloadOptions), {})
+    for extension, mimetype, encode, body, words in FORMATS:
         example = svg_example if extension == "svg" else "(PNG image bytes)"
         detail = svg_detail if extension == "svg" else PNG_DETAIL
-        view = _download_view(kind, extension, mimetype, encode, draw)
-        view.get.__doc__ = f"The {nouns[0]} as {extension.upper()}\n\n{detail}"
+        view = _download_view(name, extension, mimetype, encode, draw)
+        view.get.__doc__ = f"The {nouns[0]} as {extension.upper()}\n\n{detail}\n{FILE_NAMES}"
         get = blp.doc(operationId=f"get{name}{extension.capitalize()}")(view.get)
-        get = blp.response(200, schema, content_type=mimetype, example=example,
+        get = blp.response(200, body, content_type=mimetype, example=example,
                            description=f"The {nouns[1]} {words}")(get)
-        view.get = blp.arguments(args, location="query")(get)
+        view.get = blp.arguments(schema, location="query")(get)
         blp.route(f"{rule}.{extension}", parameters=path, tags=EMBED_TAG)(view)
 
 
-def _download_view(kind: str, extension: str, mimetype: str, encode, draw) -> type[MethodView]:
+def _made(drawing: presets.Drawing, args: dict, question: str) -> presets.Output:
+    if args["preset"] == "social":
+        return presets.social(drawing, question)
+    if args["preset"] == "print":
+        return presets.for_print(drawing, args.get("width"))
+    return presets.web(drawing, args.get("width"))
+
+
+def _download_view(name: str, extension: str, mimetype: str, encode, draw) -> type[MethodView]:
     def get(self, args, **path):
         (path_id,) = path.values()
-        response = page_response(encode(draw(args, path_id)), mimetype=mimetype)
+        with svg.theme(args["theme"]):
+            drawing, question = draw(args, path_id)
+            output = _made(drawing, args, question)
+        response = page_response(encode(output), mimetype=mimetype)
         response.headers["Content-Disposition"] = (
-            f'inline; filename="standpoint-{kind}-{path_id}.{extension}"')
+            f'inline; filename="{presets.file_name(drawing, args["preset"], extension)}"')
         return response
-    return type(f"{kind.capitalize()}{extension.capitalize()}", (MethodView,), {"get": get})
+    return type(f"{name}{extension.capitalize()}", (MethodView,), {"get": get})
 
 
 chart_downloads(
     "Spectrum", "/topics/<string:topic_id>/spectrum", TOPIC_PATH, SpectrumArgs,
-    lambda args, topic_id: _spectrum(args, topic_id, standalone=True)[-1],
+    lambda args, topic_id: (lambda r: (r[-1], r[1].question))(
+        _spectrum(args, topic_id, standalone=True)),
     ("spectrum chart", "spectrum"),
     "The same chart as the embeddable page, standalone: title, question and\n"
-    "credit inside, the pages' light colours, for print and social cards.", SVG_EXAMPLE)
+    "credit inside, in the theme asked (`dark`: the dark page's colours; `auto`: light),\n"
+    "with the desk's title (the chart's own, with its date, then follows it), subtitle\n"
+    "and notes.", SVG_EXAMPLE)
 chart_downloads(
     "Steps", "/actors/<string:actor_id>/steps", ACTOR_PATH, StepsArgs,
-    lambda args, actor_id: _steps(args, actor_id, standalone=True)[-1],
+    lambda args, actor_id: (lambda r: (r[-1], r[1].question))(
+        _steps(args, actor_id, standalone=True)),
     ("step chart", "step chart"),
     "The same chart as the embeddable page, standalone, each point linked to\n"
     "its statement.", SVG_EXAMPLE.replace("spectrum", "steps"))

@@ -108,6 +108,8 @@ def render_embed(kind: str, template: str, title: str, options: dict, data_url: 
                  csv_url: str, **context) -> Response:
     # A stable id per embedded view, for the Datawrapper-style height message.
     digest = hashlib.sha1(f"{request.path}?{canonical_query()}".encode()).hexdigest()[:10]
+    if hides(options, "data_links"):
+        data_url = csv_url = None
     html = render_template(
         template, kind=kind, title=options.get("title") or title, options=options,
         embed_id=f"standpoint-{kind}-{digest}", data_url=data_url, csv_url=csv_url,
@@ -129,6 +131,29 @@ class Language(ma.fields.String):
 
 
 FREE_TEXT = ("title", "subtitle", "notes")
+# What a reader's page may leave out (`hide=`): the editors' notes on cells (why a
+# party has no position), the credit's data links (CSV, JSON), a chart's downloads.
+HIDEABLE = ("editors_notes", "data_links", "downloads")
+
+
+class HideList(IdList):
+    """`hide=editors_notes,downloads` (or repeated, as a GET form's checkboxes send
+    it): the parts of the page to leave out, each one of HIDEABLE."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_ids=len(HIDEABLE), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parts = super()._deserialize(value, attr, data, **kwargs)
+        unknown = [part for part in parts if part not in HIDEABLE]
+        if unknown:
+            raise ma.ValidationError(f"Cannot hide {', '.join(map(repr, unknown))}: give "
+                                     f"any of {', '.join(HIDEABLE)}.")
+        return parts
+
+
+def hides(options: dict, part: str) -> bool:
+    return part in (options.get("hide") or ())
 
 
 def _free_text(longest: int) -> ma.validate.Validator:
@@ -181,6 +206,13 @@ class EmbedOptions(QueryArgs):
         "`compact` (default): each position as its stance and one line, with the quote, "
         "speaker and source one tap away (no script needed); `full`: everything at once.")})
 
+    hide = HideList(load_default=list, metadata={
+        "description": "Parts of the page a reader is not shown: `editors_notes` (the "
+                       "editors' notes on cells, e.g. why a party has no position; shown "
+                       "by their reader text otherwise), `data_links` (the credit's CSV "
+                       "and JSON links), `downloads` (a chart's SVG and PNG links). "
+                       "Comma-separated or repeated.", "example": ["editors_notes,downloads"]})
+
     @ma.pre_load
     def _drop_unknown(self, data, **_):
         known = {field.data_key or name for name, field in self.load_fields.items()}
@@ -188,6 +220,14 @@ class EmbedOptions(QueryArgs):
         if ignored and has_request_context() and request.path.startswith("/embed/"):
             g.ignored_parameters = ignored  # for the header (page_response) and the page's id
         return {key: data[key] for key in data if key in known}
+
+    @ma.post_load
+    def _reader_options(self, data, **_):
+        # The notes filter (filters.for_readers) reads this, so every template and
+        # chart that shows editors' notes leaves them out alike.
+        if has_request_context() and request.path.startswith("/embed/"):
+            g.hide_editors_notes = hides(data, "editors_notes")
+        return data
 
     @ma.validates_schema
     def _whole_utf8(self, data, **_):

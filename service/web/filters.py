@@ -6,7 +6,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from babel.dates import format_date, format_skeleton
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -75,7 +75,10 @@ def staleness(position: Position) -> str | None:
 
 def for_readers(notes) -> list[Note]:
     """The notes readers are shown: those with a reader's sentence (never the
-    editors' working text)."""
+    editors' working text), and none when the page hides them (`hide=editors_notes`,
+    web/embed.py)."""
+    if has_request_context() and g.get("hide_editors_notes"):
+        return []
     return [note for note in notes if note.reader_text]
 
 

@@ -75,10 +75,18 @@ def contrast_ratio(foreground: str, background: str) -> float:
 _CSS = Path(__file__).parent / "static" / "embed.css"
 
 
-@lru_cache(maxsize=1)
-def css_colours() -> dict[str, str]:
-    """The light theme's custom properties (`--name: #rrggbb;`) of static/embed.css,
-    so a standalone SVG or PNG carries exactly the pages' colours."""
+def _block(text: str, selector: str) -> dict[str, str]:
+    block = text[text.index(selector + " {"):]
+    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;", block[:block.index("}")]))
+
+
+@lru_cache(maxsize=2)
+def css_colours(theme: str = "light") -> dict[str, str]:
+    """A theme's custom properties (`--name: #rrggbb;`) of static/embed.css, so a
+    standalone SVG or PNG carries exactly the pages' colours: the light theme's, with
+    the dark theme's overrides for `dark` (a file has no reader setting: `auto` is light)."""
     text = _CSS.read_text("utf-8")
-    root = text[text.index(":root {"):]
-    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;", root[:root.index("}")]))
+    colours = _block(text, ":root")
+    if theme == "dark":
+        colours.update(_block(text, ':root[data-theme="dark"]'))
+    return colours

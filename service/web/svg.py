@@ -23,6 +23,8 @@ and <desc>; the pages add a data table for screen readers.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 import textwrap
@@ -62,8 +64,33 @@ def _x(text: str) -> Markup:
     return escape(_NOT_XML.sub("", text))
 
 
+# The theme a standalone chart is drawn in (a download's `theme=`); pages restyle
+# their charts' ink by class instead, so they are drawn light.
+_THEME: contextvars.ContextVar[str] = contextvars.ContextVar("chart_theme", default="light")
+
+
+@contextlib.contextmanager
+def theme(name: str):
+    token = _THEME.set(name)
+    try:
+        yield
+    finally:
+        _THEME.reset(token)
+
+
 def _colour(name: str) -> str:
-    return css_colours()[name]
+    return css_colours(_THEME.get())[name]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a standalone chart carries around it: the desk's words (`title`, `subtitle`,
+    `notes`), the `dateline` that keeps the chart's date when the desk's title leaves
+    it out, and the credit."""
+    credit: str = ""
+    dateline: str = ""
+    subtitle: str = ""
+    notes: str = ""
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -95,19 +122,29 @@ def _document(width: int, height: float, title: str, desc: str, body: str, ids: 
         f'<rect class="paper" width="100%" height="100%" fill="{_colour("bg")}"/>{body}</svg>')
 
 
-def _header(width: int, title: str, subtitle: str) -> tuple[str, float]:
-    """The title and question inside a standalone chart (downloads carry their own words)."""
+def _header(width: int, title: str, question: str, frame: Frame = Frame()) -> tuple[str, float]:
+    """The title, its dateline, the desk's subtitle and the question inside a standalone
+    chart (downloads carry their own words)."""
     lines = _wrap(title, _chars(width - 24, 18, bold=True))
     out = _lines(12, 28, lines, 18, 700, step=23)
     y = 28 + 23 * (len(lines) - 1) + 22
-    sub = _wrap(subtitle, _chars(width - 24, 14))
-    out += _lines(12, y, sub, 14, 400, "muted-ink")
-    return out, y + 18 * len(sub) + 6
+    for text, css, weight in ((frame.dateline, "muted-ink", 600), (frame.subtitle, "ink", 400),
+                              (question, "muted-ink", 400)):
+        if text:
+            wrapped = _wrap(text, _chars(width - 24, 14, bold=weight > 400))
+            out += _lines(12, y, wrapped, 14, weight, css)
+            y += 18 * len(wrapped) + 4
+    return out, y + 2
 
 
-def _footer(width: int, y: float, credit: str) -> tuple[str, float]:
-    lines = _wrap(credit, _chars(width - 24, 12))
-    return (f'<line class="rule" x1="12" x2="{width - 12}" y1="{y:.1f}" y2="{y:.1f}" '
+def _footer(width: int, y: float, frame: Frame) -> tuple[str, float]:
+    out = ""
+    if frame.notes:  # the desk's notes, above the credit as on the page
+        wrapped = _wrap(frame.notes, _chars(width - 24, 14))
+        out += _lines(12, y + 12, wrapped, 14, 400)
+        y += 18 * len(wrapped) + 8
+    lines = _wrap(frame.credit, _chars(width - 24, 12))
+    return (out + f'<line class="rule" x1="12" x2="{width - 12}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{_colour("rule")}"/>' + _lines(12, y + 18, lines, 12, 400, "muted-ink", 16),
             y + 18 + 16 * len(lines))
 
@@ -149,12 +186,13 @@ def _pill_rows(placed: list[Placed], room: float) -> list[list[tuple[Placed, flo
 
 
 def spectrum(topic: Topic, placed: list[Placed], title: str, desc: str, words: dict,
-             standalone: bool = False, credit: str = "", width: int = SPECTRUM_WIDTH) -> Markup:
+             standalone: bool = False, frame: Frame = Frame(),
+             width: int = SPECTRUM_WIDTH) -> Markup:
     """The scale top (most supportive) to bottom, the parties at their stances. Wide:
     each stance's label beside its parties; narrow: the parties under their stance."""
     body, y = ("", 10.0)
     if standalone:
-        body, y = _header(width, title, topic.question)
+        body, y = _header(width, title, topic.question, frame)
     wide = width >= WIDE
     label_x = 34
     label_w = (width * 0.42 - label_x) if wide else (width - label_x - 8)
@@ -209,7 +247,7 @@ def spectrum(topic: Topic, placed: list[Placed], title: str, desc: str, words: d
     body += notes
     y += 4
     if standalone:
-        foot, y = _footer(width, y + 4, credit)
+        foot, y = _footer(width, y + 4, frame)
         body += foot
         y += 8
     return _document(width, y, title, desc, body, f"spectrum-{topic.id}")
@@ -282,12 +320,13 @@ def _axis(days: list[dt.date], left: float, right: float):
 
 def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
           title: str, desc: str, words: dict, date_label, day_label, standalone: bool = False,
-          credit: str = "", width: int = STEPS_WIDTH) -> Markup:
+          frame: Frame = Frame(), width: int = STEPS_WIDTH, listed: bool = True) -> Markup:
     """Step lines over the scale's rungs, one per party, from `start` to `end`; then the
-    numbered list of steps. Silence is an absence (no line, no rung)."""
+    numbered list of steps (unless not `listed`: a social card has no room for it).
+    Silence is an absence (no line, no rung)."""
     body, y = ("", 8.0)
     if standalone:
-        body, y = _header(width, title, topic.question)
+        body, y = _header(width, title, topic.question, frame)
     pad = 12
     many = len(series) > 1
     if many:  # which line is whose: a sample of each party's dash, then its name
@@ -406,7 +445,7 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
     y += 6
     text_x = pad + 2 * MARKER + 8
     room = _chars(width - text_x - pad, 14)
-    for s_i, s in enumerate(series):
+    for s_i, s in enumerate(series if listed else ()):
         first = s.points[0] if s.points else None
         if first and first.statement is None:
             who = f"{s.actor.name}, " if many else ""
@@ -414,16 +453,13 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
                          room)
             body += _lines(text_x, y + 15, line, 14, 400, "muted-ink")
             y += 18 * len(line) + 8
-    for e in numbered:
+    for e in numbered if listed else ():
         p = e.step
         css = stance_class(topic, p.position.stance)
         who = f" · {series[e.series].actor.name}" if many else ""
         head = _wrap(f"{date_label(p.statement)}{who}", _chars(width - text_x - pad, 14, True))
         stance = _wrap(p.position.label, room)
-        # The accessible name opens with the words drawn, in their order (WCAG 2.5.3),
-        # then says the party and the summary.
-        label = (f"{e.number} {date_label(p.statement)}{who} {p.position.label}. "
-                 f"{'' if many else series[e.series].actor.name + ': '}{p.statement.summary}")
+        label = f"{e.number}. {series[e.series].actor.name}, {date_label(p.statement)}: {p.position.label}. {p.statement.summary}"
         item = (f'<circle cx="{pad + MARKER:.1f}" cy="{y + 10:.1f}" r="{MARKER}" '
                 f'fill="{_colour(f"stance-{css}-bg")}" stroke="{_colour("text")}" stroke-width="1.5"/>'
                 + _text(pad + MARKER, y + 14.5, str(e.number), 12, 700, "pill-ink",
@@ -431,9 +467,9 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
                 + _lines(text_x, y + 15, head, 14, 700)
                 + _lines(text_x, y + 15 + 18 * len(head), stance, 14, 400))
         if p.href:
-            # Named by its <title> (SVG-AAM), which opens with the words drawn: an
-            # aria-label would have to hold the drawn words exactly as the browser
-            # joins them across wrapped lines (WCAG 2.5.3, axe's label-content-name-mismatch).
+            # Named by its <title> (SVG-AAM), not aria-label: an aria-label must hold the
+            # visible text as read (WCAG 2.5.3, axe's label-content-name-mismatch), and a
+            # screen reader reads SVG text pieces without the spaces between them.
             body += (f'<a class="step-link" href="{escape(p.href)}" target="_blank">'
                      f'<title>{_x(label)}</title>{item}</a>')
         else:
@@ -441,7 +477,7 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
         y += 18 * (len(head) + len(stance)) + 10
     y += 2
     if standalone:
-        foot, y = _footer(width, y + 4, credit)
+        foot, y = _footer(width, y + 4, frame)
         body += foot
         y += 8
     ids = "-".join(s.actor.id for s in series)
