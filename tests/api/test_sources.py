@@ -295,3 +295,21 @@ def test_writing_a_source_needs_an_editor_key(client):
     response = post(client, "/v1/sources", {"publisher": "AFP", "published_on": DAY,
                                             "language": "en", "text": TEXT}, {})
     assert response.status_code == 401
+
+
+def test_the_cli_adds_a_source_from_a_file(app, client, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><nav>Menu</nav><article><p>Macron said France is willing to "
+                    "send troops to Ukraine after a deal.</p><p>Scholz said nothing.</p>"
+                    "</article></body></html>", "utf-8")
+    result = app.test_cli_runner().invoke(args=[
+        "sources", "add", str(page), "--publisher", "AFP", "--published-on", "2025-03-21",
+        "--id", "afp-page", "--html"])
+    assert result.exit_code == 0, result.output
+    assert '"id": "afp-page"' in result.output
+    source = client.get("/v1/sources/afp-page").get_json()
+    assert (source["publisher"], source["language"], source["text_kept"]) == ("AFP", "en", True)
+    again = app.test_cli_runner().invoke(args=[
+        "sources", "add", str(page), "--publisher", "AFP", "--published-on", "2025-03-21",
+        "--id", "afp-page", "--html"])
+    assert again.exit_code == 1 and "already exists" in again.output
