@@ -19,6 +19,7 @@ from .webhooks.cli import webhooks_cli
 db_cli = AppGroup("db", help="Database schema.")
 data_cli = AppGroup("data", help="Dataset import and export.")
 keys_cli = AppGroup("keys", help="API keys for the write operations.")
+sources_cli = AppGroup("sources", help="Source records and their archived texts.")
 
 
 @db_cli.command("upgrade")
@@ -54,6 +55,43 @@ def import_(file, by: str) -> None:
         click.echo(f"import refused, nothing written:\n{exc}", err=True)
         sys.exit(1)
     click.echo(json.dumps(counts))
+
+
+@sources_cli.command("add")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--publisher", required=True)
+@click.option("--published-on", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="YYYY-MM-DD.")
+@click.option("--language", default="en", show_default=True, help="BCP 47 tag of the text.")
+@click.option("--id", "source_id", default=None, help="A slug; generated when absent.")
+@click.option("--title", default=None)
+@click.option("--byline", default=None)
+@click.option("--url", default=None)
+@click.option("--basis", default=None, help="Where the date comes from, if not the text.")
+@click.option("--html", is_flag=True, help="FILE is an HTML page: keep its main text.")
+@click.option("--by", default="sources add", help="Recorded as the author of the source.")
+def sources_add(file, publisher, published_on, language, source_id, title, byline, url, basis,
+                html, by) -> None:
+    """Record a source with the text of FILE (plain text, one paragraph a line; or an HTML
+    page with --html), as POST /v1/sources does, without its body-size limit. Prints the
+    source: its id, SHA-256 and paragraph count."""
+    from .domain.source_text import html_to_text
+    from .store import records
+    from .store.kinds import SOURCES
+
+    text = file.read()
+    try:
+        text = html_to_text(text) if html else text
+        data = {"id": source_id, "publisher": publisher, "published_on": published_on.date(),
+                "language": language, "title": title, "byline": byline, "url": url,
+                "published_on_basis": basis, "text": text}
+        with write_transaction(_engine()) as conn:
+            source = records.create(SOURCES, conn, data, by)
+    except (ValueError, records.WriteRefused) as exc:
+        click.echo(f"source refused, nothing written: {getattr(exc, 'detail', exc)}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps({"id": source.id, "sha256": source.sha256,
+                           "paragraphs": source.paragraph_count}))
 
 
 @keys_cli.command("create")
@@ -110,5 +148,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(sources_cli)
     app.cli.add_command(webhooks_cli)
     app.cli.add_command(sentences)

@@ -23,6 +23,11 @@ class SpeakerSchema(ma.Schema):
     role = ma.fields.String(allow_none=True, required=True, metadata={"example": "Prime Minister"})
 
 
+MENTIONS_DOC = ("Names by which a text mentions the actor besides its name and its "
+                "spokespeople's, for the candidate sentences (`/v1/sources/{id}/candidates`): "
+                "case-sensitive, whole words.")
+
+
 class ActorSchema(ma.Schema):
     id = ma.fields.String(required=True, metadata={"description": "Canonical slug.", "example": "uk"})
     name = ma.fields.String(required=True, metadata={"example": "United Kingdom"})
@@ -35,6 +40,8 @@ class ActorSchema(ma.Schema):
                              metadata={"description": "Other ids that resolve to this actor.",
                                        "example": ["gb", "united-kingdom"]})
     spokespeople = ma.fields.List(ma.fields.Nested(SpeakerSchema), required=True)
+    mentions = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": MENTIONS_DOC, "example": ["Britain", "U.K."]})
 
 
 ActorPageSchema = page_schema(ActorSchema, "ActorPage")
@@ -62,6 +69,9 @@ class ActorChangesSchema(ma.Schema):
         "description": "Other ids that resolve to this actor; none may name another actor (409).",
         "example": ["gb", "united-kingdom"]})
     spokespeople = ma.fields.List(ma.fields.Nested(SpeakerInSchema), validate=ma.validate.Length(max=50))
+    mentions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
+                              validate=ma.validate.Length(max=100), metadata={
+        "description": MENTIONS_DOC, "example": ["Britain", "U.K."]})
 
 
 class ActorInSchema(ActorChangesSchema):
@@ -79,6 +89,9 @@ class ActorInSchema(ActorChangesSchema):
     spokespeople = ma.fields.List(ma.fields.Nested(SpeakerInSchema), load_default=list,
                                   validate=ma.validate.Length(max=50), metadata={
         "example": [{"name": "Mark Rutte", "role": "Secretary General"}]})
+    mentions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
+                              load_default=list, validate=ma.validate.Length(max=100), metadata={
+        "description": MENTIONS_DOC, "example": ["NATO", "the alliance"]})
 
 
 def _written(actor, status: int):

@@ -57,7 +57,9 @@ class FeedEntrySchema(ma.Schema):
     cursor = ma.fields.String(required=True, metadata={
         "description": "Resume after this entry with `since=<cursor>`.", "example": "c2VxOjE"})
     at = ma.fields.AwareDateTime(required=True, metadata={"example": "2025-03-21T09:30:00+00:00"})
-    entity = ma.fields.String(required=True, metadata={"enum": ["statement", "actor", "topic", "note"],
+    entity = ma.fields.String(required=True, metadata={"enum": ["statement", "actor", "topic", "note", "source", "reading"],
+        "description": "`reading`: the candidate finder's cues for a language (`id`), which "
+                       "every source in that language is read with; its `href` is the sources.",
                                                        "example": "actor"})
     id = ma.fields.String(required=True, metadata={"example": "uk"})
     action = ma.fields.String(required=True, metadata={
@@ -82,7 +84,9 @@ class FeedPageSchema(ma.Schema):
 ENDPOINTS = {"statement": ("statements.StatementItem", "statement_id"),
              "actor": ("actors.ActorItem", "actor_id"),
              "topic": ("topics.TopicItem", "topic_id"),
-             "note": ("notes.NoteItem", "note_id")}
+             "note": ("notes.NoteItem", "note_id"),
+             "source": ("sources.SourceItem", "source_id"),
+             "reading": ("sources.Sources", None)}
 
 
 def _entry(row) -> dict:
@@ -91,7 +95,7 @@ def _entry(row) -> dict:
     return {
         "cursor": encode_cursor(row.seq), "at": at, "entity": row.entity, "id": row.entity_id,
         "action": row.action, "revision": row.revision, "tombstone": row.action == "retracted",
-        "recorded_by": row.recorded_by, "href": url_for(endpoint, **{arg: row.entity_id}),
+        "recorded_by": row.recorded_by, "href": url_for(endpoint, **({arg: row.entity_id} if arg else {})),
     }
 
 

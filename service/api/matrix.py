@@ -65,9 +65,10 @@ class MatrixSchema(ma.Schema):
 
 
 # The statement's fields the columns lay out (summary is left to the JSON);
-# any other field of a cell's statement is a column of its own, by its name.
+# any other field of a cell's statement is a column of its own, by its name. The anchor
+# (a selector of the quote's words in the source) is left to the JSON like the summary.
 _LAID_OUT = {"id", "stated_on", "date_precision", "speaker", "quote", "quote_kind", "conditions",
-             "source", "summary"}
+             "source", "summary", "anchor"}
 _MORE = tuple(name for name in CellStatementSchema().fields if name not in _LAID_OUT)
 MATRIX_COLUMNS = ("as_of", "actor", "actor_name", "topic", "stance", "label", "level", "side",
                   "statement", "stated_on", "date_precision", "age_days", "speaker", "speaker_role", "quote",

@@ -43,6 +43,11 @@ class DirectionsSchema(ma.Schema):
         "description": "What a move down the scale is called.", "example": "narrower"})
 
 
+VOCABULARY_DOC = ("Words that put a sentence of a source on this topic, for the candidate "
+                  "sentences (`/v1/sources/{id}/candidates`): case-insensitive, whole words, "
+                  "a trailing `*` takes any ending.")
+
+
 class TopicSchema(ma.Schema):
     id = ma.fields.String(required=True, metadata={"example": "ceasefire_scope"})
     question = ma.fields.String(required=True, metadata={
@@ -50,6 +55,8 @@ class TopicSchema(ma.Schema):
     scale = ma.fields.List(ma.fields.Nested(StanceValueSchema), required=True, metadata={
         "description": "Stance values in order. `no_position` and `unclear` are outside every scale."})
     directions = ma.fields.Nested(DirectionsSchema, required=True)
+    vocabulary = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": VOCABULARY_DOC, "example": ["ceasefire", "truce", "energy infrastructure"]})
 
 
 TopicPageSchema = page_schema(TopicSchema, "TopicPage")
@@ -93,6 +100,9 @@ class TopicChangesSchema(ma.Schema):
                        "New values may be added; a value any statement uses cannot be removed "
                        "or renamed (409 naming the statements)."})
     directions = ma.fields.Nested(DirectionsInSchema)
+    vocabulary = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
+                                validate=ma.validate.Length(max=200), metadata={
+        "description": VOCABULARY_DOC, "example": ["sanction*", "sanctions relief"]})
 
 
 class TopicInSchema(TopicChangesSchema):
@@ -103,6 +113,10 @@ class TopicInSchema(TopicChangesSchema):
                                                      "of a deal?"})
     scale = ma.fields.List(ma.fields.Nested(StanceValueInSchema), required=True,
                            validate=ma.validate.Length(min=1, max=50))
+    vocabulary = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
+                                load_default=list, validate=ma.validate.Length(max=200),
+                                metadata={"description": VOCABULARY_DOC,
+                                          "example": ["sanction*", "sanctions relief"]})
 
 
 NEW_TOPIC_EXAMPLE = {

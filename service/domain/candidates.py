@@ -2,8 +2,8 @@
 
 A sentence is a candidate when it names an actor, uses a topic's vocabulary and carries a
 speech cue (a verb of saying or holding: "said", "willing", "agreed", "push for"). All the
-words are data (service/data/vocabulary.yaml, plus actor names and spokespeople from the
-record); this module only applies them. Each candidate comes with the actors and topics it
+words are data (each topic's `vocabulary`, each actor's name, spokespeople and `mentions`, and
+the cues of the source's language, all in the record); this module only applies them. Each candidate comes with the actors and topics it
 names (most likely first), a selector for the sentence, and the dates the text supports for
 it, worked out from the publication date:
 
@@ -72,6 +72,25 @@ class Candidate:
     @property
     def date(self) -> DateGuess:
         return self.dates[0]
+
+
+CUES = ("speech_cues", "bound_cues", "future_cues", "abbreviations")
+
+
+def reading_for(actors, topics, cues: dict) -> Reading:
+    """The finder's words from the record: each actor's name, its spokespeople's names and
+    surnames and its `mentions`; each topic's `vocabulary`; `cues`, a language's lists
+    (CUES). Actors and topics without words are left out."""
+    mentions = {}
+    for actor in actors:
+        names = [actor.name]
+        for person in actor.spokespeople:
+            names += [person.name, person.name.split()[-1]]
+        mentions[actor.id] = tuple(dict.fromkeys([*names, *actor.mentions]))
+    return Reading(
+        mentions=mentions,
+        vocabulary={topic.id: tuple(topic.vocabulary) for topic in topics if topic.vocabulary},
+        **{key: tuple(cues.get(key, ())) for key in CUES})
 
 
 def _term(word: str, case_sensitive: bool) -> re.Pattern:

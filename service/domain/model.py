@@ -16,7 +16,9 @@ OFF_SCALE = (NO_POSITION, UNCLEAR)
 # `on_or_before`: the source shows the position was held by `stated_on` but not
 # when it was first said. Positions and diffs count it from that date, never earlier.
 DatePrecision = Literal["day", "month", "approximate", "on_or_before"]
-QuoteKind = Literal["verbatim", "paraphrase"]
+# `translation`: the quote is a translation of the source's words, so its anchor cannot be
+# checked against the source's text (docs/SOURCES.md, "Anchors on writes").
+QuoteKind = Literal["verbatim", "paraphrase", "translation"]
 Status = Literal["current", "retracted"]
 DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
@@ -79,6 +81,9 @@ class Topic:
     # move up the scale and a move down it are called ("broader"/"narrower").
     up_word: str = "towards support"
     down_word: str = "towards opposition"
+    # Words that put a sentence on this topic, for the candidate finder (case-insensitive;
+    # a trailing `*` takes any ending).
+    vocabulary: tuple[str, ...] = ()
 
     def stance(self, value: str) -> StanceValue | None:
         for stance in self.scale:
@@ -112,10 +117,18 @@ class Actor:
     country_code: str | None = None
     aliases: tuple[str, ...] = ()
     spokespeople: tuple[Speaker, ...] = ()
+    # Names by which a text mentions the actor besides `name` and its spokespeople's names
+    # ("Britain", "Kremlin"): what the candidate finder reads sources with. Case-sensitive.
+    mentions: tuple[str, ...] = field(default=(), metadata=NEWER)
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A statement's or note's citation. `id` names the source record it comes from
+    (`/v1/sources/{id}`), whose citation fields it then repeats; null for a citation
+    recorded without one."""
+
+    id: str | None = field(default=None, kw_only=True, metadata=NEWER)
     publisher: str
     title: str | None = field(default=None, kw_only=True)
     byline: str | None = field(default=None, kw_only=True)
@@ -124,6 +137,26 @@ class Source:
     location: str | None = field(default=None, metadata=NEWER)  # paragraph, timestamp...
     # Where `published_on` comes from when the source's own text does not give it.
     published_on_basis: str | None = field(default=None, metadata=NEWER)
+
+
+CITATION_FIELDS = ("publisher", "title", "byline", "url", "published_on", "published_on_basis")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteAnchor:
+    """Where a statement rests in its source's text (the source is `statement.source.id`):
+    a paragraph (¶, counted as docs/SOURCES.md says) and a W3C TextQuoteSelector in it.
+
+    `verified` is decided on every write: True when the selector selects exactly one place
+    in the source's kept text (and is then stored in the source's own characters), None when
+    it cannot be checked, `unverified` saying why (a translation; a source without text)."""
+
+    paragraph: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    verified: bool | None = field(default=None, metadata=NEWER)
+    unverified: str | None = field(default=None, metadata=NEWER)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,6 +194,44 @@ class Statement(Recorded):
     stated_on: dt.date
     date_precision: DatePrecision
     source: Source
+    anchor: QuoteAnchor | None = field(default=None, kw_only=True, metadata=NEWER)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord(Recorded):
+    """One revision of a source: what statements cite, and the text they are checked against.
+
+    `text` is the archived text (Unicode NFC; paragraphs are its non-empty lines) and `sha256`
+    its digest; both are fixed once recorded, so an anchor verified against them stays
+    verified. A source the newsroom may not keep a copy of has no text and says why in
+    `text_withheld`."""
+
+    id: str
+    publisher: str
+    title: str | None = field(default=None, kw_only=True)
+    byline: str | None = field(default=None, kw_only=True)
+    url: str | None = field(default=None, kw_only=True)
+    published_on: dt.date
+    published_on_basis: str | None = field(default=None, kw_only=True)
+    language: str | None = field(default=None, kw_only=True, metadata=NEWER)  # BCP 47: "en"
+    text: str | None = field(default=None, kw_only=True, metadata=NEWER)
+    sha256: str | None = field(default=None, kw_only=True, metadata=NEWER)
+    text_withheld: str | None = field(default=None, kw_only=True, metadata=NEWER)
+
+    @property
+    def text_kept(self) -> bool:
+        return self.text is not None
+
+    @property
+    def paragraph_count(self) -> int | None:
+        from .source_text import split_paragraphs
+
+        return None if self.text is None else len(split_paragraphs(self.text))
+
+    def citation(self, location: str | None) -> Source:
+        """The citation a statement anchored to this source carries."""
+        return Source(id=self.id, location=location,
+                      **{name: getattr(self, name) for name in CITATION_FIELDS})
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ def topic_to(topic: Topic) -> dict:
              **({"settled_word": s.settled_word} if s.settled_word is not None else {})}
             for s in topic.scale
         ],
+        "vocabulary": list(topic.vocabulary),
     }
 
 

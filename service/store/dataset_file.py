@@ -24,14 +24,17 @@ from ..domain.model import (
     Note,
     Recorded,
     Source,
+    SourceRecord,
     Statement,
 )
 from .kinds import NOTES, STATEMENTS
 from .plain import hints, optional_type
 
-FORMAT = "standpoint-dataset/2"
-# Files written before notes and the `on_or_before` precision read the same way.
-FORMATS = ("standpoint-dataset/1", FORMAT)
+FORMAT = "standpoint-dataset/3"
+# Files written before notes and the `on_or_before` precision read the same way; before
+# format 3, `sources` held citations to copy (YAML anchors), not source records.
+CITATION_FORMATS = ("standpoint-dataset/1", "standpoint-dataset/2")
+FORMATS = (*CITATION_FORMATS, FORMAT)
 
 
 class DatasetError(ValueError):
@@ -88,6 +91,8 @@ def _file_field(hint: Any) -> ma.fields.Field:
         return _DateTime()
     if hint is int:
         return ma.fields.Integer(strict=True)
+    if hint is bool:
+        return ma.fields.Boolean(truthy={True}, falsy={False})
     return _text()
 
 
@@ -96,13 +101,14 @@ def file_schema(cls: type, reason_key: str = "reason") -> type[ma.Schema]:
     """The strict schema of a domain dataclass in a file, derived from its
     fields: each must be there, except the bookkeeping an import records
     itself and those the dataclass marks as newer than some files. A text
-    that cannot be null cannot be empty either."""
+    that cannot be null cannot be empty either, unless empty is its default."""
     schema_fields = {}
     for f in fields(cls):
         hint = hints(cls)[f.name]
         inner = optional_type(hint)
         field = _file_field(inner or hint)
-        if inner is str:
+        if inner is str or (hint is str and f.default == ""):
+            # A null text, or one whose default is empty (a selector's prefix), may be empty.
             field = ma.fields.String()
         field.required = not (f.name in _BOOKKEEPING or f.metadata.get("files") == "optional")
         field.allow_none = inner is not None
@@ -130,10 +136,28 @@ class DirectionsFile(_Strict):
 
 class TopicFile(_Strict):
     id = _text(required=True)
+    vocabulary = ma.fields.List(_text(), load_default=list)
     question = _text(required=True)
     directions = ma.fields.Nested(DirectionsFile, required=True)
     scale = ma.fields.List(ma.fields.Nested(StanceFile), required=True,
                            validate=ma.validate.Length(min=1))
+
+
+class SourceFile(file_schema(SourceRecord)):
+    """A source record in a file, keyed by its id: its text inline (`text`) or in a file
+    beside the dataset (`text_file`, a relative path), pinned by `sha256` when given."""
+
+    id = _text()  # the key it is filed under
+    text_file = _text()
+
+
+class ReadingFile(_Strict):
+    """The cues a language's sources are read with (service/domain/candidates.py)."""
+
+    speech_cues = ma.fields.List(_text(), required=True, validate=ma.validate.Length(min=1))
+    bound_cues = ma.fields.List(_text(), load_default=list)
+    future_cues = ma.fields.List(_text(), load_default=list)
+    abbreviations = ma.fields.List(_text(), load_default=list)
 
 
 class DatasetFile(_Strict):
@@ -142,14 +166,25 @@ class DatasetFile(_Strict):
     # When the record was last edited: an import records its revisions at this
     # moment, so "Last updated" is the editors' date, never the day of loading.
     edited_at = _DateTime(allow_none=True)
-    # Named sources, for YAML anchors: statements and notes carry their own copy.
-    sources = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(file_schema(Source)))
+    # The source records by id; a statement's or note's `source: {id, location}` cites one.
+    sources = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(SourceFile),
+                             load_default=dict)
+    # The candidate finder's cues, by language (BCP 47: `en`).
+    reading = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(ReadingFile),
+                             load_default=dict)
     topics = ma.fields.List(ma.fields.Nested(TopicFile), required=True)
     actors = ma.fields.List(ma.fields.Nested(file_schema(Actor)), required=True)
     statements = ma.fields.List(ma.fields.Nested(file_schema(Statement, STATEMENTS.reason_key)),
                                 required=True)
     notes = ma.fields.List(ma.fields.Nested(file_schema(Note, NOTES.reason_key)),
                            load_default=list)
+
+
+class CitationDatasetFile(DatasetFile):
+    """Formats 1 and 2: `sources` are named citations, for YAML anchors only."""
+
+    sources = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(file_schema(Source)),
+                             load_default=dict)
 
 
 def _paths(messages: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
@@ -214,8 +249,9 @@ def check_document(data: Any, name: str = "document", root: yaml.Node | None = N
     and key of every problem."""
     if not isinstance(data, dict):
         raise DatasetError([f"{name}: expected a mapping with format: {FORMAT}"])
+    schema = CitationDatasetFile if data.get("format") in CITATION_FORMATS else DatasetFile
     try:
-        return DatasetFile().load(data)
+        return schema().load(data)
     except ma.ValidationError as exc:
         problems = []
         for path, message in _paths(exc.messages):

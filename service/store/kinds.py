@@ -15,11 +15,14 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 
-from ..domain.model import Note, Statement
+from ..domain.anchoring import anchored
+from ..domain.model import CITATION_FIELDS, Note, SourceRecord, Statement
+from ..domain.source_text import SourceText, source_text
 from ..domain.validation import DomainError, check_stance
 from . import tables
 from .plain import from_plain, ordered_fields, to_plain
@@ -39,6 +42,11 @@ class Kind:
     reason_key: str = "reason"
     # Its writes can move positions: the webhook outbox records them.
     moves_positions: bool = False
+    # The plain data of a write made whole from the record before it is built (given a
+    # store.read.Record, the data and what the request itself gave); DomainError refuses.
+    prepare: Callable[[Any, dict, dict], dict] = lambda record, data, given: data
+    # Columns of its tables derived from the record, not fields of it (an index's key).
+    derived: Callable[[Any], dict] = lambda item: {}
 
     @property
     def id_column(self) -> str:
@@ -70,7 +78,7 @@ class Kind:
             value = getattr(item, f.name)
             # Date and DateTime columns take Python objects; JSON columns plain data.
             row[self._column(f.name)] = value if isinstance(value, dt.date) else to_plain(value)
-        return {**row, "recorded_by": item.recorded_by or "unknown"}
+        return {**row, **self.derived(item), "recorded_by": item.recorded_by or "unknown"}
 
     def from_row(self, row: Any):
         names = {self._column(f.name): f.name for f in fields(self.cls)}
@@ -87,10 +95,79 @@ def _canonical_cell(record, item):
     return replace(item, actor=actor.id)
 
 
+def _source_record(record, source_id: str) -> SourceRecord:
+    source = record.current(SOURCES, source_id)
+    if source is None:
+        raise DomainError(f"No source '{source_id}'.", "source.id")
+    if source.retracted:
+        raise DomainError(f"Source '{source_id}' is retracted: cite another.", "source.id")
+    return source
+
+
+def _cited_from_record(record, data: dict, given: dict) -> dict:
+    """A statement (or note) whose `source` names a source record (`source.id`) carries
+    that record's citation: fields the request gives must agree with it, the rest are
+    taken from it; `location` defaults to the anchor's paragraph."""
+    cited = data.get("source") or {}
+    if not cited.get("id"):
+        return data
+    source = _source_record(record, cited["id"])
+    for name, value in (given.get("source") or {}).items():
+        if name in CITATION_FIELDS and value != getattr(source, name):
+            raise DomainError(f"differs from source '{source.id}', whose {name} is "
+                              f"{getattr(source, name)!r}; leave it out", f"source.{name}")
+    location = cited.get("location")
+    if location is None and data.get("anchor"):
+        location = f"¶{data['anchor']['paragraph']}"
+    return {**data, "source": to_plain(source.citation(location))}
+
+
+@lru_cache(maxsize=64)
+def _parsed(sha256: str, text: str) -> SourceText:
+    return source_text(text)
+
+
 def _checked_statement(record, statement: Statement) -> Statement:
     statement = _canonical_cell(record, statement)
     check_stance(record.topics[statement.topic], statement.stance)
-    return statement
+    # (A citation without a record is checked at the API's door, as it always was.)
+    if statement.source.id and statement.source.published_on < statement.stated_on:
+        raise DomainError("A source cannot be published before the statement was made.",
+                          "source")
+    if statement.anchor is None:
+        return statement
+    if not statement.source.id:
+        raise DomainError("An anchor needs the source record it is in: give source.id.",
+                          "source.id")
+    source = _source_record(record, statement.source.id)
+    text = _parsed(source.sha256, source.text) if source.text is not None else None
+    return replace(statement, anchor=anchored(
+        statement.anchor, statement.quote, statement.quote_kind, statement.source.location,
+        text, source.text_withheld))
+
+
+def _checked_source(record, source: SourceRecord) -> SourceRecord:
+    """A source's text in NFC with its digest, or a reason for having none; the text is
+    fixed once recorded, so what was verified against it stays verified."""
+    text = source.text
+    if text is not None:
+        parsed = source_text(text)
+        if not parsed.paragraphs:
+            raise DomainError("The text has no paragraphs (non-empty lines).", "text")
+        if source.text_withheld is not None:
+            raise DomainError("A source with its text withholds nothing: leave it out.",
+                              "text_withheld")
+        source = replace(source, text=parsed.text, sha256=parsed.sha256)
+    elif not source.text_withheld:
+        raise DomainError("Give the source's text, or say in text_withheld why the newsroom "
+                          "keeps none.", "text_withheld")
+    else:
+        source = replace(source, sha256=None)
+    stored = record.current(SOURCES, source.id)
+    if stored is not None and stored.sha256 != source.sha256:
+        raise DomainError("A source's text is fixed once recorded (statements are verified "
+                          "against it): record the other text as a new source.", "text")
+    return source
 
 
 def _readable(item) -> str:
@@ -109,10 +186,19 @@ def generate_statement_id(statement: Statement) -> str:
 
 STATEMENTS = Kind("statement", Statement, tables.statement_revisions, tables.current_statements,
                   new_id=generate_statement_id, check=_checked_statement, reason_key="note",
-                  moves_positions=True)
+                  moves_positions=True, prepare=_cited_from_record,
+                  derived=lambda statement: {"source_id": statement.source.id})
 
 NOTES = Kind("note", Note, tables.note_revisions, tables.current_notes,
              new_id=lambda note: f"{_readable(note)}-{secrets.token_hex(8)}",
-             check=_canonical_cell)
+             check=_canonical_cell, prepare=_cited_from_record)
 
-KINDS = (STATEMENTS, NOTES)
+def _source_id(source: SourceRecord) -> str:
+    publisher = "".join(c if c.isalnum() else "-" for c in source.publisher.lower()).strip("-")
+    return f"{publisher[:80] or 'source'}-{source.published_on.isoformat()}-{secrets.token_hex(4)}"
+
+
+SOURCES = Kind("source", SourceRecord, tables.source_revisions, tables.current_sources,
+               new_id=_source_id, check=_checked_source)
+
+KINDS = (STATEMENTS, NOTES, SOURCES)

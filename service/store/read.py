@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..domain.model import NO_POSITION, Actor, Note, Position, Statement, Topic
 from . import codec, tables
-from .kinds import NOTES, STATEMENTS, Kind
+from .kinds import NOTES, SOURCES, STATEMENTS, Kind
 
 CURRENT = tables.current_statements
 NOTES_TABLE = tables.current_notes
@@ -188,6 +188,45 @@ class Record:
         """The current revision of every note, retracted ones included, for exports."""
         return [NOTES.from_row(row) for row in
                 self.conn.execute(sa.select(NOTES_TABLE).order_by(NOTES_TABLE.c.note_id))]
+
+    # -- sources -------------------------------------------------------------------
+
+    def sources(self, include_retracted: bool, offset: int, limit: int):
+        """One page of sources, newest publication first, and the total."""
+        table = SOURCES.current
+        where = [] if include_retracted else [table.c.status == "current"]
+        total = self.conn.execute(
+            sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
+        rows = self.conn.execute(sa.select(table).where(*where)
+                                 .order_by(table.c.published_on.desc(), table.c.source_id)
+                                 .offset(offset).limit(limit))
+        return [SOURCES.from_row(row) for row in rows], total
+
+    def all_sources(self) -> list:
+        """The current revision of every source, retracted ones included, for exports."""
+        table = SOURCES.current
+        return [SOURCES.from_row(row)
+                for row in self.conn.execute(sa.select(table).order_by(table.c.source_id))]
+
+    def statements_on(self, source_id: str) -> list[Statement]:
+        """The current statements anchored to a source, oldest first."""
+        rows = self.conn.execute(sa.select(CURRENT).where(
+            CURRENT.c.source_id == source_id, CURRENT.c.status == "current")
+            .order_by(*CHRONOLOGICAL))
+        return [STATEMENTS.from_row(row) for row in rows]
+
+    def reading(self, language: str | None) -> dict | None:
+        """The candidate finder's cues for a language, or None when the record has none."""
+        if language is None:
+            return None
+        row = self.conn.execute(sa.select(tables.readings).where(
+            tables.readings.c.language == language)).first()
+        return None if row is None else {key: list(value) for key, value in row._mapping.items()
+                                         if key not in ("language", "updated_at")}
+
+    def readings(self) -> dict[str, dict]:
+        rows = self.conn.execute(sa.select(tables.readings).order_by(tables.readings.c.language))
+        return {row.language: self.reading(row.language) for row in rows}
 
     # -- any kind of record ----------------------------------------------------------
 

@@ -43,8 +43,8 @@ class Conflict(WriteRefused):
 class Invalid(WriteRefused):
     """Well-formed, but not valid against the record (unknown actor, stance off the scale)."""
 
-    def __init__(self, field: str, detail: str):
-        super().__init__(detail, errors={field: [detail]})
+    def __init__(self, field: str, detail: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(detail, errors=errors or {field: [detail]})
 
 
 class Stale(WriteRefused):
@@ -80,11 +80,23 @@ def current(kind: Kind, conn: sa.Connection, item_id: str):
     return item
 
 
+def _refused(kind: Kind, exc: DomainError) -> Invalid:
+    return Invalid(exc.field or kind.name, str(exc), getattr(exc, "errors", None))
+
+
 def _checked(kind: Kind, conn: sa.Connection, item):
     try:
         return kind.check(Record(conn), item)
     except DomainError as exc:
-        raise Invalid(exc.field or kind.name, str(exc)) from exc
+        raise _refused(kind, exc) from exc
+
+
+def _built(kind: Kind, conn: sa.Connection, data: dict, given: dict):
+    """The record a write's plain data describes, made whole from the record (Kind.prepare)."""
+    try:
+        return kind.build(kind.prepare(Record(conn), data, given))
+    except DomainError as exc:
+        raise _refused(kind, exc) from exc
 
 
 def _insert(kind: Kind, conn: sa.Connection, item, action: str):
@@ -103,7 +115,7 @@ def _insert(kind: Kind, conn: sa.Connection, item, action: str):
 
 
 def create(kind: Kind, conn: sa.Connection, data: dict, by: str):
-    item = _checked(kind, conn, kind.build({**data, "id": data.get("id") or "-"}))
+    item = _checked(kind, conn, _built(kind, conn, {**data, "id": data.get("id") or "-"}, data))
     if not data.get("id"):
         item = replace(item, id=kind.new_id(item))
     history = kind.history
@@ -130,7 +142,7 @@ def revise(kind: Kind, conn: sa.Connection, item_id: str, changes: dict, by: str
                                  "; fetch it again and reapply your correction")
     if item.retracted:
         raise Conflict(f"{kind.title} '{item_id}' is retracted and cannot be revised.")
-    merged = kind.build({**kind.plain(item), **changes, "id": item_id})
+    merged = _built(kind, conn, {**kind.plain(item), **changes, "id": item_id}, changes)
     revised = replace(_checked(kind, conn, merged), status="current", revision=item.revision + 1,
                       recorded_at=now(), recorded_by=by, reason=changes.get(kind.reason_key))
     return _insert(kind, conn, revised, "revised")

@@ -26,6 +26,7 @@ actors = sa.Table(
     sa.Column("country_code", sa.String(2)),
     sa.Column("aliases", sa.JSON, nullable=False),
     sa.Column("spokespeople", sa.JSON, nullable=False),
+    sa.Column("mentions", sa.JSON),  # null: none (rows written before migration 0007)
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -36,6 +37,7 @@ topics = sa.Table(
     sa.Column("question", sa.Text, nullable=False),
     sa.Column("scale", sa.JSON, nullable=False),
     sa.Column("directions", sa.JSON, nullable=False),
+    sa.Column("vocabulary", sa.JSON),  # null: none (rows written before migration 0007)
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -89,6 +91,10 @@ statement_revisions, current_statements = record_tables(
         sa.Column("stated_on", sa.Date, nullable=False),
         sa.Column("date_precision", sa.String(16), nullable=False),
         sa.Column("source", sa.JSON, nullable=False),
+        sa.Column("anchor", sa.JSON),
+        # The source record the statement is anchored to (`source.id`), for the statements
+        # resting on a source (candidates name them). Derived by the kind, never sent.
+        sa.Column("source_id", sa.String(128)),
     ],
     # A position as of a date: one seek, backwards from (actor, topic, current, as_of).
     sa.Index("ix_current_position", "actor_id", "topic_id", "status", "stated_on",
@@ -97,7 +103,39 @@ statement_revisions, current_statements = record_tables(
     sa.Index("ix_current_chronology", "stated_on", "recorded_at", "statement_id"),
     sa.Index("ix_current_actor", "actor_id", "stated_on", "recorded_at", "statement_id"),
     sa.Index("ix_current_topic", "topic_id", "stated_on", "recorded_at", "statement_id"),
+    sa.Index("ix_current_source", "source_id"),
     reason="note",
+)
+
+# Sources: what statements cite, with the archived text they are checked against.
+source_revisions, current_sources = record_tables(
+    "source",
+    lambda: [
+        sa.Column("publisher", sa.String(200), nullable=False),
+        sa.Column("title", sa.Text),
+        sa.Column("byline", sa.Text),
+        sa.Column("url", sa.String(2000)),
+        sa.Column("published_on", sa.Date, nullable=False),
+        sa.Column("published_on_basis", sa.Text),
+        sa.Column("language", sa.String(35)),
+        sa.Column("text", sa.Text),
+        sa.Column("sha256", sa.String(64)),
+        sa.Column("text_withheld", sa.Text),
+    ],
+    sa.Index("ix_current_sources_published", "published_on", "source_id"),
+)
+
+# The words a language's sources are read with by the candidate finder (cues of saying, of
+# bounds and of future, abbreviations): data, loaded from the dataset file.
+readings = sa.Table(
+    "readings",
+    metadata,
+    sa.Column("language", sa.String(35), primary_key=True),
+    sa.Column("speech_cues", sa.JSON, nullable=False),
+    sa.Column("bound_cues", sa.JSON, nullable=False),
+    sa.Column("future_cues", sa.JSON, nullable=False),
+    sa.Column("abbreviations", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # An editor's note on an actor x topic cell: the notes of a cell are one seek.

@@ -14,7 +14,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # A real id for each path parameter of the bundled record, so a case aims past routing at the
 # part it attacks; tests/api/test_hostile_input.py adds the ids of a subscription and a delivery.
 KNOWN_IDS = {"actor_id": "uk", "topic_id": "backstop", "statement_id": "uk-backstop-2025-03-20",
-             "note_id": "uk-peacekeepers-considered"}
+             "note_id": "uk-peacekeepers-considered", "source_id": "ap-2025-03-20"}
 
 NUL, BAD_UTF8 = "%00", "%FF%FE%FD"
 DATE_IN = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -23,10 +23,14 @@ def _all(client, since=None, limit=100):
 def test_feed_lists_the_seed_then_new_writes_in_order(client, admin):
     seed = _all(client, limit=500)
     assert not seed["has_more"]
-    # The bundled record: 9 actors, 3 topics, 11 statements and 12 editors' notes.
-    assert {e["entity"] for e in seed["items"]} == {"actor", "topic", "statement", "note"}
+    # The bundled record: 9 actors, 3 topics, 1 source, the English reading, 11 statements
+    # and 12 editors' notes.
+    assert {e["entity"] for e in seed["items"]} == {"actor", "topic", "statement", "note",
+                                                    "source", "reading"}
     assert [e["entity"] for e in seed["items"]].count("note") == 12
-    assert len(seed["items"]) == 9 + 3 + 11 + 12
+    assert len(seed["items"]) == 9 + 3 + 1 + 1 + 11 + 12
+    reading = next(e for e in seed["items"] if e["entity"] == "reading")
+    assert (reading["id"], reading["href"]) == ("en", "/v1/sources")
     cursor = seed["next_cursor"]
     assert _all(client, cursor)["items"] == []  # nothing new: the cursor stays put
     assert _all(client, cursor)["next_cursor"] == cursor

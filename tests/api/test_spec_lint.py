@@ -100,12 +100,17 @@ def test_every_operation_has_an_example():
 # Reads of the record are open; webhook subscriptions (targets, deliveries) are an
 # admin's business, reads included.
 ADMIN_PATHS = "/v1/subscriptions"
+# A source's text and the sentences drawn from it are the publisher's words, kept for
+# verification and served to editors only (docs/DATA.md, "Serving the report's text").
+EDITOR_READS = ("getSourceParagraphs", "getSourceCandidates")
 
 
 def test_reads_say_they_need_no_credentials():
     for path, _, method, operation in operations():
         assert "security" in operation, operation["operationId"]
-        if method == "get" and not path.startswith(ADMIN_PATHS):
+        if operation["operationId"] in EDITOR_READS:
+            assert operation["security"] == [{"bearerAuth": []}], operation["operationId"]
+        elif method == "get" and not path.startswith(ADMIN_PATHS):
             assert operation["security"] == [], operation["operationId"]
         if path.startswith(ADMIN_PATHS):
             assert operation["security"] == [{"bearerAuth": []}], operation["operationId"]

@@ -13,7 +13,7 @@ from service.store.dataset_io import load_bundled, parse_dataset
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = next((ROOT.parent / "shared" / "sources").glob("*.txt"), None)
 
-actors, topics, statements, notes, _edited_at = parse_dataset(load_bundled())
+actors, topics, statements, notes, *_ = parse_dataset(load_bundled())
 
 
 def test_the_six_actors_and_three_topics_are_there():

@@ -26,21 +26,26 @@ NOTES = RECORD["notes"]
 TOPICS = {topic["id"]: topic for topic in RECORD["topics"]}
 ACTORS = {actor["id"]: actor for actor in RECORD["actors"]}
 
-# Exactly the keys of standpoint-dataset/2; a text cut by a flow mapping leaves a stray key.
-# `published_on_basis`: where the day of publication comes from, the file giving no day.
-SOURCE_KEYS = {"publisher", "title", "byline", "url", "published_on", "published_on_basis"}
-CITED_KEYS = SOURCE_KEYS | {"location"}
+# Exactly the keys of standpoint-dataset/3; a text cut by a flow mapping leaves a stray key.
+# `published_on_basis`: where the day of publication comes from, the file giving no day;
+# `text_file` and `sha256`: the report's text, kept beside the record and pinned.
+SOURCE_KEYS = {"publisher", "title", "byline", "url", "published_on", "published_on_basis",
+               "language", "text_file", "sha256"}
+# A statement or note cites a source record by id, and where in it.
+CITED_KEYS = {"id", "location"}
 KEYS = {
-    "record": {"format", "edited_at", "sources", "topics", "actors", "statements", "notes"},
-    "topic": {"id", "question", "directions", "scale"},
+    "record": {"format", "edited_at", "sources", "reading", "topics", "actors", "statements",
+               "notes"},
+    "topic": {"id", "question", "vocabulary", "directions", "scale"},
     "directions": {"up", "down"},
     "level": {"value", "level", "side", "label", "definition"},
     # A stance whose breadth the report leaves open: no level, and words for naming it.
     "unranked": {"value", "level", "side", "label", "definition", "settled_word"},
-    "actor": {"id", "name", "kind", "country_code", "aliases", "spokespeople"},
+    "actor": {"id", "name", "kind", "country_code", "aliases", "mentions", "spokespeople"},
     "person": {"name", "role"},
     "statement": {"id", "actor", "topic", "stance", "conditions", "summary", "quote",
-                  "quote_kind", "speaker", "stated_on", "date_precision", "source"},
+                  "quote_kind", "speaker", "stated_on", "date_precision", "source", "anchor"},
+    "anchor": {"paragraph", "prefix", "exact", "suffix"},
     "note": {"id", "actor", "topic", "text", "reader_text", "source"},
 }
 
@@ -78,11 +83,9 @@ def words(text: str) -> list[str]:
 
 
 def source_name(cited: dict) -> str:
-    """Which named source a cited source (merged through `<<: *anchor`) is."""
-    fields = {key: value for key, value in cited.items() if key != "location"}
-    names = [name for name, source in RECORD["sources"].items() if source == fields]
-    assert len(names) == 1, f"source {fields} is not exactly one named source"
-    return names[0]
+    """Which named source a cited source is (`source.id`)."""
+    assert cited.get("id") in RECORD["sources"], f"source {cited} names no source of the record"
+    return cited["id"]
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +136,7 @@ def check_cited_source(source: dict, where: str) -> None:
 
 def test_every_mapping_has_exactly_its_keys_and_every_text_is_whole():
     check_keys("record", RECORD, "record")
-    assert RECORD["format"] == "standpoint-dataset/2"
+    assert RECORD["format"] == "standpoint-dataset/3"
     for name, source in RECORD["sources"].items():
         assert set(source) == SOURCE_KEYS, f"sources.{name}: keys {sorted(source)}"
         assert isinstance(source["published_on"], dt.date)
@@ -165,6 +168,8 @@ def test_every_mapping_has_exactly_its_keys_and_every_text_is_whole():
         assert statement["quote_kind"] in ("verbatim", "paraphrase")
         assert statement["date_precision"] in ("day", "month", "approximate", "on_or_before")
         check_cited_source(statement["source"], where)
+        check_keys("anchor", statement["anchor"], f"{where}.anchor")
+        check_text(statement["anchor"]["exact"], f"{where}.anchor.exact")
     for note in NOTES:
         where = f"note {note.get('id')}"
         check_keys("note", note, where)
@@ -297,6 +302,19 @@ def test_quote_is_in_the_cited_paragraphs(paragraphs, statement):
             f"paraphrase not found word for word in {statement['source']['location']}: {quote!r}")
 
 
+@by_id
+def test_anchor_is_the_report_s_words_in_a_cited_paragraph(paragraphs, statement):
+    # Read here without the service's selector code: prefix + exact + suffix is a run of
+    # the paragraph's text, and the paragraph is one the statement cites.
+    anchor = statement["anchor"]
+    texts = dict(cited(paragraphs, statement))
+    assert anchor["paragraph"] in texts, f"¶{anchor['paragraph']} is not cited"
+    run = normal(anchor["prefix"] + " " + anchor["exact"] + " " + anchor["suffix"])
+    paragraph = normal(texts[anchor["paragraph"]])
+    assert normal(anchor["exact"]) in paragraph
+    assert re.sub(r" ([,.])", r"\1", run) in paragraph or run in paragraph, run
+
+
 def quote_paragraphs(paragraphs, statement) -> list[tuple[int, str]]:
     """The cited paragraphs that hold the quote, with the one just before each (it may
     introduce the speaker, as ¶6 introduces ¶7's words)."""
@@ -351,7 +369,7 @@ def days_named(text: str) -> set[dt.date]:
 @by_id
 def test_date_is_one_the_report_supports(paragraphs, statement):
     stated_on, precision = statement["stated_on"], statement["date_precision"]
-    published = statement["source"]["published_on"]
+    published = RECORD["sources"][source_name(statement["source"])]["published_on"]
     texts = cited(paragraphs, statement)
     location = statement["source"]["location"]
     assert stated_on <= published, "stated after the report was published"

@@ -169,7 +169,7 @@ def test_a_retracted_statement_shows_as_withdrawn_between_data_versions(dataset)
     # A retraction removes the statement from every date of the new data
     # version, so "withdrawn" is what a diff of the record before and after
     # the retraction reports.
-    actors, topics, statements, _notes, _edited_at = parse_dataset(load_bundled())
+    actors, topics, statements, *_ = parse_dataset(load_bundled())
     retracted = [dataclasses.replace(s, status="retracted", revision=2)
                  if s.id == "russia-peacekeepers-2025-03-20" else s for s in statements]
     after = StatementList(actors, topics, retracted)

@@ -37,7 +37,7 @@ def test_importing_the_same_dataset_again_changes_nothing(app):
     with engine.begin() as conn:
         before = current_version(conn)
         counts = dataset_io.import_dataset(conn, dataset_io.load_bundled(), recorded_by="test")
-        assert counts == {"actors": 0, "topics": 0, "statements": 0, "notes": 0}
+        assert counts == {"actors": 0, "topics": 0, "sources": 0, "readings": 0, "statements": 0, "notes": 0}
         assert current_version(conn) == before
 
 

@@ -66,8 +66,8 @@ def test_an_unknown_key_names_its_line_and_path():
         f"{NAME}:{line_of(text, 'mood: hostile')}: statements[{i}].mood: Unknown field."]
 
 
-def test_an_unknown_key_inside_a_merged_source_names_its_line():
-    text = replaced('      location: "¶6-7"\n', '      location: "¶6-7"\n      page: 3\n')
+def test_an_unknown_key_inside_a_cited_source_names_its_line():
+    text = replaced('location: "¶6-7"}\n', 'location: "¶6-7",\n              page: 3}\n')
     i = index("statements", "ukraine-ceasefire-scope-2025-03-20")
     assert problems(text) == [
         f"{NAME}:{line_of(text, 'page: 3')}: statements[{i}].source.page: Unknown field."]
@@ -269,7 +269,7 @@ def test_data_import_of_a_clean_file_still_works(cli_app, tmp_path):
     path.write_text(text, "utf-8")
     result = cli_app.test_cli_runner().invoke(args=["data", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"actors": 0, "topics": 0, "statements": 1, "notes": 0}
+    assert json.loads(result.output) == {"actors": 0, "topics": 0, "sources": 0, "readings": 0, "statements": 1, "notes": 0}
     assert summaries(cli_app)["uk-peacekeepers-2025-03-20"].startswith("Britain, one of only two")
 
 

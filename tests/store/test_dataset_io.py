@@ -55,7 +55,7 @@ def test_export_imported_into_an_empty_database_reproduces_it(app, client, tmp_p
     assert _content(json.loads(again.read_text())) == _content(exported)
     # importing the same file again changes nothing
     assert json.loads(_run(empty, "data", "import", str(dump)).output) == {
-        "actors": 0, "topics": 0, "statements": 0, "notes": 0}
+        "actors": 0, "topics": 0, "sources": 0, "readings": 0, "statements": 0, "notes": 0}
     empty.extensions["standpoint.engine"].dispose()
 
 
