@@ -36,6 +36,7 @@ DESK_HEADERS = {
 bp = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates",
                static_folder="static", static_url_path="/assets")
 bp.before_request(auth.guard)
+bp.teardown_request(auth.forget)
 for child in (auth.bp, pages.bp, edit.bp):
     bp.register_blueprint(child)
 
@@ -67,6 +68,7 @@ def init_app(app: Flask) -> None:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     auth.init_app(app)
     app.register_blueprint(bp)
+    auth.limit_sign_ins(app)
     for name in ("desk", "desk.auth", "desk.pages", "desk.edit"):
         security_headers.override(app, name, DESK_HEADERS)
     render_problems_as_pages(app, PREFIX, _error_page)

@@ -95,6 +95,13 @@ def guard():
                             ended=int(ended) or None))
 
 
+def forget(_exc=None) -> None:
+    """What a request kept in `g`: an app context may outlive a request (tests, CLI), and
+    the next request must find no holder, no failed sign-in and no CSRF token of this one."""
+    for name in ("desk_holder", "desk_sign_in_failed", "csrf_token"):
+        g.pop(name, None)
+
+
 def needs(role: str):
     """The view needs `role` (reporter < editor < admin): a 403 page otherwise."""
     def decorator(view):
@@ -163,6 +170,17 @@ def sign_out():
     return redirect(url_for("desk.auth.sign_in", signed_out=1), 303)
 
 
+def limit_sign_ins(app: Flask) -> None:
+    """Failed sign-ins per client IP (DESK_SIGN_IN_LIMIT); a good one spends nothing.
+    flask-limiter checks a route's own limit in the wrapper its decorator returns,
+    so the registered view is replaced by it (after the blueprint is registered)."""
+    limiter = app.extensions["standpoint.limiter"]
+    app.view_functions["desk.auth.sign_in"] = limiter.limit(
+        lambda: current_app.config["DESK_SIGN_IN_LIMIT"], key_func=get_remote_address,
+        methods=["POST"], override_defaults=False, deduct_when=_failed, scope="desk-sign-in",
+        error_message="Too many failed sign-ins from this address; try again later.")(sign_in)
+
+
 def _failed(_response) -> bool:
     return bool(g.get("desk_sign_in_failed"))
 
@@ -180,9 +198,4 @@ def init_app(app: Flask) -> None:
     config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.session_interface = DeskSessionInterface()
     csrf.init_app(app)
-    limiter = app.extensions["standpoint.limiter"]
-    limiter.limit(lambda: current_app.config["DESK_SIGN_IN_LIMIT"], key_func=get_remote_address,
-                  methods=["POST"], override_defaults=False, deduct_when=_failed,
-                  scope="desk-sign-in", error_message=(
-                      "Too many failed sign-ins from this address; try again later."))(sign_in)
     app.jinja_env.globals.update(desk_holder=holder, sign_out_form=SignOutForm)
