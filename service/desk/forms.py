@@ -15,8 +15,8 @@ import datetime as dt
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, HiddenField, IntegerField, PasswordField, RadioField, StringField,
-                     TextAreaField)
+from wtforms import (DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectChoice,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..domain.model import DATE_PRECISIONS, FIRST_DATE, LAST_DATE, QUOTE_KINDS, UNCLEAR, Topic
@@ -114,19 +114,20 @@ class StatementForm(SourceFields, RevisionFields, FlaskForm):
     summary = _text("Summary", 2000, area=True)
     quote = _text("Quote", 2000, area=True)
     quote_kind = RadioField("Quote kind", [InputRequired()], choices=[
-        (kind, kind) for kind in QUOTE_KINDS])
+        SelectChoice(kind) for kind in QUOTE_KINDS])
     conditions = _text("Conditions the actor makes its stance depend on (one a line)", 10_000,
                        required=False, area=True)
     speaker_name = _text("Speaker's name", 200, required=False)
     speaker_role = _text("Speaker's role", 200, required=False)
     stated_on = DateField("Stated on", [InputRequired(), _in_span])
     date_precision = RadioField("Date precision", [InputRequired()], choices=[
-        (precision, precision) for precision in DATE_PRECISIONS])
+        SelectChoice(precision) for precision in DATE_PRECISIONS])
     reason = _text("Why (for a correction: what was wrong)", 2000, required=False, area=True)
 
     def __init__(self, topic: Topic, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.stance.choices = [(s.value, s.label) for s in topic.scale] + [(UNCLEAR, "Unclear")]
+        self.stance.choices = [SelectChoice(s.value, s.label) for s in topic.scale] + [
+            SelectChoice(UNCLEAR, "Unclear")]
 
     def validate_conditions(self, field) -> None:
         lines = condition_lines(field.data)

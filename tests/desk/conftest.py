@@ -55,7 +55,11 @@ class Desk:
 
     def form(self, path: str) -> dict:
         """The values a form's page holds (inputs, checked radios, textareas), as a browser would send them."""
-        html = self.client.get(path).text
+        return self.form_from(self.client.get(path).text)
+
+    @staticmethod
+    def form_from(html: str) -> dict:
+        html = html[html.index("<main"):]
         values: dict = {}
         for tag in re.findall(r"<input[^>]*>", html):
             name = re.search(r'name="([^"]+)"', tag)
