@@ -37,10 +37,7 @@ class ForwardedFromProxiesOnly:
 
     def __init__(self, wsgi_app, hops: int, networks):
         self.direct = wsgi_app
-        # X-Forwarded-Proto too: the nearest proxy sets it (deploy/standpoint-proxy.conf
-        # replaces whatever the client sent), so a request that reached it over TLS is
-        # `request.is_secure`, and the desk's session cookie is sent Secure.
-        self.proxied = ProxyFix(wsgi_app, x_for=hops, x_proto=1)
+        self.proxied = ProxyFix(wsgi_app, x_for=hops)
         self.networks = networks
 
     def from_proxy(self, peer: str | None) -> bool:
