@@ -49,7 +49,7 @@ def _refused(form, exc: records.WriteRefused, fallback: str) -> None:
     """The store's refusal, shown at the field it names (else at `fallback`)."""
     errors = getattr(exc, "extensions", {}).get("errors") or {fallback: [exc.detail]}
     for name, messages in errors.items():
-        field = getattr(form, "stance" if name == "stance" else name, None) or getattr(form, fallback)
+        field = getattr(form, name, None) or getattr(form, fallback)
         field.errors = [*field.errors, *messages]
 
 
