@@ -58,9 +58,9 @@ lint-spec:
 	  [ $$code -eq 0 ] && ! echo "$$out" | grep -Eq '^ +[0-9]+:[0-9]+ +warning '
 	node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity=warn openapi.yaml
 
-## Browser tests of the embed pages (Debian chromium), copying their screenshots into docs/screenshots/
+## Browser tests of the embed pages and the desk (Debian chromium), copying their screenshots into docs/screenshots/
 screenshots: install-dev
-	STANDPOINT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/servers/test_embed_browser.py
+	STANDPOINT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/servers/test_embed_browser.py tests/servers/test_desk_browser.py
 
 ## Benchmarks; results go to docs/BENCHMARKS.md
 bench: install-dev

@@ -18,11 +18,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # keep the documented field order
     app.json.ensure_ascii = False  # UTF-8 text, not \u escapes
 
-    from . import api, cli, database, http, web
+    from . import api, cli, database, desk, http, web
 
     database.init_app(app)
     http.init_app(app)  # the hooks every request passes, pages and API alike
     api.init_app(app)
     web.init_app(app)
+    desk.init_app(app)  # the newsroom's pages, beside the API and the embeds
     cli.init_app(app)
     return app

@@ -75,4 +75,13 @@ class Config:
             # render that waited longer than RENDER_TIMEOUT seconds is a 503.
             "RENDER_PROCESSES": int(os.environ.get("STANDPOINT_RENDER_PROCESSES", "1")),
             "RENDER_TIMEOUT": float(os.environ.get("STANDPOINT_RENDER_TIMEOUT_SECONDS", "20")),
+            # Signs the desk's session cookie and its CSRF tokens. Every instance must
+            # share it; unset, the desk keeps one in the instance folder (service/desk/).
+            "SECRET_KEY": os.environ.get("STANDPOINT_SECRET_KEY") or None,
+            # The desk (docs/DESK.md): a session ends after this many idle minutes, and
+            # after DESK_SESSION_HOURS whatever happens; failed sign-ins per client IP.
+            "DESK_IDLE_MINUTES": float(os.environ.get("STANDPOINT_DESK_IDLE_MINUTES", "30")),
+            "DESK_SESSION_HOURS": float(os.environ.get("STANDPOINT_DESK_SESSION_HOURS", "12")),
+            "DESK_SIGN_IN_LIMIT": os.environ.get("STANDPOINT_DESK_SIGN_IN_LIMIT",
+                                                 "10 per 15 minutes"),
         }

@@ -20,5 +20,6 @@ def init_app(app: Flask) -> None:
     request_id.init_app(app)
     security_headers.init_app(app)
     input_guards.init_app(app)
-    limits.init_app(app)
+    # Kept for routes with limits of their own (the desk's sign-in).
+    app.extensions["standpoint.limiter"] = limits.init_app(app)
     caching.init_app(app)

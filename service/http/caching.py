@@ -21,7 +21,8 @@ from .args import today
 NO_STORE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # Admin-only answers that are not the record (webhook subscriptions): the data
 # version does not name them, and nobody may keep a copy.
-NO_STORE_PREFIXES = ("/v1/subscriptions",)
+# The desk's pages (service/desk/) are one person's, behind a session cookie.
+NO_STORE_PREFIXES = ("/v1/subscriptions", "/desk/")
 
 
 def no_store(path: str) -> bool:

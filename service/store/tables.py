@@ -238,3 +238,30 @@ webhook_deliveries = sa.Table(
     sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     sa.Index("ix_webhook_deliveries_subscription", "subscription_id", "seq"),
 )
+
+
+# The desk (service/desk/): people who sign in with a password, and the sessions of
+# everyone signed in (an account or an API key's holder). Neither is the record:
+# writes here log nothing to `changes` and move no ETag.
+desk_accounts = sa.Table(
+    "desk_accounts",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),  # recorded as the author of writes
+    sa.Column("role", sa.String(16), nullable=False),  # reporter, editor, admin
+    sa.Column("password_hash", sa.String(200), nullable=False),  # argon2id, PHC string
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("disabled_at", sa.DateTime(timezone=True)),
+)
+
+# A session is known by the SHA-256 of its random token (the cookie holds the token):
+# a copy of this table signs nobody in. Signing out deletes the row.
+desk_sessions = sa.Table(
+    "desk_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(200), nullable=False),  # the account's or the key's name
+    sa.Column("via", sa.String(16), nullable=False),  # account, key
+    sa.Column("key_id", sa.Integer, sa.ForeignKey("api_keys.id")),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,30 @@
+"""Where the desk's next parts plug in. Each returns nothing yet, and each
+template that calls one has a block of the same name (docs/DESK.md, "Seams").
+
+- Code from a sentence (issue 25, with the sources): a statement form filled
+  from a candidate sentence of a source (service/domain/candidates.py) and its
+  TextQuoteSelector (domain/selectors.py).
+- The preview: the sentences readers will see once the statement is published.
+- The review queue: reporters' proposals an editor approves or returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def statement_prefill(actor_id: str, topic_id: str, args: Mapping[str, str]) -> dict | None:
+    """Initial values of a new statement's form fields (desk/forms.py names), e.g. from
+    `?candidate=<source>/<sentence>`; None: an empty form."""
+    return None
+
+
+def preview(kind_name: str, values: dict) -> list[str] | None:
+    """The sentences readers would see if `values` (flat form fields) were published;
+    None: the form shows no preview."""
+    return None
+
+
+def review_queue(holder) -> dict | None:
+    """For the grid: {"url": ..., "count": ...} of the proposals waiting for `holder`."""
+    return None
