@@ -86,6 +86,10 @@ class SignInForm(FlaskForm):
 class SourceFields:
     """The source a statement or a note rests on (mixed into both forms)."""
 
+    source_id = StringField("Source record (its id in /v1/sources; empty: a citation only)",
+                            [Optional(), Length(max=128), Regexp(SLUG, message=(
+                                "Use lower-case letters, digits, '-', '_' and '.'."))],
+                            filters=[_strip])
     source_publisher = _text("Publisher", 200)
     source_published_on = DateField("Published on", [InputRequired(), _in_span])
     source_title = _text("Title", 500, required=False)
@@ -97,7 +101,7 @@ class SourceFields:
                                       "text does not give it", 500, required=False)
 
 
-SOURCE_NAMES = ("publisher", "published_on", "title", "byline", "url", "location",
+SOURCE_NAMES = ("id", "publisher", "published_on", "title", "byline", "url", "location",
                 "published_on_basis")
 
 
@@ -122,6 +126,13 @@ class StatementForm(SourceFields, RevisionFields, FlaskForm):
     stated_on = DateField("Stated on", [InputRequired(), _in_span])
     date_precision = RadioField("Date precision", [InputRequired()], choices=[
         SelectChoice(precision) for precision in DATE_PRECISIONS])
+    # Where the statement rests in its source record's text (docs/SOURCES.md): checked
+    # on every write, as the API's `anchor` is.
+    anchor_paragraph = IntegerField("Paragraph (¶) of the source record", [Optional()])
+    anchor_exact = _text("The source's own words it rests on (exact)", 2000, required=False,
+                         area=True)
+    anchor_prefix = _text("Words just before them (prefix)", 500, required=False)
+    anchor_suffix = _text("Words just after them (suffix)", 500, required=False)
     reason = _text("Why (for a correction: what was wrong)", 2000, required=False, area=True)
 
     def __init__(self, topic: Topic, *args, **kwargs):
@@ -174,9 +185,10 @@ def condition_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+ANCHOR_FIELDS = ("anchor_paragraph", "anchor_exact", "anchor_prefix", "anchor_suffix")
 STATEMENT_FIELDS = ("stance", "summary", "quote", "quote_kind", "conditions", "speaker_name",
                     "speaker_role", "stated_on", "date_precision",
-                    *(f"source_{name}" for name in SOURCE_NAMES))
+                    *(f"source_{name}" for name in SOURCE_NAMES), *ANCHOR_FIELDS)
 DATE_FIELDS = ("stated_on", "source_published_on")
 NOTE_FIELDS = ("text", "reader_text", *(f"source_{name}" for name in SOURCE_NAMES))
 
@@ -201,6 +213,10 @@ def flat(kind_name: str, plain: dict) -> dict:
                       quote_kind=plain["quote_kind"], conditions="\n".join(plain["conditions"]),
                       speaker_name=speaker.get("name") or "", speaker_role=speaker.get("role") or "",
                       stated_on=_date(plain["stated_on"]), date_precision=plain["date_precision"])
+        anchor = plain.get("anchor") or {}
+        values.update(anchor_paragraph=anchor.get("paragraph"),
+                      **{f"anchor_{name}": anchor.get(name) or ""
+                         for name in ("exact", "prefix", "suffix")})
     else:
         values.update(text=plain["text"], reader_text=plain.get("reader_text") or "")
     return values
@@ -215,7 +231,8 @@ def form_values(form: FlaskForm, kind_name: str) -> dict:
     values = {}
     for name in fields_of(kind_name):
         value = getattr(form, name).data
-        values[name] = "" if value is None and name not in DATE_FIELDS else value
+        values[name] = ("" if value is None and name not in (*DATE_FIELDS, "anchor_paragraph")
+                        else value)
     if "conditions" in values:
         values["conditions"] = "\n".join(condition_lines(values["conditions"]))
     return values
@@ -228,7 +245,10 @@ def plain(kind_name: str, values: dict) -> dict:
     if kind_name == "statement":
         speaker = ({"name": values["speaker_name"], "role": values["speaker_role"] or None}
                    if values["speaker_name"] else None)
-        return {"stance": values["stance"], "summary": values["summary"],
+        anchor = ({"paragraph": values["anchor_paragraph"], "exact": values["anchor_exact"],
+                   "prefix": values["anchor_prefix"], "suffix": values["anchor_suffix"]}
+                  if values["anchor_exact"] else None)
+        return {"anchor": anchor, "stance": values["stance"], "summary": values["summary"],
                 "quote": values["quote"], "quote_kind": values["quote_kind"],
                 "conditions": condition_lines(values["conditions"]), "speaker": speaker,
                 "stated_on": values["stated_on"].isoformat(),
@@ -242,6 +262,8 @@ LABELS = {
     "conditions": "Conditions", "speaker_name": "Speaker", "speaker_role": "Speaker's role",
     "stated_on": "Stated on", "date_precision": "Date precision",
     "text": "Editors' text", "reader_text": "Reader's text",
+    "source_id": "Source record", "anchor_paragraph": "Paragraph", "anchor_exact": "Exact words",
+    "anchor_prefix": "Words before", "anchor_suffix": "Words after",
     "source_publisher": "Publisher", "source_published_on": "Published on",
     "source_title": "Title", "source_byline": "Byline", "source_url": "Address",
     "source_location": "Where in the source", "source_published_on_basis": "Date basis",

@@ -113,7 +113,8 @@ def _cited_from_record(record, data: dict, given: dict) -> dict:
         return data
     source = _source_record(record, cited["id"])
     for name, value in (given.get("source") or {}).items():
-        if name in CITATION_FIELDS and value != getattr(source, name):
+        # Compared as plain data: a date given as a date (the desk) or as text (a file).
+        if name in CITATION_FIELDS and to_plain(value) != to_plain(getattr(source, name)):
             raise DomainError(f"differs from source '{source.id}', whose {name} is "
                               f"{getattr(source, name)!r}; leave it out", f"source.{name}")
     location = cited.get("location")

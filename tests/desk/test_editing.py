@@ -284,3 +284,27 @@ def test_the_grid_links_every_cell_and_each_cell_links_its_records_history(app, 
     assert "History: every revision" in history.text
     assert me.get("/desk/statements/no-such-statement").status_code == 404
     assert me.get("/desk/cells/narnia/backstop").status_code == 404
+
+
+def test_a_correction_keeps_the_anchor_and_checks_changed_words_against_the_source(app, desk):
+    """The bundled statements rest on the report's words: the form carries the source
+    record and the anchor, a correction that leaves them alone keeps them, and words the
+    source does not hold are refused at the field, as the API refuses them."""
+    me = _signed_in(desk, "edna")
+    form = me.form(f"/desk/statements/{STATEMENT}/correct")
+    assert form["source_id"] == "ap-2025-03-20" and form["anchor_paragraph"] == "28"
+    assert "backstop" in form["anchor_exact"]
+    before = data_version(app)
+    refused = me.post(f"/desk/statements/{STATEMENT}/correct", {
+        **form, "anchor_exact": "Starmer says the plan will work without the U.S.",
+        "reason": "Misread."})
+    assert refused.status_code == 422
+    assert "Starmer says the plan will work without the U.S." in refused.text  # kept as typed
+    assert data_version(app) == before
+    kept = me.post(f"/desk/statements/{STATEMENT}/correct", {
+        **form, "summary": "Starmer says a European force needs a US backstop.",
+        "reason": "Shorter summary."})
+    assert kept.status_code == 303
+    statement = app.test_client().get(f"/v1/statements/{STATEMENT}").get_json()
+    assert statement["anchor"]["exact"] == form["anchor_exact"]
+    assert statement["anchor"]["verified"] is True

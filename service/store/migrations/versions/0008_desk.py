@@ -1,13 +1,13 @@
 """The desk: accounts that sign in with a password, and the sessions of those signed in.
 
-Revision ID: 0007_desk
-Revises: 0006b
+Revision ID: 0008_desk
+Revises: 0007s
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_desk"
-down_revision = "0006b"
+revision = "0008_desk"
+down_revision = "0007s"
 branch_labels = None
 depends_on = None
 
