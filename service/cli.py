@@ -59,7 +59,8 @@ def import_(file, by: str) -> None:
 @keys_cli.command("create")
 @click.option("--name", required=True, help="Who holds the key; recorded as the author of its writes.")
 @click.option("--scope", type=click.Choice(keys.SCOPES), required=True,
-              help="editor: statements; admin: also actors and topics.")
+              help="reporter: proposals only; editor: statements and notes, and reviews "
+                   "proposals; admin: also actors, topics and webhooks.")
 def keys_create(name: str, scope: str) -> None:
     """Make a key and print it, once: only its hash is stored."""
     try:

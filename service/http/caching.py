@@ -19,9 +19,9 @@ from .args import today
 
 # Probes and metrics must see the live state, never a cached one.
 NO_STORE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-# Admin-only answers that are not the record (webhook subscriptions): the data
+# Answers for keys only that are not the record (webhook subscriptions, proposals): the data
 # version does not name them, and nobody may keep a copy.
-NO_STORE_PREFIXES = ("/v1/subscriptions",)
+NO_STORE_PREFIXES = ("/v1/subscriptions", "/v1/proposals")
 
 
 def no_store(path: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..domain.model import Note, Statement
+from ..domain.model import PROPOSED_ACTIONS, PROPOSED_KINDS, Note, Proposal, Statement
 from ..domain.validation import DomainError, check_stance
 from . import tables
 from .plain import from_plain, ordered_fields, to_plain
@@ -39,6 +39,11 @@ class Kind:
     reason_key: str = "reason"
     # Its writes can move positions: the webhook outbox records them.
     moves_positions: bool = False
+    # Its writes are the record's, logged to `changes` (the data version and the public
+    # change feed); a proposal's are not (see PROPOSALS).
+    logged: bool = True
+    # The status of a new one.
+    initial_status: str = "current"
 
     @property
     def id_column(self) -> str:
@@ -116,3 +121,27 @@ NOTES = Kind("note", Note, tables.note_revisions, tables.current_notes,
              check=_canonical_cell)
 
 KINDS = (STATEMENTS, NOTES)
+"""The kinds of the record itself: exported, imported, linked in the spec."""
+
+
+def _checked_proposal(_record, proposal: Proposal) -> Proposal:
+    # What it proposes is checked by the write it proposes, when it is made
+    # (store/proposals.py); here only that it names a write there is.
+    if proposal.kind not in PROPOSED_KINDS:
+        raise DomainError(f"Cannot propose a '{proposal.kind}'.", "kind")
+    if proposal.action not in PROPOSED_ACTIONS:
+        raise DomainError(f"No action '{proposal.action}'.", "action")
+    if (proposal.target is None) != (proposal.action == "create"):
+        raise DomainError("A correction or retraction names its target; a new record none.",
+                          "target")
+    return proposal
+
+
+# Proposed writes under review: the desk's working papers, not the record. Their
+# writes are not logged to `changes`: the public change feed and the data version
+# name the record, which a proposal does not change until it is approved (and then
+# the approved write is logged, as any direct write is).
+PROPOSALS = Kind("proposal", Proposal, tables.proposal_revisions, tables.current_proposals,
+                 new_id=lambda _proposal: f"proposal-{secrets.token_hex(8)}",
+                 check=_checked_proposal, logged=False, initial_status="pending")
+RECORD_KINDS = {kind.name: kind for kind in KINDS}
