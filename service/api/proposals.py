@@ -13,6 +13,7 @@ cached, and not in the public change feed.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import marshmallow as ma
@@ -32,7 +33,8 @@ from ..store.kinds import PROPOSALS
 from .auth import current_key, requires
 from .notes import NoteChangesSchema, NoteInSchema
 from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .records import RetractionSchema, matches_if_match, optional_if_match, revision_etag
+from .records import (RetractionSchema, derived_schema, matches_if_match, optional_if_match,
+                      revision_etag)
 from .statements import StatementChangesSchema, StatementInSchema
 from .writes import IdempotencyHeaders, outcome, refusal_status, write
 
@@ -61,9 +63,10 @@ BODY_EXAMPLE = {"actor": "ukraine", "topic": "ceasefire_scope", "stance": "energ
                 "source": {"publisher": "Associated Press", "published_on": "2025-03-21"}}
 
 
-def _body_field(**kwargs) -> ma.fields.Dict:
-    return ma.fields.Dict(keys=ma.fields.String(), required=True, metadata={
-        "description": BODY_DOC, "anyOf": BODY_ANY_OF, "example": BODY_EXAMPLE}, **kwargs)
+def _body_field() -> ma.fields.Dict:
+    # Copies, so the spec repeats no YAML anchors between the schemas that use it.
+    return ma.fields.Dict(keys=ma.fields.String(), required=True, metadata=copy.deepcopy({
+        "description": BODY_DOC, "anyOf": BODY_ANY_OF, "example": BODY_EXAMPLE}))
 
 
 def load_body(kind: str, action: str, body: dict) -> dict:
@@ -208,11 +211,12 @@ class PreviewSchema(ma.Schema):
                        "else null."})
 
 
-ProposalPreviewedSchema = type("ProposalPreviewedSchema", (ProposalSchema,), {
-    "preview": ma.fields.Nested(PreviewSchema, allow_none=True, required=True, metadata={
+ProposalPreviewedSchema = derived_schema(
+    ProposalSchema, "ProposalPreviewedSchema",
+    preview=ma.fields.Nested(PreviewSchema, allow_none=True, required=True, metadata={
         "description": "What approving it would do now, against the record as it is: "
                        "computed by making the write and rolling it back. Null once it "
-                       "is approved or withdrawn."})})
+                       "is approved or withdrawn."}))
 
 ProposalPageSchema = page_schema(ProposalSchema, "ProposalPage")
 ProposalHistorySchema = ma.Schema.from_dict({
