@@ -73,7 +73,7 @@ def subscribe(app) -> str:
 
 def test_a_reporter_proposes_an_editor_approves_and_everything_exists_once(app, client, keys):
     subscription = subscribe(app)
-    version = data_version(app)
+    version, logged = data_version(app), count(app, tables.changes)
     proposed = propose(client, keys["kyiv-stringer"])
     body = proposed.get_json()
     assert (body["status"], body["revision"], body["proposed_by"]) == ("pending", 1, "kyiv-stringer")
@@ -105,7 +105,10 @@ def test_a_reporter_proposes_an_editor_approves_and_everything_exists_once(app, 
     # The recorded_by of the statement is the approving editor, as for her direct write.
     history = client.get(f"/v1/statements/{statement_id}/history").get_json()["revisions"]
     assert [r["recorded_by"] for r in history] == ["desk-editor"]
-    assert data_version(app) == version + 1
+    # One entry in the change log, and a new data version. (Not necessarily version + 1:
+    # on PostgreSQL a preview's rolled-back log entry still used up a sequence number.)
+    assert count(app, tables.changes) == logged + 1
+    assert data_version(app) > version
 
 
 def test_the_preview_is_what_approval_then_sends(app, client, keys):
