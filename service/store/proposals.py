@@ -170,8 +170,9 @@ def _target_revision(conn: sa.Connection, kind_name: str, target: str | None) ->
 def propose(conn: sa.Connection, kind: str, action: str, target: str | None, body: dict,
             by: str) -> tuple[Proposal, Preview]:
     """A new proposal, pending review. `body` is what the direct write takes, as
-    its schema loaded it; a write that would be refused now (an unknown actor, a
-    stance off the scale, a duplicate id) is refused here already."""
+    its schema loaded it (api/proposals.load_body: the shape is the caller's to
+    check, as for records.create); a write that would be refused now (an unknown
+    actor, a stance off the scale, a duplicate id) is refused here already."""
     data = {"kind": kind, "action": action, "target": target,
             "target_revision": _target_revision(conn, kind, target),
             "body": to_plain(body), "proposed_by": by}
