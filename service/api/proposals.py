@@ -63,9 +63,11 @@ BODY_EXAMPLE = {"actor": "ukraine", "topic": "ceasefire_scope", "stance": "energ
                 "source": {"publisher": "Associated Press", "published_on": "2025-03-21"}}
 
 
-def _body_field() -> ma.fields.Dict:
-    # Copies, so the spec repeats no YAML anchors between the schemas that use it.
-    return ma.fields.Dict(keys=ma.fields.String(), required=True, metadata=copy.deepcopy({
+def _body_field() -> ma.fields.Raw:
+    # Raw: the spec says `anyOf` the direct writes' bodies and nothing besides (a Dict
+    # would add `type: object` and `additionalProperties`, a looser second description);
+    # load_body refuses what is not an object. Copies, so the spec repeats no YAML anchors.
+    return ma.fields.Raw(required=True, metadata=copy.deepcopy({
         "description": BODY_DOC, "anyOf": BODY_ANY_OF, "example": BODY_EXAMPLE}))
 
 

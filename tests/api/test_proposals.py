@@ -329,6 +329,9 @@ def test_a_proposal_is_checked_as_its_write_would_be(client, keys):
     wrong_body = propose(client, keys["kyiv-stringer"], NARROWER, action="retract",
                          target="uk-backstop-2025-03-20", status=400)
     assert "body" in wrong_body.get_json()["errors"]
+    for not_an_object in ("a statement", [NARROWER], None):
+        assert "body" in propose(client, keys["kyiv-stringer"], not_an_object,
+                                 status=400).get_json()["errors"]
 
 
 def test_approval_needs_if_match_and_honours_idempotency_keys(app, client, keys):
