@@ -97,7 +97,8 @@ def sources_add(file, publisher, published_on, language, source_id, title, bylin
 @keys_cli.command("create")
 @click.option("--name", required=True, help="Who holds the key; recorded as the author of its writes.")
 @click.option("--scope", type=click.Choice(keys.SCOPES), required=True,
-              help="editor: statements; admin: also actors and topics.")
+              help="reporter: proposals only; editor: statements and notes, and reviews "
+                   "proposals; admin: also actors, topics and webhooks.")
 def keys_create(name: str, scope: str) -> None:
     """Make a key and print it, once: only its hash is stored."""
     try:

@@ -71,6 +71,10 @@ class Config:
             "WEBHOOK_POLL": float(os.environ.get("STANDPOINT_WEBHOOK_POLL_SECONDS", "1")),
             "WEBHOOK_BATCH": int(os.environ.get("STANDPOINT_WEBHOOK_BATCH", "10")),
             "WEBHOOK_RETENTION_DAYS": float(os.environ.get("STANDPOINT_WEBHOOK_RETENTION_DAYS", "7")),
+            # Statements and notes only through review (docs/REVIEW.md): an editor's
+            # direct write of one is refused (403 `review-required`) and proposed at
+            # /v1/proposals instead; an admin's is not. Off unless set to 1.
+            "REVIEW_REQUIRED": os.environ.get("STANDPOINT_REVIEW_REQUIRED", "0") == "1",
             # PNG renders run in this many processes per web worker (web/raster.py); a
             # render that waited longer than RENDER_TIMEOUT seconds is a 503.
             "RENDER_PROCESSES": int(os.environ.get("STANDPOINT_RENDER_PROCESSES", "1")),

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from ..http import limits
 from ..http.problems import PROBLEM_JSON, ProblemSchema, handle_exception
 from . import (actors, auth, changes, comparisons, feed, health, matrix, notes, positions,
-               sources, statements, subscriptions, topics)
+               proposals, sources, statements, subscriptions, topics)
 from . import cors, csv_format, links, preconditions, proxies
 from .spec_plugin import ContractPlugin, HttpCachingPlugin
 
@@ -87,8 +87,8 @@ def init_app(app: Flask) -> None:
                           preconditions.PreconditionPlugin(), ContractPlugin()]})
     limits.register_spec_components(api.spec)
     auth.init_app(api)
-    for module in (actors, topics, statements, notes, sources, positions, comparisons, changes,
-                   matrix, feed, subscriptions, health):
+    for module in (actors, topics, statements, notes, sources, proposals, positions, comparisons,
+                   changes, matrix, feed, subscriptions, health):
         api.register_blueprint(module.blp)
     app.extensions["standpoint.api"] = api
     cors.init_app(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import g, request
+from flask import current_app, g, request
 
 from .. import database
 from ..http.problems import Problem
@@ -21,8 +21,9 @@ SECURITY_SCHEME = {
     "type": "http",
     "scheme": "bearer",
     "description": "An API key made with `flask --app service keys create`. "
-                   "Scope `editor` may write statements; `admin` also actors, topics and "
-                   "webhook subscriptions.",
+                   "Scope `reporter` may propose statements and notes (/v1/proposals); "
+                   "`editor` may also write them and review proposals; `admin` also "
+                   "actors, topics and webhook subscriptions.",
 }
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="standpoint"'}
 
@@ -31,7 +32,10 @@ def current_key() -> keys.ApiKey:
     return g.api_key
 
 
-def _authenticate(scope: str) -> keys.ApiKey:
+PROPOSALS = "/v1/proposals"
+
+
+def _authenticate(scope: str, reviewed: bool) -> keys.ApiKey:
     header = request.headers.get("Authorization", "")
     kind, _, token = header.partition(" ")
     if kind.lower() != "bearer" or not token.strip():
@@ -43,18 +47,31 @@ def _authenticate(scope: str) -> keys.ApiKey:
                       headers={"WWW-Authenticate": CHALLENGE["WWW-Authenticate"]
                                + ', error="invalid_token"'})
     if not key.allows(scope):
-        raise Problem(403, "forbidden", f"The key '{key.name}' lacks the scope '{scope}'.",
+        detail = f"The key '{key.name}' lacks the scope '{scope}'."
+        raise Problem(403, "forbidden", detail + (
+                          f" Propose this write for review instead: POST {PROPOSALS}."
+                          if reviewed else ""),
+                      proposals=PROPOSALS if reviewed else None,
                       headers={"WWW-Authenticate": CHALLENGE["WWW-Authenticate"]
                                + f', error="insufficient_scope", scope="{scope}"'})
+    # Admins still write directly: the operators who import the record and must be
+    # able to correct it at once when nobody else is there to review.
+    if reviewed and current_app.config["REVIEW_REQUIRED"] and key.scope != "admin":
+        raise Problem(403, "review-required",
+                      "Statements and notes are published through review here: propose "
+                      f"this write at POST {PROPOSALS}, and another editor approves it.",
+                      proposals=PROPOSALS)
     return key
 
 
-def requires(blp, scope: str, body: bool = True):
-    """`body=False` for operations that take no body (admin reads, a DELETE)."""
+def requires(blp, scope: str, body: bool = True, reviewed: bool = False):
+    """`body=False` for operations that take no body (admin reads, a DELETE);
+    `reviewed` for the direct writes a proposal can make instead (statements and
+    notes), which STANDPOINT_REVIEW_REQUIRED keeps to admins."""
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            g.api_key = _authenticate(scope)
+            g.api_key = _authenticate(scope, reviewed)
             if body and request.mimetype != "application/json":
                 raise Problem(415, "unsupported-media-type", "Send the body as application/json.")
             return view(*args, **kwargs)

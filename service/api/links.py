@@ -33,10 +33,22 @@ def _record_links(kind: str, *, revisable: bool) -> dict:
     return links
 
 
+def _proposal_links() -> dict:
+    """From a proposal written to its reads, and to the writes that need its ETag."""
+    links = _by_id("proposal_id", "getProposal", "getProposalHistory")
+    for operation_id in ("reviseProposal", "approveProposal", "returnProposal",
+                         "withdrawProposal"):
+        links[operation_id[0].upper() + operation_id[1:]] = {
+            "operationId": operation_id,
+            "parameters": {"proposal_id": BODY_ID, "header.If-Match": ETAG}}
+    return links
+
+
 # operationId of a write -> links from its 201 answer.
 LINKS = {
     **{f"{verb}{kind.title}": _record_links(kind.name, revisable=verb != "retract")
        for kind in KINDS for verb in ("create", "revise", "retract")},
+    **{operation: _proposal_links() for operation in ("createProposal", "reviseProposal")},
     "createActor": _by_id("actor_id", "getActor", "updateActor", "getActorPositions", "getActorChanges"),
     "createTopic": _by_id("topic_id", "getTopic", "updateTopic", "getTopicTimeline"),
 }

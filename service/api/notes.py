@@ -113,7 +113,7 @@ class Notes(MethodView):
         return record_page(args, lambda record, actor, topic, **page: record.notes(
             actor, topic, args["include_retracted"], **page))
 
-    @requires(blp, "editor")
+    @requires(blp, "editor", reviewed=True)
     @blp.doc(operationId="createNote")
     @blp.arguments(IdempotencyHeaders, location="headers")
     @blp.arguments(NoteInSchema)

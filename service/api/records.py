@@ -163,7 +163,7 @@ def record_routes(blp, kind: Kind, schema: type[ma.Schema], revision: type[ma.Sc
         function = blp.arguments(body)(function)
         function = blp.arguments(Headers, location="headers")(function)
         function = blp.doc(operationId=operation_id)(function)
-        writes.append(requires(blp, "editor")(function))
+        writes.append(requires(blp, "editor", reviewed=True)(function))
     route("", "Item", "get", {"get": get})
     route("/history", "History", "history", {"get": get_history})
     route("/revisions", "Revisions", "revise", {"post": writes[0]})

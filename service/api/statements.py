@@ -268,7 +268,7 @@ class Statements(MethodView):
         return record_page(args, lambda record, actor, topic, **page: record.listing(
             args.get("from_"), args.get("to"), actor, topic, args["include_retracted"], **page))
 
-    @requires(blp, "editor")
+    @requires(blp, "editor", reviewed=True)
     @blp.doc(operationId="createStatement")
     @blp.arguments(IdempotencyHeaders, location="headers")
     @blp.arguments(StatementInSchema)

@@ -74,6 +74,19 @@ def outcome(body: Any, status: int, headers: dict[str, str] | None = None) -> id
     return idempotency.Outcome(status, text, headers or {})
 
 
+# The store's refusals, and the status and problem type each is answered with.
+REFUSALS = ((records.NotFound, 404, "not-found"), (records.Forbidden, 403, "forbidden"),
+            (records.Conflict, 409, "conflict"), (records.Invalid, 422, "unprocessable"),
+            (records.Stale, 412, "precondition-failed"))
+
+
+def refusal_status(refusal: records.WriteRefused) -> tuple[int, str]:
+    """The status and problem type a refusal is answered with."""
+    status, slug = next(((status, slug) for kind, status, slug in REFUSALS
+                         if isinstance(refusal, kind)), (422, "unprocessable"))
+    return status, refusal.problem_type or slug
+
+
 def write(perform: Callable[[sa.Connection], idempotency.Outcome]) -> Response:
     key = _idempotency_key()
     api_key = current_key()
@@ -83,14 +96,8 @@ def write(perform: Callable[[sa.Connection], idempotency.Outcome]) -> Response:
         raise Problem(422, "idempotency-key-reused",
                       "This Idempotency-Key was already used with a different request; "
                       "use a new key for a new request.") from exc
-    except records.NotFound as exc:
-        raise Problem(404, "not-found", exc.detail, **exc.extensions) from exc
-    except records.Conflict as exc:
-        raise Problem(409, "conflict", exc.detail, **exc.extensions) from exc
-    except records.Invalid as exc:
-        raise Problem(422, "unprocessable", exc.detail, **exc.extensions) from exc
-    except records.Stale as exc:
-        raise Problem(412, "precondition-failed", exc.detail, **exc.extensions) from exc
+    except records.WriteRefused as exc:
+        raise Problem(*refusal_status(exc), exc.detail, **exc.extensions) from exc
     response = Response(result.body, status=result.status, mimetype="application/json")
     for name, value in result.headers.items():
         response.headers[name] = value

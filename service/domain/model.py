@@ -20,6 +20,13 @@ DatePrecision = Literal["day", "month", "approximate", "on_or_before"]
 # checked against the source's text (docs/SOURCES.md, "Anchors on writes").
 QuoteKind = Literal["verbatim", "paraphrase", "translation"]
 Status = Literal["current", "retracted"]
+# A proposal (below) waits for review, is returned to its proposer, approved or withdrawn.
+ProposalStatus = Literal["pending", "returned", "approved", "withdrawn"]
+ProposedKind = Literal["statement", "note"]
+ProposedAction = Literal["create", "revise", "retract"]
+PROPOSAL_STATUSES: tuple[str, ...] = get_args(ProposalStatus)
+PROPOSED_KINDS: tuple[str, ...] = get_args(ProposedKind)
+PROPOSED_ACTIONS: tuple[str, ...] = get_args(ProposedAction)
 DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -248,6 +255,38 @@ class Note(Recorded):
     # `text`. None: readers are shown nothing of the note.
     reader_text: str | None = field(default=None, kw_only=True, metadata=NEWER)
     source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal(Recorded):
+    """One revision of a proposed write, waiting for an editor's review: a new
+    statement or note, or a correction or retraction of one. `body` is exactly
+    what the direct write takes (POST /v1/statements, .../revisions,
+    .../retraction), as plain data; approving it performs that write.
+
+    Its revisions are its review: proposed (pending, revision 1), revised
+    (pending again), returned (with the editor's reason), approved (by the
+    revision's `recorded_by`, with the record written) or withdrawn."""
+
+    id: str
+    kind: ProposedKind
+    action: ProposedAction
+    # The statement or note a correction or retraction is of (None for a new one),
+    # and its revision when the proposal was last made or revised: approving is
+    # refused once the target has moved on, so nobody approves a stale change.
+    target: str | None = field(default=None, kw_only=True)
+    target_revision: int | None = field(default=None, kw_only=True)
+    body: dict
+    proposed_by: str
+    # Set by the approval: the record written and its revision.
+    result_id: str | None = field(default=None, kw_only=True)
+    result_revision: int | None = field(default=None, kw_only=True)
+    status: ProposalStatus = field(default="pending", kw_only=True)
+
+    @property
+    def open(self) -> bool:
+        """Still to be decided: pending, or returned and waiting for its proposer."""
+        return self.status in ("pending", "returned")
 
 
 @dataclass(frozen=True, slots=True)

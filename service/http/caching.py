@@ -19,10 +19,11 @@ from .args import today
 
 # Probes and metrics must see the live state, never a cached one.
 NO_STORE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-# Admin-only answers that are not the record (webhook subscriptions): the data
+# Answers for keys only that are not the record (webhook subscriptions, proposals): the data
 # version does not name them, and nobody may keep a copy.
-# The desk's pages (service/desk/) are one person's, behind a session cookie.
-NO_STORE_PREFIXES = ("/v1/subscriptions", "/desk/")
+# Proposals are the desk's working papers; the desk's pages (service/desk/) are one
+# person's, behind a session cookie.
+NO_STORE_PREFIXES = ("/v1/subscriptions", "/v1/proposals", "/desk/")
 
 
 def no_store(path: str) -> bool:

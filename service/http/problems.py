@@ -78,6 +78,9 @@ class ProblemSchema(ma.Schema):
         ma.fields.String(),
         metadata={"description": "For conflicts over a topic's scale: the statements in the way."},
     )
+    proposals = ma.fields.String(metadata={
+        "description": "For a direct write this key may not make: where to propose it for "
+                       "review instead.", "example": "/v1/proposals"})
 
 
 class Problem(HTTPException):

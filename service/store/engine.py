@@ -172,6 +172,23 @@ def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
             yield conn
 
 
+@contextlib.contextmanager
+def trial_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A write transaction that is always rolled back: a write can be made for
+    real, by the real code, to see what it would do (a proposal's preview),
+    and leave nothing behind. It holds the write lock like any write, so what
+    it sees is what a write made now would see."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(standpoint_write=True)
+        transaction = conn.begin()
+        try:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK})
+            yield conn
+        finally:
+            transaction.rollback()
+
+
 def why_not_writable(engine: sa.Engine) -> str | None:
     """Why a write would fail now, or None if it can succeed. Cheap enough for a
     readiness probe: it takes no write lock, so it never waits behind a writer.

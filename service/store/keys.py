@@ -19,7 +19,10 @@ import sqlalchemy as sa
 from . import tables
 from .engine import write_transaction
 
-SCOPES = ("editor", "admin")
+# Each scope allows what the ones before it do: a reporter may only propose
+# (POST /v1/proposals), an editor writes statements and notes and reviews
+# proposals, an admin also writes actors, topics and webhook subscriptions.
+SCOPES = ("reporter", "editor", "admin")
 PREFIX = "sp_"
 
 
@@ -32,8 +35,8 @@ class ApiKey:
     revoked_at: dt.datetime | None
 
     def allows(self, scope: str) -> bool:
-        # admin implies editor
-        return self.scope == "admin" or self.scope == scope
+        # admin implies editor, editor implies reporter; an unknown scope allows nothing
+        return self.scope in SCOPES and SCOPES.index(self.scope) >= SCOPES.index(scope)
 
 
 def hash_key(key: str) -> str:

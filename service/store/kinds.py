@@ -21,7 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..domain.anchoring import anchored
-from ..domain.model import CITATION_FIELDS, Note, SourceRecord, Statement
+from ..domain.model import (CITATION_FIELDS, PROPOSED_ACTIONS, PROPOSED_KINDS, Note, Proposal,
+                            SourceRecord, Statement)
 from ..domain.source_text import SourceText, source_text
 from ..domain.validation import DomainError, check_stance
 from . import tables
@@ -47,6 +48,11 @@ class Kind:
     prepare: Callable[[Any, dict, dict], dict] = lambda record, data, given: data
     # Columns of its tables derived from the record, not fields of it (an index's key).
     derived: Callable[[Any], dict] = lambda item: {}
+    # Its writes are the record's, logged to `changes` (the data version and the public
+    # change feed); a proposal's are not (see PROPOSALS).
+    logged: bool = True
+    # The status of a new one.
+    initial_status: str = "current"
 
     @property
     def id_column(self) -> str:
@@ -203,3 +209,27 @@ SOURCES = Kind("source", SourceRecord, tables.source_revisions, tables.current_s
                new_id=_source_id, check=_checked_source)
 
 KINDS = (STATEMENTS, NOTES, SOURCES)
+"""The kinds of the record itself: exported, imported, linked in the spec."""
+
+
+def _checked_proposal(_record, proposal: Proposal) -> Proposal:
+    # What it proposes is checked by the write it proposes, when it is made
+    # (store/proposals.py); here only that it names a write there is.
+    if proposal.kind not in PROPOSED_KINDS:
+        raise DomainError(f"Cannot propose a '{proposal.kind}'.", "kind")
+    if proposal.action not in PROPOSED_ACTIONS:
+        raise DomainError(f"No action '{proposal.action}'.", "action")
+    if (proposal.target is None) != (proposal.action == "create"):
+        raise DomainError("A correction or retraction names its target; a new record none.",
+                          "target")
+    return proposal
+
+
+# Proposed writes under review: the desk's working papers, not the record. Their
+# writes are not logged to `changes`: the public change feed and the data version
+# name the record, which a proposal does not change until it is approved (and then
+# the approved write is logged, as any direct write is).
+PROPOSALS = Kind("proposal", Proposal, tables.proposal_revisions, tables.current_proposals,
+                 new_id=lambda _proposal: f"proposal-{secrets.token_hex(8)}",
+                 check=_checked_proposal, logged=False, initial_status="pending")
+RECORD_KINDS = {kind.name: kind for kind in KINDS}

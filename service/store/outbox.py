@@ -123,22 +123,27 @@ def store(conn: sa.Connection, events: list[PositionEvent], subscriptions: list,
 
 @contextlib.contextmanager
 def recording(conn: sa.Connection, cells: Iterable[Cell], at: dt.datetime,
-              since: dt.date | None = None) -> Iterator[None]:
+              since: dt.date | None = None, seen: list | None = None) -> Iterator[None]:
     """Wrap a write of statements touching `cells` (actor, topic): once it is
     done, the events it caused go into the outbox, in the same transaction.
     `since`: the earliest date the write touches (before or after it), when
-    known: then only the trails from there on are read, not whole histories."""
+    known: then only the trails from there on are read, not whole histories.
+    `seen`: a list the events are also added to, computed even when nobody
+    subscribes (a proposal's preview: store/proposals.py)."""
     subscriptions = conn.execute(sa.select(SUBSCRIPTIONS).order_by(SUBSCRIPTIONS.c.id)).all()
-    if not subscriptions:
+    if not subscriptions and seen is None:
         yield
         return
     cells = set(cells)
     before = _trails(conn, cells, since)
     yield
-    store(conn, compute(conn, before, _trails(conn, cells, since)), subscriptions, at)
+    events = compute(conn, before, _trails(conn, cells, since))
+    if seen is not None:
+        seen.extend(events)
+    store(conn, events, subscriptions, at)
 
 
-def moving(conn: sa.Connection, statement: Statement):
+def moving(conn: sa.Connection, statement: Statement, seen: list | None = None):
     """`recording` around the write of one revision of `statement`: the cells
     whose history it moves are its own and the one a correction of its actor
     or topic takes it from; the earliest date it touches, its own or the one
@@ -147,4 +152,4 @@ def moving(conn: sa.Connection, statement: Statement):
                           .where(CURRENT.c.statement_id == statement.id)).all()
     cells = {(statement.actor, statement.topic), *((row.actor_id, row.topic_id) for row in stored)}
     since = min([statement.stated_on, *(row.stated_on for row in stored)])
-    return recording(conn, cells, statement.recorded_at, since)
+    return recording(conn, cells, statement.recorded_at, since, seen)

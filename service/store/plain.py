@@ -42,6 +42,8 @@ def to_plain(value: Any) -> Any:
         return {f.name: to_plain(getattr(value, f.name)) for f in ordered_fields(type(value))}
     if isinstance(value, (tuple, list)):
         return [to_plain(v) for v in value]
+    if isinstance(value, dict):  # a request body as a schema loaded it (a proposal's)
+        return {k: to_plain(v) for k, v in value.items()}
     if isinstance(value, dt.date):  # a datetime too
         return value.isoformat()
     return value

@@ -26,6 +26,9 @@ from .read import Record
 class WriteRefused(Exception):
     """The write breaks a rule; nothing was written."""
 
+    # The problem type a refusal names when finer than its status's (api/writes.py).
+    problem_type: str | None = None
+
     def __init__(self, detail: str, **extensions: Any):
         super().__init__(detail)
         self.detail = detail
@@ -49,6 +52,10 @@ class Invalid(WriteRefused):
 
 class Stale(WriteRefused):
     """The client's If-Match no longer names the current revision."""
+
+
+class Forbidden(WriteRefused):
+    """The key may make writes like this one, but not this one (its own proposal...)."""
 
 
 def now() -> dt.datetime:
@@ -99,8 +106,9 @@ def _built(kind: Kind, conn: sa.Connection, data: dict, given: dict):
         raise _refused(kind, exc) from exc
 
 
-def _insert(kind: Kind, conn: sa.Connection, item, action: str):
-    moving = outbox.moving(conn, item) if kind.moves_positions else contextlib.nullcontext()
+def _insert(kind: Kind, conn: sa.Connection, item, action: str, seen: list | None = None):
+    moving = (outbox.moving(conn, item, seen) if kind.moves_positions
+              else contextlib.nullcontext())
     try:
         with moving:
             append(kind, conn, [kind.row(item)])
@@ -110,11 +118,17 @@ def _insert(kind: Kind, conn: sa.Connection, item, action: str):
         if item.revision == 1:
             raise Conflict(f"A {kind.name} with id '{item.id}' already exists.") from exc
         raise Stale(f"{kind.title} '{item.id}' was changed meanwhile.") from exc
-    log_change(conn, kind.name, item.id, action, item.recorded_by, item.recorded_at, item.revision)
+    if kind.logged:
+        log_change(conn, kind.name, item.id, action, item.recorded_by, item.recorded_at,
+                   item.revision)
     return item
 
 
-def create(kind: Kind, conn: sa.Connection, data: dict, by: str):
+# `seen`, in every write below: a list the position events the write causes are
+# added to (domain/events.py, as the outbox computes them), whether or not any
+# webhook subscription exists; a proposal's preview reads them (store/proposals.py).
+
+def create(kind: Kind, conn: sa.Connection, data: dict, by: str, seen: list | None = None):
     item = _checked(kind, conn, _built(kind, conn, {**data, "id": data.get("id") or "-"}, data))
     if not data.get("id"):
         item = replace(item, id=kind.new_id(item))
@@ -122,8 +136,8 @@ def create(kind: Kind, conn: sa.Connection, data: dict, by: str):
     if conn.execute(sa.select(history.c[kind.id_column])
                     .where(history.c[kind.id_column] == item.id).limit(1)).first():
         raise Conflict(f"A {kind.name} with id '{item.id}' already exists.")
-    item = replace(item, status="current", revision=1, recorded_at=now(), recorded_by=by)
-    return _insert(kind, conn, item, "created")
+    item = replace(item, status=kind.initial_status, revision=1, recorded_at=now(), recorded_by=by)
+    return _insert(kind, conn, item, "created", seen)
 
 
 def _current_unless_stale(kind: Kind, conn: sa.Connection, item_id: str,
@@ -135,7 +149,7 @@ def _current_unless_stale(kind: Kind, conn: sa.Connection, item_id: str,
 
 
 def revise(kind: Kind, conn: sa.Connection, item_id: str, changes: dict, by: str,
-           matches: Callable[[Any], bool]):
+           matches: Callable[[Any], bool], seen: list | None = None):
     """A corrected revision: `changes` (any of the kind's fields, and its reason)
     over the current one."""
     item = _current_unless_stale(kind, conn, item_id, matches,
@@ -143,16 +157,22 @@ def revise(kind: Kind, conn: sa.Connection, item_id: str, changes: dict, by: str
     if item.retracted:
         raise Conflict(f"{kind.title} '{item_id}' is retracted and cannot be revised.")
     merged = _built(kind, conn, {**kind.plain(item), **changes, "id": item_id}, changes)
-    revised = replace(_checked(kind, conn, merged), status="current", revision=item.revision + 1,
-                      recorded_at=now(), recorded_by=by, reason=changes.get(kind.reason_key))
-    return _insert(kind, conn, revised, "revised")
+    return append_revision(kind, conn, _checked(kind, conn, merged), by,
+                           changes.get(kind.reason_key), "revised", seen, status="current")
 
 
 def retract(kind: Kind, conn: sa.Connection, item_id: str, reason: str, by: str,
-            matches: Callable[[Any], bool]):
+            matches: Callable[[Any], bool], seen: list | None = None):
     item = _current_unless_stale(kind, conn, item_id, matches, "")
     if item.retracted:
         raise Conflict(f"{kind.title} '{item_id}' is already retracted.")
-    retracted = replace(item, status="retracted", revision=item.revision + 1,
-                        recorded_at=now(), recorded_by=by, reason=reason)
-    return _insert(kind, conn, retracted, "retracted")
+    return append_revision(kind, conn, item, by, reason, "retracted", seen, status="retracted")
+
+
+def append_revision(kind: Kind, conn: sa.Connection, item, by: str, reason: str | None,
+                    action: str, seen: list | None = None, **fields):
+    """The revision after `item` (the current one, as read in this transaction):
+    `item` with `fields` replaced, recorded now by `by` for `reason`."""
+    following = replace(item, revision=item.revision + 1, recorded_at=now(), recorded_by=by,
+                        reason=reason, **fields)
+    return _insert(kind, conn, following, action, seen)

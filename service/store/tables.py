@@ -150,6 +150,25 @@ note_revisions, current_notes = record_tables(
     sa.Index("ix_current_notes_cell", "actor_id", "topic_id", "status"),
 )
 
+# Proposed writes waiting for review (store/proposals.py): the desk's working
+# papers, not the record, so no read of the record ever asks these tables.
+proposal_revisions, current_proposals = record_tables(
+    "proposal",
+    lambda: [
+        sa.Column("kind", sa.String(16), nullable=False),  # statement, note
+        sa.Column("action", sa.String(16), nullable=False),  # create, revise, retract
+        sa.Column("target", sa.String(128)),
+        sa.Column("target_revision", sa.Integer),
+        sa.Column("body", sa.JSON, nullable=False),
+        sa.Column("proposed_by", sa.String(200), nullable=False),
+        sa.Column("result_id", sa.String(128)),
+        sa.Column("result_revision", sa.Integer),
+    ],
+    # The review queue (pending, oldest first) and a proposer's own.
+    sa.Index("ix_current_proposals_queue", "status", "recorded_at", "proposal_id"),
+    sa.Index("ix_current_proposals_proposer", "proposed_by", "recorded_at", "proposal_id"),
+)
+
 
 changes = sa.Table(
     "changes",
@@ -168,7 +187,7 @@ api_keys = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False, unique=True),
-    sa.Column("scope", sa.String(16), nullable=False),  # editor, admin
+    sa.Column("scope", sa.String(16), nullable=False),  # reporter, editor, admin
     # sha256 of the key, hex: the key itself is shown once and never stored.
     sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -12,7 +12,8 @@ from ..contract import spec_dict
 METHODS = ("get", "post", "put", "patch", "delete")
 
 # A real id for each path parameter of the bundled record, so a case aims past routing at the
-# part it attacks; tests/api/test_hostile_input.py adds the ids of a subscription and a delivery.
+# part it attacks; tests/api/test_hostile_input.py adds the ids of a subscription, a delivery
+# and a proposal (generated ids), and fails on any placeholder left unfilled.
 KNOWN_IDS = {"actor_id": "uk", "topic_id": "backstop", "statement_id": "uk-backstop-2025-03-20",
              "note_id": "uk-peacekeepers-considered", "source_id": "ap-2025-03-20"}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from service.store import keys, subscriptions, tables
+from service.store import keys, proposals, subscriptions, tables
 from service.store import write as w
 from service.store.engine import write_transaction
 
@@ -63,6 +63,25 @@ def _a_subscription_with_a_delivery(engine) -> dict:
     return {"subscription_id": subscription.id, "delivery_id": delivery}
 
 
+def _a_proposal(engine) -> dict:
+    """The id of a pending proposal (a reporter's new note), which the corpus's proposal paths
+    name: proposal ids are generated, so no fixed id can (KNOWN_IDS)."""
+    with write_transaction(engine) as conn:
+        proposal, _preview = proposals.propose(conn, "note", "create", None, {
+            "actor": "germany", "topic": "backstop", "text": "Proposed for the hostile corpus.",
+            "source": {"publisher": "Associated Press", "published_on": "2025-03-20"}},
+            "hostile-reporter")
+    return {"proposal_id": proposal.id}
+
+
+def stored(app) -> tuple[int, int]:
+    """What a refused request must leave as it was: the data version, and the proposals'
+    revisions (which are not the record, so the data version does not count them)."""
+    with app.extensions["standpoint.engine"].connect() as conn:
+        revisions = conn.scalar(sa.select(sa.func.count()).select_from(tables.proposal_revisions))
+    return data_version(app), revisions
+
+
 @pytest.fixture(scope="module", params=DATABASES)
 def hostile_app(request, databases, tmp_path_factory):
     """One app and database for the whole corpus: no case may change its data anyway."""
@@ -75,7 +94,8 @@ def hostile_app(request, databases, tmp_path_factory):
         # Every case carries an admin key, so that a write's body is parsed rather than the
         # request stopping at 401: the attack must meet the code it is aimed at.
         app.config["HOSTILE_KEY"] = keys.create_key(engine, "hostile-input", "admin")
-        app.config["HOSTILE_IDS"] = {**KNOWN_IDS, **_a_subscription_with_a_delivery(engine)}
+        app.config["HOSTILE_IDS"] = {**KNOWN_IDS, **_a_subscription_with_a_delivery(engine),
+                                     **_a_proposal(engine)}
         yield app
         for limiter in app.extensions.get("limiter", ()):
             limiter.enabled = True
@@ -114,7 +134,7 @@ def test_the_real_ids_name_what_exists(hostile_app):
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_hostile_request_is_refused_with_a_problem(hostile_app, case):
-    before = data_version(hostile_app)
+    before = stored(hostile_app)
     client = hostile_app.test_client()
     headers = {"Authorization": f"Bearer {hostile_app.config['HOSTILE_KEY']}", **case.headers}
     url = case.url(hostile_app.config["HOSTILE_IDS"])
@@ -133,4 +153,4 @@ def test_hostile_request_is_refused_with_a_problem(hostile_app, case):
     assert b"Traceback" not in response.data
     # Echoed text (an unknown id, say) comes back as JSON data that browsers will not sniff as a page.
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
-    assert data_version(hostile_app) == before, "a refused request changed stored data"
+    assert stored(hostile_app) == before, "a refused request changed stored data"

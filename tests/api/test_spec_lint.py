@@ -97,9 +97,9 @@ def test_every_operation_has_an_example():
     assert without - AWAITING_EXAMPLES == set()
 
 
-# Reads of the record are open; webhook subscriptions (targets, deliveries) are an
-# admin's business, reads included.
-ADMIN_PATHS = "/v1/subscriptions"
+# Reads of the record are open; what is not the record needs a key, reads included:
+# webhook subscriptions (targets, deliveries) are an admin's business, proposals the desk's.
+ADMIN_PATHS = ("/v1/subscriptions", "/v1/proposals")
 # A source's text and the sentences drawn from it are the publisher's words, kept for
 # verification and served to editors only (docs/DATA.md, "Serving the report's text").
 EDITOR_READS = ("getSourceParagraphs", "getSourceCandidates")

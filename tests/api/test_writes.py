@@ -88,15 +88,16 @@ def test_write_operations_are_documented_with_bearer_security():
     writes = [(path, method, op) for path, item in spec["paths"].items()
               for method, op in item.items() if method in ("post", "patch", "put", "delete")]
     # statements, notes and sources: create, revise, retract; actors, topics; webhook
-    # subscriptions: create, change, delete, redeliver
-    assert len(writes) == 17
+    # subscriptions: create, change, delete, redeliver; proposals: create, revise,
+    # approve, return, withdraw
+    assert len(writes) == 22
     for path, method, op in writes:
         assert op["security"] == [{"bearerAuth": []}], (method, path)
         assert {"401", "403"} <= {str(s) for s in op["responses"]}
-    # Reads of the record are open, and say so; webhook subscriptions are an admin's, a
-    # source's text and its candidate sentences an editor's (docs/DATA.md).
+    # Reads of the record are open, and say so; webhook subscriptions are an admin's,
+    # proposals the desk's, a source's text and its candidate sentences an editor's.
     assert all(op["security"] == [] for path, item in spec["paths"].items()
-               if not path.startswith("/v1/subscriptions")
+               if not path.startswith(("/v1/subscriptions", "/v1/proposals"))
                for method, op in item.items() if method == "get"
                and op["operationId"] not in ("getSourceParagraphs", "getSourceCandidates"))
 

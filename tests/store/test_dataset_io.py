@@ -97,6 +97,19 @@ def test_keys_cli_create_list_revoke(app):
     assert _run(app, "keys", "revoke", "desk").exit_code == 1
 
 
+def test_keys_cli_makes_a_reporter_key_that_may_only_propose(app):
+    created = _run(app, "keys", "create", "--name", "kyiv-stringer", "--scope", "reporter")
+    assert created.exit_code == 0, created.output
+    key = created.output.strip()
+    assert "kyiv-stringer\treporter" in _run(app, "keys", "list").output
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {key}"}
+    assert client.get("/v1/proposals", headers=headers).status_code == 200
+    assert client.post("/v1/statements", json={}, headers=headers).status_code == 403
+    unknown = _run(app, "keys", "create", "--name", "x", "--scope", "intern")
+    assert unknown.exit_code == 2 and "reporter" in unknown.output
+
+
 # -- "Last updated" is the editors' date, not the day of loading (issue 21) ------------------
 
 def test_the_seed_records_the_bundled_files_own_edit_date_not_the_load_time(client):
