@@ -118,6 +118,21 @@ def needs(role: str):
     return decorator
 
 
+def publishes(view):
+    """The view writes the record directly: an editor's, and with STANDPOINT_REVIEW_REQUIRED
+    an admin's only, as the API's direct writes are (everyone else proposes, and a second
+    editor approves: /v1/proposals)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_app.config["REVIEW_REQUIRED"] and holder().may("editor") \
+                and not holder().may("admin"):
+            raise Problem(403, "review-required",
+                          "Review is required here: nothing is published on one person's "
+                          "word. Propose it (POST /v1/proposals) for a second editor to approve.")
+        return view(*args, **kwargs)
+    return needs("editor")(wrapper)
+
+
 def _sign_in_page(form, status: int = 200, ended: bool = False, failed: bool = False,
                   unsent=(), next_url: str | None = None):
     html = render_template("desk/sign_in.html", form=form, ended=ended, failed=failed,

@@ -22,7 +22,7 @@ from ..store.engine import write_transaction
 from ..store.kinds import NOTES, STATEMENTS
 from ..store.read import Record
 from . import conflicts, seams
-from .auth import holder, needs
+from .auth import holder, publishes
 from .forms import (DATE_PRECISION_HELP, LABELS, QUOTE_KIND_HELP, NoteForm, RetractForm,
                     StatementForm, fields_of, flat, form_values, plain)
 from .pages import cell_of, kind_of, record_or_404
@@ -76,13 +76,13 @@ def _new(kind, actor_id: str, topic_id: str):
 
 
 @bp.route("/cells/<actor_id>/<topic_id>/statements/new", methods=["GET", "POST"])
-@needs("editor")
+@publishes
 def new_statement(actor_id: str, topic_id: str):
     return _new(STATEMENTS, actor_id, topic_id)
 
 
 @bp.route("/cells/<actor_id>/<topic_id>/notes/new", methods=["GET", "POST"])
-@needs("editor")
+@publishes
 def new_note(actor_id: str, topic_id: str):
     return _new(NOTES, actor_id, topic_id)
 
@@ -104,7 +104,7 @@ def _stored(kind, item_id: str, base: int):
 
 
 @bp.route("/<any(statements,notes):kinds>/<item_id>/correct", methods=["GET", "POST"])
-@needs("editor")
+@publishes
 def correct(kinds: str, item_id: str):
     kind = kind_of(kinds)
     item = record_or_404(kind, item_id)
@@ -145,7 +145,7 @@ def correct(kinds: str, item_id: str):
 
 
 @bp.route("/<any(statements,notes):kinds>/<item_id>/retract", methods=["GET", "POST"])
-@needs("editor")
+@publishes
 def retract(kinds: str, item_id: str):
     kind = kind_of(kinds)
     item = record_or_404(kind, item_id)

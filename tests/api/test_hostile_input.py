@@ -102,7 +102,9 @@ def hostile_app(request, databases, tmp_path_factory):
 
 
 def test_the_corpus_reaches_every_operation_without_repeating_itself():
-    assert 100 <= len(CASES) <= 200
+    # Each category reached once where it applies, not once per route: the corpus grows
+    # with the API (sources, proposals, the builder) by about three cases an operation.
+    assert 100 <= len(CASES) <= 3 * len(list(operations()))
     assert len({case.id for case in CASES}) == len(CASES)
     attacked = {(case.method, case.path) for case in CASES if case.category != "undocumented method"}
     taking_input = {(method, path) for path, method, operation in operations()

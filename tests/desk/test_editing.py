@@ -308,3 +308,17 @@ def test_a_correction_keeps_the_anchor_and_checks_changed_words_against_the_sour
     statement = app.test_client().get(f"/v1/statements/{STATEMENT}").get_json()
     assert statement["anchor"]["exact"] == form["anchor_exact"]
     assert statement["anchor"]["verified"] is True
+
+
+def test_with_review_required_an_editor_proposes_and_only_an_admin_publishes(app, desk,
+                                                                              monkeypatch):
+    """STANDPOINT_REVIEW_REQUIRED holds at the desk as at the API: nothing reaches readers
+    on one editor's word."""
+    monkeypatch.setitem(app.config, "REVIEW_REQUIRED", True)
+    before = data_version(app)
+    editor = _signed_in(desk, "edna")
+    refused = editor.post("/desk/cells/canada/backstop/statements/new", NEW_STATEMENT,
+                          token_from="/desk/")
+    assert refused.status_code == 403
+    assert "/v1/proposals" in refused.text
+    assert data_version(app) == before
