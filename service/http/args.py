@@ -77,12 +77,13 @@ class IdList(ma.fields.List):
     bound the distinct ids once commas are split (a 400), which no schema can
     say of `actors=uk,russia`."""
 
-    def __init__(self, min_ids: int = 1, max_ids: int | None = None, **kwargs):
+    def __init__(self, min_ids: int = 1, max_ids: int | None = None,
+                 pattern: str = ID_LIST_PATTERN, **kwargs):
         self.min_ids, self.max_ids = min_ids, max_ids
         self.max_values = max_ids or MAX_LIST_ITEMS
         item = ma.fields.String(validate=[
             ma.validate.Length(min=1, max=MAX_LIST_ITEMS * 66),
-            ma.validate.Regexp(ID_LIST_PATTERN, error=(
+            ma.validate.Regexp(pattern, error=(
                 "Not an id, or ids separated by commas: letters, digits, '-' and '_' only.")),
         ])
         super().__init__(item, **kwargs)

@@ -141,7 +141,11 @@ class HideList(IdList):
     it): the parts of the page to leave out, each one of HIDEABLE."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_ids=len(HIDEABLE), **kwargs)
+        # The spec names the parts (one of HIDEABLE, or several with commas), as the
+        # server reads them: no schema-valid value is refused.
+        part = "(" + "|".join(HIDEABLE) + ")"
+        super().__init__(max_ids=len(HIDEABLE), pattern=rf"^ *{part}( *, *{part})* *$",
+                         **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         parts = super()._deserialize(value, attr, data, **kwargs)
