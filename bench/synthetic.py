@@ -1,6 +1,6 @@
 """A synthetic Standpoint dataset of any size, for growth benchmarks.
 
-`generate(n)` returns a `standpoint-dataset/2` document with 50 actors, 20
+`generate(n)` returns a `standpoint-dataset/3` document with 50 actors, 20
 topics, `n` statements spread over eleven years, and an editors' note on
 about one cell in five (notes explain cells, so their number does not grow
 with the statements), deterministic for a seed.
@@ -20,7 +20,7 @@ import sys
 
 # The service's dataset format, written out so that generating data does not
 # import the service (tests/test_bench.py checks they agree).
-FORMAT = "standpoint-dataset/2"
+FORMAT = "standpoint-dataset/3"
 
 ACTORS = 50
 TOPICS = 20

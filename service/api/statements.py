@@ -171,18 +171,20 @@ class SourceInSchema(ma.Schema):
     publisher = ma.fields.String(validate=ma.validate.Length(min=1, max=200), metadata={
         "description": "Required without `id`.", "example": "Associated Press"})
     published_on = RecordDate(validate=_not_future, metadata={
-        "description": "Required without `id`.", "example": "2025-03-21"})
+        "description": "Required without `id`.", "example": "2025-03-20"})
     title = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500),
                              metadata={"example": None})
     byline = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200),
-                              metadata={"example": "Arhirova and Lawless"})
+                              metadata={"example": (
+                                  "Arhirova and Lawless; Dasha Litvinova, Geir Moulson, Lorne "
+                                  "Cook and Brian Melley contributed")})
     # One documented rule, the same for the spec and the server (marshmallow's Url
     # validator cannot be written as a JSON Schema): http(s), a dotted host name, then
     # visible ASCII (percent-encode the rest).
     url = ma.fields.String(allow_none=True, validate=[
         ma.validate.Length(max=2000),
         ma.validate.Regexp(URL_PATTERN, error="Not an http(s) URL with a host name.")],
-        metadata={"example": "https://apnews.com/article/ukraine-starmer-backstop"})
+        metadata={"example": None})
     location = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200),
                                 metadata={"example": "¶28"})
     published_on_basis = ma.fields.String(
@@ -226,11 +228,12 @@ class StatementInSchema(ma.Schema):
     summary = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
                                metadata={"example": "Starmer says a European force needs a US backstop."})
     quote = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
-                             metadata={"example": "The plan will not work without it."})
+                             metadata={"example": "Starmer says the plan won't work without "
+                                                  "that U.S. \"backstop.\""})
     quote_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(QUOTE_KINDS),
-                                  metadata={"example": "verbatim"})
+                                  metadata={"example": "paraphrase"})
     speaker = ma.fields.Nested(SpeakerInSchema, allow_none=True, load_default=None)
-    stated_on = RecordDate(required=True, validate=_not_future, metadata={"example": "2025-03-21"})
+    stated_on = RecordDate(required=True, validate=_not_future, metadata={"example": "2025-03-20"})
     date_precision = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_PRECISIONS),
                                       metadata={"example": "day"})
     source = ma.fields.Nested(SourceInSchema, required=True)

@@ -120,7 +120,9 @@ def _cited_from_record(record, data: dict, given: dict) -> dict:
     source = _source_record(record, cited["id"])
     for name, value in (given.get("source") or {}).items():
         # Compared as plain data: a date given as a date (the desk) or as text (a file).
-        if name in CITATION_FIELDS and to_plain(value) != to_plain(getattr(source, name)):
+        # null is "not given": the record's value is taken (the citation's own null or not).
+        if (name in CITATION_FIELDS and value is not None
+                and to_plain(value) != to_plain(getattr(source, name))):
             raise DomainError(f"differs from source '{source.id}', whose {name} is "
                               f"{getattr(source, name)!r}; leave it out", f"source.{name}")
     location = cited.get("location")

@@ -215,7 +215,7 @@ class EmbedOptions(QueryArgs):
                        "editors' notes on cells, e.g. why a party has no position; shown "
                        "by their reader text otherwise), `data_links` (the credit's CSV "
                        "and JSON links), `downloads` (a chart's SVG and PNG links). "
-                       "Comma-separated or repeated.", "example": ["editors_notes,downloads"]})
+                       "Comma-separated or repeated: `hide=editors_notes,downloads`."})
 
     @ma.pre_load
     def _drop_unknown(self, data, **_):

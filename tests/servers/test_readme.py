@@ -103,6 +103,8 @@ def skip_reason(command: str) -> str | None:
     if words[:1] == ["make"]:
         target = words[1] if len(words) > 1 else "the default target"
         return SKIP_MAKE.get(target, f"`make {target}` builds or runs outside this test")
+    if "add-user" in words:
+        return "asks for a password at a terminal (tests/desk/test_cli.py runs it with one)"
     if words[:1] == ["docker"]:
         return "needs Docker and starts containers on the machine (tests/servers/test_deploy.py checks compose.yaml)"
     return None

@@ -33,7 +33,10 @@ def _write_operations() -> dict[str, str]:
     from ..contract import spec_dict
 
     return {operation["operationId"]: f"{method.upper()} {path}"
-            for path, item in spec_dict()["paths"].items() if not path.startswith("/v1/subscriptions")
+            # Proposals are left to tests/api/test_proposals.py: with one key every proposal
+            # this run makes is its own, so approving or returning one is always refused.
+            for path, item in spec_dict()["paths"].items()
+            if not path.startswith(("/v1/subscriptions", "/v1/proposals"))
             for method, operation in item.items() if method in ("post", "patch", "put", "delete")}
 
 
@@ -61,7 +64,7 @@ def test_no_write_operation_ignores_its_api_key(tmp_path):
         runs = [_run(PORT, key, batch, tmp_path / f"schemathesis-{n}.json")
                 for n, batch in enumerate([[op for op in writes if op not in retractions],
                                            retractions])]
-    assert sum(run["operations"]["tested"] for run in runs) == len(writes) == 10
+    assert sum(run["operations"]["tested"] for run in runs) == len(writes) == 13
     accepted = {op: sum(phase["accepted"] for phase in rates.values())
                 for run in runs for op, rates in run["valid_rates"].items()}
     assert set(accepted) == set(writes.values())
