@@ -162,6 +162,14 @@ SourceChangesSchema = derived_schema(
         "example": "The byline was incomplete."}))
 
 
+# A whole body, as an editor sends one: the text (not the HTML page too: one or the other).
+NEW_SOURCE_EXAMPLE = {
+    "id": "example-news-2025-03-21", "publisher": "Example News", "title": "An example report",
+    "url": "https://news.example.org/an-example-report", "published_on": "2025-03-21",
+    "language": "en", "text": "The first paragraph of the report.\n\nIts second paragraph.",
+}
+
+
 class ParagraphSchema(ma.Schema):
     number = ma.fields.Integer(required=True, metadata={"example": 28})
     text = ma.fields.String(required=True, metadata={
@@ -257,7 +265,7 @@ class Sources(MethodView):
     @requires(blp, "editor")
     @blp.doc(operationId="createSource")
     @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(SourceRecordInSchema)
+    @blp.arguments(SourceRecordInSchema, example=NEW_SOURCE_EXAMPLE)
     @blp.response(201, SourceRecordSchema, headers=WRITTEN_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")

@@ -68,4 +68,4 @@ def test_no_write_operation_ignores_its_api_key(tmp_path):
     accepted = {op: sum(phase["accepted"] for phase in rates.values())
                 for run in runs for op, rates in run["valid_rates"].items()}
     assert set(accepted) == set(writes.values())
-    assert all(count > 0 for count in accepted.values()), accepted
+    assert all(count > 0 for count in accepted.values()), sorted(accepted.items(), key=lambda kv: kv[1])
