@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 
 import pytest
@@ -17,10 +16,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from service import create_app
 from service.store import tables
 
+from ..helpers import redis_of_this_worker
 from ..servers.tcp_proxy import CuttableProxy
 from ..servers.server import free_port
 
-REDIS_URL = os.environ.get("STANDPOINT_TEST_REDIS_URL")
+REDIS_URL = redis_of_this_worker()
 
 
 def make_app(tmp_path, **config):
