@@ -263,8 +263,10 @@ def _after_stale(proposal_id: str, seen: int, verb: str):
     history = database.record().history(PROPOSALS, proposal_id)
     now = history[-1]
     if now.status == "approved" and now.revision == seen + 1:
-        flash(f"Already approved by {now.recorded_by} at "
-              f"{now.recorded_at.strftime('%Y-%m-%d %H:%M:%S UTC')}: it was recorded once.")
+        at = now.recorded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        flash(f"Already approved by {now.recorded_by} at {at}: it was recorded once."
+              if verb == "approved" else
+              f"Nothing was {verb}: {now.recorded_by} approved it at {at}.")
         return redirect(url_for("desk.review.proposal", proposal_id=proposal_id), 303)
     return _page(proposal_id, 409, seen=seen, refused=(
         f"Nothing was {verb}: the proposal changed since you opened it (you saw revision {seen}; "
