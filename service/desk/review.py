@@ -40,6 +40,7 @@ QUEUE_PAGE = 50        # previews take the write lock a few ms each: a page of t
 MINE_LIMIT = 500
 # A reporter's own proposals: what waits for her first.
 STATUS_ORDER = ("returned", "pending", "approved", "withdrawn")
+CLOSED = ("approved", "withdrawn")
 STATUS_HEADINGS = {"returned": "Returned to you: revise or withdraw",
                    "pending": "Waiting for an editor", "approved": "Approved",
                    "withdrawn": "Withdrawn"}
@@ -199,10 +200,12 @@ def mine():
     with contextlib.closing(database.engine().connect()) as conn:
         own, total = review.listing(conn, None, holder().name, 0, MINE_LIMIT)
         views = [view(conn, proposal, None) for proposal in own]
-    groups = [(status, STATUS_HEADINGS[status],
-               [v for v in views if v.proposal.status == status][::-1 if status in (
-                   "approved", "withdrawn") else 1])
-              for status in STATUS_ORDER]
+    groups = []
+    for status in STATUS_ORDER:
+        of_status = [shown for shown in views if shown.proposal.status == status]
+        if status in CLOSED:  # what waits: oldest first; what is done: newest first
+            of_status.reverse()
+        groups.append((status, STATUS_HEADINGS[status], of_status))
     return render_template("desk/proposals_mine.html", groups=groups, total=total)
 
 
@@ -411,14 +414,21 @@ def revise(proposal_id: str):
             review.revise(conn, proposal_id, _body(shown, form), form.change.data or None,
                           holder().name, _at(seen))
     except records.Stale:
+        # Returned (or revised in another window) since the form was opened: nothing is
+        # recorded, her input stays in the form, now based on the current revision.
+        now = database.record().history(PROPOSALS, proposal_id)[-1]
+        form.base_revision.raw_data = [str(now.revision)]
         form.form_errors.append(
-            "The proposal changed since you opened this form (an editor returned it, or you "
-            "revised it in another window); nothing was recorded. Open it again.")
+            f"Nothing was recorded: the proposal changed since you opened this form (revision "
+            f"{now.revision}, {now.status} by {now.recorded_by}"
+            + (f": \u201c{now.reason}\u201d" if now.reason else "") + "). Your changes are "
+            "still in the form" + (": send it again to resubmit them." if now.open else "."))
         return _revise_page(shown, form, 409)
     except records.Invalid as exc:
-        errors = exc.extensions.get("errors", {}).get("body") or {}
+        # The store names the body's fields ("stance", "anchor.exact"): the form's are flat.
+        errors = exc.extensions.get("errors", {}).get("body")
         for name, messages in (errors.items() if isinstance(errors, dict) else ()):
-            field = getattr(form, name.replace(".", "_"), None) or getattr(form, name.split(".")[0], None)
+            field = getattr(form, name.replace(".", "_"), None)
             if field is not None:
                 field.errors = [*field.errors, *messages]
         form.form_errors.append(f"Nothing was recorded: {exc.detail}")

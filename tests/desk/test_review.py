@@ -310,3 +310,29 @@ def test_posts_without_a_token_from_another_origin_or_signed_out_write_nothing(a
     assert signed_out.status_code == 401
     assert _written(app) == before
     assert _proposal(app, proposed.id).status == "pending"
+
+
+def test_a_revision_sent_after_a_return_keeps_what_she_typed(app, desk):
+    proposed = _propose(app)
+    page = f"/desk/proposals/{proposed.id}"
+    rita = _signed_in(desk, "rita")
+    form = rita.form(f"{page}/revise")  # at revision 1, pending
+    with write_transaction(_engine(app)) as conn:
+        proposals.send_back(conn, proposed.id, "Check the date.", "edna", lambda p: True)
+    form.update(summary="Invented for a test: Canada is open to a role.")
+    before = _written(app)
+    late = rita.post(f"{page}/revise", form)
+    assert late.status_code == 409
+    assert "returned by edna: “Check the date.”" in late.text
+    assert "Invented for a test: Canada is open to a role." in late.text
+    assert _written(app) == before
+    again = rita.form_from(late.text)
+    assert again["base_revision"] == "2"
+    assert rita.post(f"{page}/revise", again).status_code == 303
+    assert _proposal(app, proposed.id).body["summary"] == "Invented for a test: Canada is open to a role."
+
+
+def test_an_unknown_proposal_is_a_404_page(app, desk):
+    missing = _signed_in(desk, "edna").get("/desk/proposals/proposal-nothing")
+    assert missing.status_code == 404
+    assert missing.mimetype == "text/html"
