@@ -336,3 +336,24 @@ def test_an_unknown_proposal_is_a_404_page(app, desk):
     missing = _signed_in(desk, "edna").get("/desk/proposals/proposal-nothing")
     assert missing.status_code == 404
     assert missing.mimetype == "text/html"
+
+
+def test_a_correction_whose_statement_changed_since_is_not_approved(app, desk):
+    target = "uk-backstop-2025-03-20"
+    proposed = _propose(app, action="revise", target=target, body={
+        "summary": "Invented for a test: Starmer wants a US backstop.", "note": "Shorter."})
+    edna = _signed_in(desk, "edna")
+    # Eve corrects the statement directly meanwhile.
+    fields = edna.form(f"/desk/statements/{target}/correct")
+    eve = _signed_in(desk, "eve")
+    assert eve.post(f"/desk/statements/{target}/correct",
+                    {**fields, "quote": fields["quote"] + " (checked)", "reason": "Checked."}
+                    ).status_code == 303
+    page = edna.get(f"/desk/proposals/{proposed.id}").text
+    assert "changed after this was proposed (proposed against revision 1; it is at revision 2" in page
+    assert "Approval would be refused" in page
+    before = _written(app)
+    refused = _approve(edna, proposed.id)
+    assert refused.status_code == 409
+    assert "Nothing was approved: Statement &#39;uk-backstop-2025-03-20&#39; changed after" in refused.text
+    assert _written(app) == before
