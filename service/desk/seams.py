@@ -1,12 +1,12 @@
-"""Where the desk's next parts plug in. Each returns nothing yet, and each
-template that calls one has a block of the same name (docs/DESK.md, "Seams").
+"""Where the desk's next parts plug in. Each template that calls one has a block
+of the same name (docs/DESK.md, "Seams"); those not built yet return nothing.
 
 - Code from a sentence (issue 25, with the sources): a statement form filled
   from a candidate sentence of a source (service/domain/candidates.py) and its
   TextQuoteSelector (domain/selectors.py).
 - The preview: the sentences readers will see once the statement is published.
 - The review queue: reporters' proposals an editor approves or returns
-  (desk/review.py; built).
+  (built: desk/review.py; the header links to it on every page).
 """
 
 from __future__ import annotations
