@@ -5,7 +5,7 @@ It calls the store and the domain directly, never the API over HTTP, and sits
 beside api/ and web/: it imports neither, and neither imports it. Forms work
 without script; every asset is shipped in the package. The blueprints:
 `desk.auth` (signing in and out), `desk.pages` (grid, cell, a record and its
-history), `desk.edit` (the writes), under one parent `desk` whose before_request
+history), `desk.edit` (the writes), `desk.review` (proposals and the review queue), under one parent `desk` whose before_request
 (`auth.guard`) every desk request passes.
 """
 
@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, render_template, url_for
 
 from ..http import security_headers
 from ..http.problems import render_problems_as_pages
-from . import auth, cli, edit, pages
+from . import auth, cli, edit, pages, review, seams
 
 PREFIX = "/desk/"
 STATIC = Path(__file__).parent / "static"
@@ -37,8 +37,14 @@ bp = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates"
                static_folder="static", static_url_path="/assets")
 bp.before_request(auth.guard)
 bp.teardown_request(auth.forget)
-for child in (auth.bp, pages.bp, edit.bp):
+for child in (auth.bp, pages.bp, edit.bp, review.bp):
     bp.register_blueprint(child)
+
+
+@bp.context_processor
+def _queue_link() -> dict:
+    # The header's link to the proposals waiting (base.html), on every desk page.
+    return {"queue": seams.review_queue(auth.holder())}
 
 
 def _error_page(body: dict):
@@ -69,7 +75,7 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     app.register_blueprint(bp)
     auth.limit_sign_ins(app)
-    for name in ("desk", "desk.auth", "desk.pages", "desk.edit"):
+    for name in ("desk", "desk.auth", "desk.pages", "desk.edit", "desk.review"):
         security_headers.override(app, name, DESK_HEADERS)
     render_problems_as_pages(app, PREFIX, _error_page)
     versions = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:12]
