@@ -29,7 +29,7 @@ from ..domain.model import day_before
 from ..http.args import (Blueprint, DateRange, IdList, PositionsArgs, QueryArgs, as_of_field,
                          today, topic_ids)
 from ..http.dates import RecordDate
-from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
+from .record_words import actor_or_404, actors_or_404, topics_or_404
 from . import heights, page_data, titles
 from .i18n import LANGUAGES, supported, use_language
 from .spec import ERROR_EXAMPLE, ERROR_PAGE

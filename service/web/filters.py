@@ -9,8 +9,10 @@ from babel.dates import format_date, format_skeleton
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from ..domain.model import Note, Position, Statement, Topic
+from ..domain.labels import topic_name
+from ..domain.model import NO_POSITION, Note, Position, Statement, Topic
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -69,8 +71,9 @@ def staleness(position: Position) -> str | None:
     days = position.age_days
     if days is None or days <= stale_after_days():
         return None
-    return _("Last stated %(days)d days before %(date)s.", days=days,
-             date=long_date(position.as_of))
+    return ngettext("Last stated %(num)d day before %(date)s.",
+                    "Last stated %(num)d days before %(date)s.", days,
+                    date=long_date(position.as_of))
 
 
 def for_readers(notes) -> list[Note]:
@@ -83,7 +86,16 @@ def for_readers(notes) -> list[Note]:
 
 
 def topic_title(topic: Topic) -> str:
-    return topic.id.replace("_", " ").capitalize()
+    """A topic's short name in the page's language (its label), else its id in words."""
+    return topic_name(topic, _locale())
+
+
+def stance_label(position: Position) -> str:
+    """A position's stance in the page's language: its scale's label (a topic's labels,
+    web/record_words.py), or the words for having none."""
+    if position.stance_value:
+        return position.stance_value.label
+    return _("No recorded position") if position.stance == NO_POSITION else _("Unclear")
 
 
 def register(app) -> None:
@@ -91,5 +103,6 @@ def register(app) -> None:
     app.add_template_filter(stated_date)
     app.add_template_filter(safe_url)
     app.add_template_filter(topic_title)
+    app.add_template_filter(stance_label)
     app.add_template_filter(for_readers)
     app.add_template_filter(staleness)

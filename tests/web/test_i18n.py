@@ -23,19 +23,26 @@ def messages_in_the_code() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(WEB), method_map=[("**.py", "python"), ("templates/**.html", "jinja2")],
-            keywords={"_": None, "gettext": None, "_l": None}):
+            keywords={"_": None, "gettext": None, "_l": None, "ngettext": (1, 2)}):
         found.add(message if isinstance(message, str) else message[0])
     return found
+
+
+def _forms(string):
+    return string if isinstance(string, str) else tuple(string)
 
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
 def test_every_message_is_translated_and_compiled(lang):
     folder = Path(TRANSLATIONS) / lang / "LC_MESSAGES"
     po = read_po(io.BytesIO((folder / "messages.po").read_bytes()), locale=lang)
-    translated = {m.id: m.string for m in po if m.id and m.string}
+    # A plural message counts as translated when every one of the language's forms is.
+    translated = {(m.id if isinstance(m.id, str) else m.id[0]): _forms(m.string) for m in po
+                  if m.id and m.string and (isinstance(m.string, str) or all(m.string))}
     missing = messages_in_the_code() - set(translated)
     assert not missing, f"{lang}: untranslated {sorted(missing)}"
-    compiled = {m.id: m.string for m in read_mo(io.BytesIO((folder / "messages.mo").read_bytes())) if m.id}
+    compiled = {(m.id if isinstance(m.id, str) else m.id[0]): _forms(m.string)
+                for m in read_mo(io.BytesIO((folder / "messages.mo").read_bytes())) if m.id}
     assert compiled == translated, f"{lang}: messages.mo is stale: pybabel compile -d {folder.parents[1]}"
 
 
