@@ -385,7 +385,9 @@ chart_downloads(
 def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
     placed, charts = (lambda r: (r[4], r[-2]))(_spectrum(args, topic_id, False))
     silent = [p for p in placed if not p.position.statement]
-    noted = sum(1 for p in silent if for_readers(p.position.notes))
+    # Notes hidden (`hide=editors_notes`): each silent party takes a plain line.
+    noted = 0 if heights.hidden(args, "editors_notes") else sum(
+        1 for p in silent if for_readers(p.position.notes))
     return heights.spectrum(args, charts, noted, len(silent) - noted)
 
 

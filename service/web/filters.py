@@ -98,7 +98,17 @@ def stance_label(position: Position) -> str:
     return _("No recorded position") if position.stance == NO_POSITION else _("Unclear")
 
 
+def record_lang():
+    """` lang="en"` on the record's own texts (summaries, quotes, notes: the newsroom's
+    words, in English) when the page speaks another language, so a screen reader reads
+    them as English; nothing on an English page."""
+    from markupsafe import Markup
+
+    return Markup(' lang="en"') if _locale() != "en" else ""
+
+
 def register(app) -> None:
+    app.add_template_global(record_lang)
     app.add_template_filter(long_date)
     app.add_template_filter(stated_date)
     app.add_template_filter(safe_url)

@@ -67,7 +67,7 @@ def _labels(lang: str) -> dict:
     ("de", ["Quelle: Associated Press, 20. März 2025, über", "Daten herunterladen (CSV)",
             "Wo {uk} und {us} bei {topic} stehen, Stand 20. März 2025"]),
     ("uk", ["Джерело: Associated Press, 20 березня 2025\u202fр., через", "Отримати дані (CSV)",
-            "Позиції: {uk} та {us} щодо {topic}, станом на 20 березня 2025\u202fр."]),
+            "Позиції щодо теми «{topic}»: {uk} та {us}, станом на 20 березня 2025\u202fр."]),
 ])
 def test_lang_picks_the_pages_words_and_sets_the_html_lang(client, lang, words):
     html = client.get(f"{MATRIX}&lang={lang}").get_data(as_text=True).replace("&#39;", "'")

@@ -8,6 +8,7 @@ import html as html_lib
 import re
 
 import pytest
+from markupsafe import escape
 
 from service.domain import diff as domain_diff
 from service.domain.labels import actor_in, topic_in
@@ -204,3 +205,14 @@ def test_localised_copies_keep_ids_and_scale_order():
             lang, "topic", "ceasefire_scope", "stances", "limited_targets_unsettled",
             "settled_word")
         assert actor_in(ACTORS["us"], lang).id == "us"
+
+
+def test_the_records_own_english_texts_say_they_are_english(client):
+    """Summaries, quotes and notes are the newsroom's English words: on a French page they
+    carry lang="en" (a screen reader reads them as English); on an English page, nothing."""
+    path = f"/embed/matrix?{MARCH_20}&actors=uk,us&topics=backstop,peacekeepers"
+    summary = next(s.summary for s in RECORD.statements if s.actor == "uk"
+                   and s.topic == "backstop")
+    french = client.get(path + "&lang=fr").get_data(as_text=True)
+    assert f'<span lang="en">{escape(summary)}</span>' in french
+    assert 'lang="en"' not in client.get(path).get_data(as_text=True)
