@@ -107,8 +107,17 @@ def record_lang():
     return Markup(' lang="en"') if _locale() != "en" else ""
 
 
+def record_text(text: str):
+    """One of the record's own texts, marked English (`record_lang`) on a page in another
+    language; as it is on an English page."""
+    from markupsafe import Markup
+
+    return Markup('<span lang="en">{}</span>').format(text) if _locale() != "en" else text
+
+
 def register(app) -> None:
     app.add_template_global(record_lang)
+    app.add_template_filter(record_text)
     app.add_template_filter(long_date)
     app.add_template_filter(stated_date)
     app.add_template_filter(safe_url)
