@@ -21,13 +21,13 @@ from .. import database
 from ..domain.model import Position, day_before
 from ..http.args import Blueprint, DateRange, IdList, actor_ids, as_of_field, today
 from ..http.dates import RecordDate
-from .record_words import actor_or_404, actors_or_404, topic_or_404
 from . import heights, page_data, presets, svg, titles
 from .embed import EmbedOptions, EmbedPage, html_page, page_response, render_embed
-from .filters import for_readers, long_date, staleness, stated_date, topic_title
+from .filters import for_readers, long_date, staleness, stated_date
 from .i18n import use_language
 from .oembed import public_base
 from .raster import png
+from .record_words import actor_or_404, actors_or_404, topic_or_404
 
 # The charts are embeds: their own blueprint, documented under the embeds' tag.
 blp = Blueprint("charts", __name__, url_prefix="/embed")

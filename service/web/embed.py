@@ -29,9 +29,9 @@ from ..domain.model import day_before
 from ..http.args import (Blueprint, DateRange, IdList, PositionsArgs, QueryArgs, as_of_field,
                          today, topic_ids)
 from ..http.dates import RecordDate
-from .record_words import actor_or_404, actors_or_404, topics_or_404
 from . import heights, page_data, titles
 from .i18n import LANGUAGES, supported, use_language
+from .record_words import actor_or_404, actors_or_404, topics_or_404
 from .spec import ERROR_EXAMPLE, ERROR_PAGE
 
 blp = Blueprint("embed", __name__, url_prefix="/embed", template_folder="templates",

@@ -7,9 +7,8 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_date, format_skeleton
 from flask import current_app, g, has_app_context, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..domain.labels import topic_name
 from ..domain.model import NO_POSITION, Note, Position, Statement, Topic

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..domain.model import Actor, Topic
 from .filters import long_date, topic_title
