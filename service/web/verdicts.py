@@ -5,7 +5,7 @@ the same sentences here from the same verdict, with translated parts: the actors
 and stance labels in the page's language (domain/labels.py), dates in its calendar
 words, and each sentence one Flask-Babel message with named placeholders (ngettext for
 counts), so a translator can order the parts as the language needs. In English they
-read word for word as the API's (tests/web/test_verdicts.py holds them to it).
+read word for word as the API's (tests/web/test_record_labels.py holds them to it).
 """
 
 from __future__ import annotations
