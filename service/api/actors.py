@@ -28,6 +28,19 @@ MENTIONS_DOC = ("Names by which a text mentions the actor besides its name and i
                 "case-sensitive, whole words.")
 
 
+LABELS_DOC = ("The actor's name in other languages, by language tag (BCP 47: `fr`, `de`, `uk`): "
+              "the embeds show it to readers of that language, and the English `name` where a "
+              "language has none. A write's `labels` replace the languages it gives and keep the "
+              "others; a language given as null is removed. English is `name` itself.")
+LANGUAGE_TAG = ma.validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                                  error="A BCP 47 language tag (fr, de, uk, pt-BR).")
+
+
+class ActorLabelsSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                            metadata={"example": "Royaume-Uni"})
+
+
 class ActorSchema(ma.Schema):
     id = ma.fields.String(required=True, metadata={"description": "Canonical slug.", "example": "uk"})
     name = ma.fields.String(required=True, metadata={"example": "United Kingdom"})
@@ -42,6 +55,9 @@ class ActorSchema(ma.Schema):
     spokespeople = ma.fields.List(ma.fields.Nested(SpeakerSchema), required=True)
     mentions = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": MENTIONS_DOC, "example": ["Britain", "U.K."]})
+    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(ActorLabelsSchema),
+                            required=True, metadata={
+        "description": LABELS_DOC, "example": {"fr": {"name": "Royaume-Uni"}}})
 
 
 ActorPageSchema = page_schema(ActorSchema, "ActorPage")
@@ -72,6 +88,11 @@ class ActorChangesSchema(ma.Schema):
     mentions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
                               validate=ma.validate.Length(max=100), metadata={
         "description": MENTIONS_DOC, "example": ["Britain", "U.K."]})
+    labels = ma.fields.Dict(
+        keys=ma.fields.String(validate=LANGUAGE_TAG),
+        values=ma.fields.Nested(ActorLabelsSchema, allow_none=True),
+        validate=ma.validate.Length(max=50),
+        metadata={"description": LABELS_DOC, "example": {"uk": {"name": "Велика Британія"}}})
 
 
 class ActorInSchema(ActorChangesSchema):
@@ -92,6 +113,11 @@ class ActorInSchema(ActorChangesSchema):
     mentions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
                               load_default=list, validate=ma.validate.Length(max=100), metadata={
         "description": MENTIONS_DOC, "example": ["NATO", "the alliance"]})
+    labels = ma.fields.Dict(
+        keys=ma.fields.String(validate=LANGUAGE_TAG),
+        values=ma.fields.Nested(ActorLabelsSchema), load_default=dict,
+        validate=ma.validate.Length(max=50),
+        metadata={"description": LABELS_DOC, "example": {"fr": {"name": "OTAN"}}})
 
 
 def _written(actor, status: int):

@@ -48,6 +48,45 @@ VOCABULARY_DOC = ("Words that put a sentence of a source on this topic, for the 
                   "a trailing `*` takes any ending.")
 
 
+LABELS_DOC = ("The topic's words in other languages, by language tag (BCP 47: `fr`, `de`, `uk`): "
+              "its short `name`, its `question`, the `directions` words and each stance's "
+              "`label`, `definition` (and `settled_word`) by stance value. The embeds show them "
+              "to readers of that language, and the English word wherever one is missing. A "
+              "write's `labels` replace the languages it gives and keep the others; a language "
+              "given as null is removed. English is the topic's own fields.")
+LANGUAGE_TAG = ma.validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                                  error="A BCP 47 language tag (fr, de, uk, pt-BR).")
+
+
+def _label(max_length: int, example: str) -> ma.fields.String:
+    return ma.fields.String(validate=ma.validate.Length(min=1, max=max_length),
+                            metadata={"example": example})
+
+
+class StanceLabelsSchema(ma.Schema):
+    label = _label(200, "Énergie seulement")
+    definition = _label(2000, "Un arrêt des frappes sur les infrastructures énergétiques seulement.")
+    settled_word = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
+        "description": "Only on an unranked stance."})
+
+
+class DirectionLabelsSchema(ma.Schema):
+    up = _label(64, "plus large")
+    down = _label(64, "plus étroit")
+
+
+class TopicLabelsSchema(ma.Schema):
+    name = _label(200, "Portée du cessez-le-feu")
+    question = _label(1000, "Quelle doit être l'étendue d'un cessez-le-feu ?")
+    directions = ma.fields.Nested(DirectionLabelsSchema)
+    stances = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(StanceLabelsSchema),
+                             metadata={"description": "By stance value (of this topic's scale)."})
+
+
+LABELS_EXAMPLE = {"fr": {"name": "Portée du cessez-le-feu",
+                         "stances": {"energy_only": {"label": "Énergie seulement"}}}}
+
+
 class TopicSchema(ma.Schema):
     id = ma.fields.String(required=True, metadata={"example": "ceasefire_scope"})
     question = ma.fields.String(required=True, metadata={
@@ -57,6 +96,9 @@ class TopicSchema(ma.Schema):
     directions = ma.fields.Nested(DirectionsSchema, required=True)
     vocabulary = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": VOCABULARY_DOC, "example": ["ceasefire", "truce", "energy infrastructure"]})
+    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(TopicLabelsSchema),
+                            required=True, metadata={"description": LABELS_DOC,
+                                                     "example": LABELS_EXAMPLE})
 
 
 TopicPageSchema = page_schema(TopicSchema, "TopicPage")
@@ -103,6 +145,12 @@ class TopicChangesSchema(ma.Schema):
     vocabulary = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
                                 validate=ma.validate.Length(max=200), metadata={
         "description": VOCABULARY_DOC, "example": ["sanction*", "sanctions relief"]})
+    labels = ma.fields.Dict(
+        keys=ma.fields.String(validate=LANGUAGE_TAG),
+        values=ma.fields.Nested(TopicLabelsSchema, allow_none=True),
+        validate=ma.validate.Length(max=50),
+        metadata={"description": LABELS_DOC,
+                  "example": {"fr": {"name": "Levée des sanctions"}}})
 
 
 class TopicInSchema(TopicChangesSchema):
@@ -117,6 +165,12 @@ class TopicInSchema(TopicChangesSchema):
                                 load_default=list, validate=ma.validate.Length(max=200),
                                 metadata={"description": VOCABULARY_DOC,
                                           "example": ["sanction*", "sanctions relief"]})
+    labels = ma.fields.Dict(
+        keys=ma.fields.String(validate=LANGUAGE_TAG),
+        values=ma.fields.Nested(TopicLabelsSchema), load_default=dict,
+        validate=ma.validate.Length(max=50),
+        metadata={"description": LABELS_DOC,
+                  "example": {"fr": {"name": "Levée des sanctions"}}})
 
 
 NEW_TOPIC_EXAMPLE = {

@@ -242,7 +242,8 @@ def _change_summary(d: TopicDiff, start: dt.date, end: dt.date) -> str:
         return (f"{name} took a side: {b.label}{_when(b, ', ')}, after a statement that took "
                 f"no clear side")
     if d.verdict == "withdrawn":
-        return (f"{name}'s position {a.label} was withdrawn: no recorded position as of "
+        # No possessive: "United States's" reads wrong, and a name may end in s.
+        return (f"{name}: the position {a.label} was withdrawn; no recorded position as of "
                 f"{long_date(end)}")
     if d.verdict == "unknown" and a.stance == b.stance == NO_POSITION:
         return (f"{name} has no recorded position on {long_date(start)} or on "

@@ -91,6 +91,10 @@ class Topic:
     # Words that put a sentence on this topic, for the candidate finder (case-insensitive;
     # a trailing `*` takes any ending).
     vocabulary: tuple[str, ...] = ()
+    # The topic's words in other languages, by language tag (domain/labels.py):
+    # {"fr": {"name": ..., "question": ..., "directions": {"up", "down"},
+    #         "stances": {value: {"label", "definition", "settled_word"}}}}; any may be left out.
+    labels: dict = field(default_factory=dict, metadata=NEWER)
 
     def stance(self, value: str) -> StanceValue | None:
         for stance in self.scale:
@@ -127,6 +131,9 @@ class Actor:
     # Names by which a text mentions the actor besides `name` and its spokespeople's names
     # ("Britain", "Kremlin"): what the candidate finder reads sources with. Case-sensitive.
     mentions: tuple[str, ...] = field(default=(), metadata=NEWER)
+    # The actor's name in other languages, by language tag: {"fr": {"name": "Royaume-Uni"}}
+    # (domain/labels.py).
+    labels: dict = field(default_factory=dict, metadata=NEWER)
 
 
 @dataclass(frozen=True, slots=True)

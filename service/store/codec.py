@@ -12,7 +12,8 @@ from .plain import from_plain, to_plain
 
 
 def actor_from(data: dict) -> Actor:
-    actor = from_plain(Actor, data)
+    # A row written before labels were stored holds null: no labels.
+    actor = from_plain(Actor, {**data, "labels": data.get("labels") or {}})
     return replace(actor, aliases=tuple(a.lower() for a in actor.aliases))
 
 
@@ -25,7 +26,7 @@ def topic_from(data: dict) -> Topic:
     words = {field: directions[key] for field, key in (("up_word", "up"), ("down_word", "down"))
              if key in directions}
     scale = tuple(from_plain(StanceValue, s) for s in data["scale"])
-    return from_plain(Topic, {**data, **words, "scale": scale})
+    return from_plain(Topic, {**data, **words, "scale": scale, "labels": data.get("labels") or {}})
 
 
 def topic_to(topic: Topic) -> dict:
@@ -40,6 +41,7 @@ def topic_to(topic: Topic) -> dict:
             for s in topic.scale
         ],
         "vocabulary": list(topic.vocabulary),
+        "labels": to_plain(topic.labels),
     }
 
 

@@ -85,6 +85,8 @@ def _file_field(hint: Any) -> ma.fields.Field:
         return ma.fields.String(validate=ma.validate.OneOf(get_args(hint)))
     if is_dataclass(hint):
         return ma.fields.Nested(file_schema(hint))
+    if hint is dict:  # labels by language: their shape is checked by domain/labels.py
+        return ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw())
     if hint is dt.date:
         return _Date()
     if hint is dt.datetime:
@@ -141,6 +143,8 @@ class TopicFile(_Strict):
     directions = ma.fields.Nested(DirectionsFile, required=True)
     scale = ma.fields.List(ma.fields.Nested(StanceFile), required=True,
                            validate=ma.validate.Length(min=1))
+    # The topic's words in other languages (domain/labels.py checks their shape).
+    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(), load_default=dict)
 
 
 class SourceFile(file_schema(SourceRecord)):

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 import yaml
 
 from ..domain.anchoring import AnchorError, anchored
+from ..domain.labels import check_actor_labels, check_topic_labels
 from ..domain.model import CITATION_FIELDS, Actor, Note, SourceRecord, Statement, Topic
 from ..domain.source_text import source_text
 from ..domain.validation import (
@@ -196,13 +197,19 @@ def parse_dataset(data: Any, name: str = "document", root: yaml.Node | None = No
                         f"{name}: {dotted(path)}: {message}")
 
     actors = [codec.actor_from(item) for item in document["actors"]]
+    for i, actor in enumerate(actors):
+        try:
+            check_actor_labels(actor)
+        except DomainError as exc:
+            refuse(("actors", i, *(exc.field or "labels").split(".")), str(exc))
     topics = []
     for i, item in enumerate(document["topics"]):
         topic = codec.topic_from(item)
         try:
             check_scale(topic)
+            check_topic_labels(topic)
         except DomainError as exc:
-            refuse(("topics", i, "scale"), str(exc))
+            refuse(("topics", i, *(exc.field or "scale").split(".")), str(exc))
         topics.append(topic)
     actor_ids = {a.id for a in actors}
     topic_by_id = {t.id: t for t in topics}

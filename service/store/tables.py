@@ -27,6 +27,7 @@ actors = sa.Table(
     sa.Column("aliases", sa.JSON, nullable=False),
     sa.Column("spokespeople", sa.JSON, nullable=False),
     sa.Column("mentions", sa.JSON),  # null: none (rows written before migration 0007)
+    sa.Column("labels", sa.JSON),  # null: none (rows written before migration 0010)
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -38,6 +39,7 @@ topics = sa.Table(
     sa.Column("scale", sa.JSON, nullable=False),
     sa.Column("directions", sa.JSON, nullable=False),
     sa.Column("vocabulary", sa.JSON),  # null: none (rows written before migration 0007)
+    sa.Column("labels", sa.JSON),  # null: none (rows written before migration 0010)
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 

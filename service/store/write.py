@@ -13,6 +13,7 @@ from functools import partial
 
 import sqlalchemy as sa
 
+from ..domain import labels
 from ..domain.model import Actor, Topic
 from ..domain.validation import DomainError, check_scale
 from . import codec, records, tables
@@ -58,8 +59,23 @@ def _check_names(conn: sa.Connection, actor: Actor) -> None:
                            valid_ids=[other.id])
 
 
+def _checked_labels(item, check):
+    try:
+        check(item)
+    except DomainError as exc:
+        raise Invalid(exc.field or "labels", str(exc)) from exc
+    return item
+
+
+def _with_labels(stored, changes: dict) -> dict:
+    """A write's changes with its labels merged over the stored ones (domain/labels.py)."""
+    if "labels" not in changes:
+        return changes
+    return {**changes, "labels": labels.merged(stored.labels, changes["labels"] or {})}
+
+
 def create_actor(conn: sa.Connection, data: dict, by: str) -> Actor:
-    actor = codec.actor_from(data)
+    actor = _checked_labels(codec.actor_from(data), labels.check_actor_labels)
     if actor.id in Record(conn).actors:
         raise Conflict(f"An actor with id '{actor.id}' already exists.")
     _check_names(conn, actor)
@@ -71,7 +87,9 @@ def update_actor(conn: sa.Connection, actor_id: str, changes: dict, by: str) -> 
     current = Record(conn).actors.get(actor_id)
     if current is None:
         raise NotFound(f"No actor '{actor_id}'.")
-    actor = codec.actor_from({**codec.actor_to(current), **changes, "id": actor_id})
+    actor = codec.actor_from({**codec.actor_to(current), **_with_labels(current, changes),
+                              "id": actor_id})
+    _checked_labels(actor, labels.check_actor_labels)
     _check_names(conn, actor)
     save(conn, tables.actors, "actor", actor, current, codec.actor_to, by)
     return actor
@@ -88,7 +106,7 @@ def _checked_scale(topic: Topic) -> Topic:
 
 
 def create_topic(conn: sa.Connection, data: dict, by: str) -> Topic:
-    topic = _checked_scale(codec.topic_from(data))
+    topic = _checked_labels(_checked_scale(codec.topic_from(data)), labels.check_topic_labels)
     if topic.id in Record(conn).topics:
         raise Conflict(f"A topic with id '{topic.id}' already exists.")
     save(conn, tables.topics, "topic", topic, None, codec.topic_to, by)
@@ -99,7 +117,7 @@ def update_topic(conn: sa.Connection, topic_id: str, changes: dict, by: str) -> 
     current = Record(conn).topics.get(topic_id)
     if current is None:
         raise NotFound(f"No topic '{topic_id}'.")
-    merged = {**codec.topic_to(current), **changes, "id": topic_id}
+    merged = {**codec.topic_to(current), **_with_labels(current, changes), "id": topic_id}
     topic = _checked_scale(codec.topic_from(merged))
     removed = set(current.stance_values) - set(topic.stance_values)
     if removed:
@@ -118,5 +136,7 @@ def update_topic(conn: sa.Connection, topic_id: str, changes: dict, by: str) -> 
                 f"Stance value(s) {', '.join(values)} of topic '{topic_id}' are used by "
                 f"statement(s) {', '.join(ids)} and cannot be removed or renamed.",
                 statements=ids)
+    # After the scale's check: a label names a stance the new scale must have.
+    _checked_labels(topic, labels.check_topic_labels)
     save(conn, tables.topics, "topic", topic, current, codec.topic_to, by)
     return topic

@@ -15,18 +15,19 @@ import marshmallow as ma
 from flask import g, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import database
 from ..domain.model import Position, day_before
 from ..http.args import Blueprint, DateRange, IdList, actor_ids, as_of_field, today
 from ..http.dates import RecordDate
-from ..http.lookups import actor_or_404, actors_or_404, topic_or_404
 from . import heights, page_data, presets, svg, titles
 from .embed import EmbedOptions, EmbedPage, html_page, page_response, render_embed
-from .filters import for_readers, long_date, staleness, stated_date, topic_title
+from .filters import for_readers, long_date, staleness, stated_date
 from .i18n import use_language
 from .oembed import public_base
 from .raster import png
+from .record_words import actor_or_404, actors_or_404, topic_or_404
 
 # The charts are embeds: their own blueprint, documented under the embeds' tag.
 blp = Blueprint("charts", __name__, url_prefix="/embed")
@@ -77,10 +78,11 @@ class StepsArgs(ChartOptions, DateRange):
 
 
 def _words(stale: list[tuple[str, Position]] = ()) -> dict:
-    # Off-scale stances are data labels, as Position.label writes them: English.
+    # Off-scale stances in the page's words, as the pages' own legends write them.
     # `stale`: each party whose position is older than the newsroom's threshold, in words.
-    lines = [f"{name}: {words}" for name, position in stale if (words := staleness(position))]
-    return {"none": "No recorded position", "unclear": "Unclear", "stale": lines}
+    lines = [_("%(name)s: %(words)s", name=name, words=words)
+             for name, position in stale if (words := staleness(position))]
+    return {"none": _("No recorded position"), "unclear": _("Unclear"), "stale": lines}
 
 
 def _widths(args: dict, standalone: bool) -> list[int]:
@@ -135,9 +137,12 @@ def _spectrum(args: dict, topic_id: str, standalone: bool):
     title = args.get("title") or titles.matrix(actors, [topic], as_of,
                                                all_actors=not args.get("actors"))
     on_scale = [p for p in placed if p.position.stance_value]
-    desc = _("%(question)s %(count)d parties placed on the scale; %(silent)d with no recorded position.",
-             question=topic.question, count=len(on_scale),
-             silent=sum(1 for p in placed if not p.position.statement))
+    silent = sum(1 for p in placed if not p.position.statement)
+    desc = _("%(question)s %(placed)s; %(silent)s.", question=topic.question,
+             placed=ngettext("%(num)d party placed on the scale",
+                             "%(num)d parties placed on the scale", len(on_scale)),
+             silent=ngettext("%(num)d with no recorded position",
+                             "%(num)d with no recorded position", silent))
     attribution = page_data.attribution(p.position for p in placed)
     stale = [(p.actor.name, p.position) for p in placed]
     frame = _frame(args, title, titles.matrix(actors, [topic], as_of,
@@ -224,7 +229,7 @@ def _steps(args: dict, actor_id: str, standalone: bool):
             s.actor, [svg.Step(end, record.positions([s.actor], [topic], end)[s.actor.id, topic.id],
                                None)]) for s in series]
     count = len(stated)
-    who, what = titles.names(actors), topic_title(topic).lower()
+    who, what = titles.names(actors), titles.subject(topic)
     if first == end:
         default_title = _("How %(who)s stood on %(what)s, %(date)s", who=who, what=what,
                           date=long_date(end))
@@ -232,9 +237,9 @@ def _steps(args: dict, actor_id: str, standalone: bool):
         default_title = _("How %(who)s moved on %(what)s, %(start)s to %(end)s", who=who,
                           what=what, start=long_date(first), end=long_date(end))
     title = args.get("title") or default_title
-    desc = _("%(question)s %(count)d statements from %(start)s to %(end)s.",
-             question=topic.question, count=count, start=long_date(first),
-             end=long_date(end))
+    desc = ngettext("%(question)s %(num)d statement from %(start)s to %(end)s.",
+                    "%(question)s %(num)d statements from %(start)s to %(end)s.", count,
+                    question=topic.question, start=long_date(first), end=long_date(end))
     attribution = page_data.attribution(p.position for s in series for p in s.points
                                         if p.statement)
     # The last position holds on to `end` only as far as nothing newer is recorded: say its age.
@@ -380,7 +385,9 @@ chart_downloads(
 def _spectrum_heights(args: dict, topic_id: str) -> dict[int, int]:
     placed, charts = (lambda r: (r[4], r[-2]))(_spectrum(args, topic_id, False))
     silent = [p for p in placed if not p.position.statement]
-    noted = sum(1 for p in silent if for_readers(p.position.notes))
+    # Notes hidden (`hide=editors_notes`): each silent party takes a plain line.
+    noted = 0 if heights.hidden(args, "editors_notes") else sum(
+        1 for p in silent if for_readers(p.position.notes))
     return heights.spectrum(args, charts, noted, len(silent) - noted)
 
 

@@ -29,9 +29,9 @@ from ..domain.model import day_before
 from ..http.args import (Blueprint, DateRange, IdList, PositionsArgs, QueryArgs, as_of_field,
                          today, topic_ids)
 from ..http.dates import RecordDate
-from ..http.lookups import actor_or_404, actors_or_404, topics_or_404
 from . import heights, page_data, titles
 from .i18n import LANGUAGES, supported, use_language
+from .record_words import actor_or_404, actors_or_404, topics_or_404
 from .spec import ERROR_EXAMPLE, ERROR_PAGE
 
 blp = Blueprint("embed", __name__, url_prefix="/embed", template_folder="templates",
@@ -419,9 +419,23 @@ def _counts(args: dict, actor_id: str | None = None) -> dict:
     if actor_id is not None:
         actor = actor_or_404(record, actor_id)
         start = args.get("from_")
-        counts["changes"] = sum(len(t.changes) for t in page_data.timeline(
-            record, actor, topics, start and day_before(start), args["to"]))
+        timelines = page_data.timeline(record, actor, topics, start and day_before(start),
+                                       args["to"])
+        counts["changes"] = sum(len(t.changes) for t in timelines)
+        counts["notes"] = sum(1 for t in timelines if _for_readers(t.notes))
+    else:
+        # A note on a cell with a statement folds into the statement's own details; a
+        # silent cell's note is a line of its own ("Why no position: ...").
+        positions = record.positions(actors, topics, args["as_of"])
+        counts["notes"] = sum(1 for p in positions.values()
+                              if not p.statement and _for_readers(p.notes))
     return counts
+
+
+def _for_readers(notes) -> list:
+    """The notes a page shows readers unless `hide` leaves them out (filters.for_readers,
+    whatever this request hides): what hiding them takes off the page's height."""
+    return [note for note in notes if note.reader_text]
 
 
 # What oEmbed needs to know of each page, by endpoint (web/__init__.py hands it on).

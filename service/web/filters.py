@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_date, format_skeleton
 from flask import current_app, g, has_app_context, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from ..domain.model import Note, Position, Statement, Topic
+from ..domain.labels import topic_name
+from ..domain.model import NO_POSITION, Note, Position, Statement, Topic
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -69,8 +70,9 @@ def staleness(position: Position) -> str | None:
     days = position.age_days
     if days is None or days <= stale_after_days():
         return None
-    return _("Last stated %(days)d days before %(date)s.", days=days,
-             date=long_date(position.as_of))
+    return ngettext("Last stated %(num)d day before %(date)s.",
+                    "Last stated %(num)d days before %(date)s.", days,
+                    date=long_date(position.as_of))
 
 
 def for_readers(notes) -> list[Note]:
@@ -83,13 +85,42 @@ def for_readers(notes) -> list[Note]:
 
 
 def topic_title(topic: Topic) -> str:
-    return topic.id.replace("_", " ").capitalize()
+    """A topic's short name in the page's language (its label), else its id in words."""
+    return topic_name(topic, _locale())
+
+
+def stance_label(position: Position) -> str:
+    """A position's stance in the page's language: its scale's label (a topic's labels,
+    web/record_words.py), or the words for having none."""
+    if position.stance_value:
+        return position.stance_value.label
+    return _("No recorded position") if position.stance == NO_POSITION else _("Unclear")
+
+
+def record_lang():
+    """` lang="en"` on the record's own texts (summaries, quotes, notes: the newsroom's
+    words, in English) when the page speaks another language, so a screen reader reads
+    them as English; nothing on an English page."""
+    from markupsafe import Markup
+
+    return Markup(' lang="en"') if _locale() != "en" else ""
+
+
+def record_text(text: str):
+    """One of the record's own texts, marked English (`record_lang`) on a page in another
+    language; as it is on an English page."""
+    from markupsafe import Markup
+
+    return Markup('<span lang="en">{}</span>').format(text) if _locale() != "en" else text
 
 
 def register(app) -> None:
+    app.add_template_global(record_lang)
+    app.add_template_filter(record_text)
     app.add_template_filter(long_date)
     app.add_template_filter(stated_date)
     app.add_template_filter(safe_url)
     app.add_template_filter(topic_title)
+    app.add_template_filter(stance_label)
     app.add_template_filter(for_readers)
     app.add_template_filter(staleness)

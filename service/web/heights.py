@@ -24,9 +24,22 @@ TIMELINE_BEFORE = {360: 103, 640: 96, 1280: 80}
 FULL = {"matrix": {360: 4.9, 640: 6.8, 1280: 4.5}, "compare": {360: 2.8, 640: 3.1, 1280: 2.7},
         "timeline": {360: 2.7, 640: 2.2, 1280: 1.75}}
 LEGEND = 40  # the folded legend, when `legend=0` leaves it out
+# What the reader options (`hide=`) leave out, px by width, measured in chromium on the pages
+# of docs/EMBEDDING.md ("Reader options in oEmbed"): the credit's CSV and JSON links (a line
+# of their own below 1280 px), a chart's download links, and each editors' note folded under
+# a cell (on a wide matrix a note mostly shares its row's height with the cells beside it).
+DATA_LINKS = {360: 17, 640: 17, 1280: 0}
+DOWNLOADS = {360: 28, 640: 28, 1280: 28}
+NOTE = {"matrix": {360: 17, 640: 9, 1280: 3}, "compare": {360: 17, 640: 13, 1280: 0},
+        "timeline": {360: 21, 640: 22, 1280: 23}}
 
 
-def _finish(kind: str, args: dict, heights: dict[int, float]) -> dict[int, int]:
+def hidden(args: dict, part: str) -> bool:
+    return part in (args.get("hide") or ())
+
+
+def _finish(kind: str, args: dict, heights: dict[int, float], notes: int = 0) -> dict[int, int]:
+    """`notes`: the editors' notes the page shows readers (none when `hide` has them)."""
     result = {}
     for width, height in heights.items():
         if args.get("detail") == "full":
@@ -35,24 +48,29 @@ def _finish(kind: str, args: dict, heights: dict[int, float]) -> dict[int, int]:
             height -= LEGEND
         # The desk's own words: about a line each.
         height += 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
+        if hidden(args, "data_links"):
+            height -= DATA_LINKS[width]
+        if hidden(args, "editors_notes"):
+            height -= NOTE[kind][width] * notes
         result[width] = int(round(height))
     return result
 
 
-def matrix(args: dict, actors: int, topics: int) -> dict[int, int]:
+def matrix(args: dict, actors: int, topics: int, notes: int = 0) -> dict[int, int]:
     return _finish("matrix", args, {w: a + b * actors + c * actors * topics
-                                    for w, (a, b, c) in MATRIX.items()})
+                                    for w, (a, b, c) in MATRIX.items()}, notes)
 
 
-def compare(args: dict, actors: int, topics: int) -> dict[int, int]:
+def compare(args: dict, actors: int, topics: int, notes: int = 0) -> dict[int, int]:
     return _finish("compare", args, {w: a + b * actors + c * actors * topics + d * topics
-                                     for w, (a, b, c, d) in COMPARE.items()})
+                                     for w, (a, b, c, d) in COMPARE.items()}, notes)
 
 
-def timeline(args: dict, actors: int, topics: int, changes: int) -> dict[int, int]:
+def timeline(args: dict, actors: int, topics: int, changes: int,
+             notes: int = 0) -> dict[int, int]:
     before = topics if args.get("from_") else 0
     return _finish("timeline", args, {w: a + b * topics + c * changes + TIMELINE_BEFORE[w] * before
-                                      for w, (a, b, c) in TIMELINE.items()})
+                                      for w, (a, b, c) in TIMELINE.items()}, notes)
 
 
 def at_width(heights: dict[int, int], width: int) -> int:
@@ -102,12 +120,16 @@ def _chart(kind: str, args: dict, charts: dict, noted: int = 0, plain: int = 0) 
     extra = 24 * sum(1 for key in ("subtitle", "notes") if args.get(key))
     result = {}
     for width in CHART_WIDTHS:
+        # (Hidden editors' notes: the caller counts the silent parties as plain.)
+        hidden_parts = (at_width(DATA_LINKS, width) if hidden(args, "data_links") else 0) + (
+            at_width(DOWNLOADS, width) if hidden(args, "downloads") else 0)
         chosen, scale = _frame_chart(charts, width)
         height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', charts[chosen]).group(1))
         fixed, per_noted, per_plain = (
             at_width({w: v[i] for w, v in SILENT.items()}, width) for i in range(3))
         silent = fixed + per_noted * noted + per_plain * plain if noted + plain else 0
-        result[width] = at_width(AROUND[kind], width) + round(height * scale) + silent + extra
+        result[width] = (at_width(AROUND[kind], width) + round(height * scale) + silent + extra
+                         - hidden_parts)
     return result
 
 

@@ -1,8 +1,9 @@
 """The pages' own words in English, French, German and Ukrainian (Flask-Babel).
 
-Only the pages' words are translated (headings, labels, the credit, dates);
-data labels (stance labels, quotes, actor names) stay as the record has them.
-An embed picks its language with `lang=`; everything else is English. The
+The pages' own words (headings, labels, the credit, dates) are in the catalogs; the
+record's words (actor names, questions, stance labels) come from the labels stored with
+it (web/record_words.py), and the generated sentences are built from both
+(web/verdicts.py). An embed picks its language with `lang=`; everything else is English. The
 catalogs are in translations/ (`pybabel compile -d service/web/translations`
 after editing a .po; the compiled .mo files are committed).
 """

@@ -16,6 +16,7 @@ from ..domain import compare as comparing
 from ..domain.diff import PositionSource
 from ..domain.model import Actor, Position, Topic
 from ..domain.timeline import timeline as topic_timeline
+from . import verdicts
 from .palette import stance_class
 
 
@@ -53,7 +54,7 @@ def matrix(source: PositionSource, actors: list[Actor], topics: list[Topic], as_
 class FaultLine:
     left: Cell
     right: Cell
-    summary: str  # the diff engine's plain words
+    summary: str  # the diff engine's verdict in the page's words (web/verdicts.py)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def compare(source: PositionSource, actors: list[Actor], topics: list[Topic],
     result = []
     for topic in topics:
         lines = [FaultLine(Cell(d.left_actor, topic, d.left), Cell(d.right_actor, topic, d.right),
-                           d.summary) for d in found.fault_lines_on(topic)]
+                           verdicts.comparison(d)) for d in found.fault_lines_on(topic)]
         marked = frozenset(c.actor.id for line in lines for c in (line.left, line.right))
         cells = [Cell(s.actor, topic, s.positions[topic.id]) for s in found.snapshots]
         result.append(TopicComparison(topic, cells, lines, marked))
@@ -96,7 +97,7 @@ VERDICT_WORDS = {
 class Change:
     cell: Cell          # the position the statement establishes
     verdict: str
-    summary: str        # the diff engine's plain words
+    summary: str        # the diff engine's verdict in the page's words (web/verdicts.py)
 
     @property
     def verdict_words(self) -> str:
@@ -123,7 +124,7 @@ def timeline(source: PositionSource, actor: Actor, topics: list[Topic],
     for topic in topics:
         before = Cell(actor, topic, held[actor.id, topic.id]) if after else None
         changes = [Change(Cell(actor, topic, event.change.right), event.change.verdict,
-                          event.change.summary)
+                          verdicts.change(event.change))
                    for event in topic_timeline(source, topic, [actor], after, end)]
         last = at_end[actor.id, topic.id]
         result.append(TopicTimeline(topic, before, changes, last.notes, last))

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from ..domain.model import NO_POSITION, UNCLEAR, Actor, Position, Statement, Topic
+from .filters import stance_label
 from .palette import css_colours, stance_class
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'Liberation Sans', 'DejaVu Sans', sans-serif"
@@ -421,7 +422,7 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
             cx += 2 * MARKER + 2
         placed.append((cx, cy))
         label = (f"{e.number}. {series[e.series].actor.name}, {date_label(p.statement)}: "
-                 f"{p.position.label}. {p.statement.summary}")
+                 f"{stance_label(p.position)}. {p.statement.summary}")
         body += (f'<g class="point" data-number="{e.number}"><title>{_x(label)}</title>'
                  f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{MARKER}" '
                  f'fill="{_colour(f"stance-{css}-bg")}" stroke="{_colour("text")}" '
@@ -449,7 +450,7 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
         first = s.points[0] if s.points else None
         if first and first.statement is None:
             who = f"{s.actor.name}, " if many else ""
-            line = _wrap(f"{who}{words['before'](day_label(first.on))}: {first.position.label}",
+            line = _wrap(f"{who}{words['before'](day_label(first.on))}: {stance_label(first.position)}",
                          room)
             body += _lines(text_x, y + 15, line, 14, 400, "muted-ink")
             y += 18 * len(line) + 8
@@ -458,8 +459,8 @@ def steps(topic: Topic, series: list[Series], start: dt.date, end: dt.date,
         css = stance_class(topic, p.position.stance)
         who = f" · {series[e.series].actor.name}" if many else ""
         head = _wrap(f"{date_label(p.statement)}{who}", _chars(width - text_x - pad, 14, True))
-        stance = _wrap(p.position.label, room)
-        label = f"{e.number}. {series[e.series].actor.name}, {date_label(p.statement)}: {p.position.label}. {p.statement.summary}"
+        stance = _wrap(stance_label(p.position), room)
+        label = f"{e.number}. {series[e.series].actor.name}, {date_label(p.statement)}: {stance_label(p.position)}. {p.statement.summary}"
         item = (f'<circle cx="{pad + MARKER:.1f}" cy="{y + 10:.1f}" r="{MARKER}" '
                 f'fill="{_colour(f"stance-{css}-bg")}" stroke="{_colour("text")}" stroke-width="1.5"/>'
                 + _text(pad + MARKER, y + 14.5, str(e.number), 12, 700, "pill-ink",

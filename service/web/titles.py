@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from ..domain.model import Actor, Topic
@@ -18,16 +19,24 @@ def names(actors: list[Actor]) -> str:
     shown = [a.name for a in actors[:NAMED if len(actors) > NAMED + 1 else NAMED + 1]]
     rest = len(actors) - len(shown)
     if rest > 0:
-        return _("%(names)s and %(count)d others", names=", ".join(shown), count=rest)
+        return ngettext("%(names)s and %(num)d other", "%(names)s and %(num)d others", rest,
+                        names=", ".join(shown))
     if len(shown) == 1:
         return shown[0]
     return _("%(names)s and %(last)s", names=", ".join(shown[:-1]), last=shown[-1])
 
 
+def subject(topic: Topic) -> str:
+    """A topic's name inside a sentence: its first letter lower-cased ("ceasefire scope",
+    "гарантія США"), except in German, whose nouns keep their capital."""
+    name = topic_title(topic)
+    return name if str(get_locale() or "en") == "de" else name[:1].lower() + name[1:]
+
+
 def subjects(topics: list[Topic], every: bool) -> str:
     if every or len(topics) > NAMED:
         return ""
-    listed = [topic_title(t).lower() for t in topics]
+    listed = [subject(t) for t in topics]
     if len(listed) == 1:
         return listed[0]
     return _("%(names)s and %(last)s", names=", ".join(listed[:-1]), last=listed[-1])
@@ -59,6 +68,7 @@ def compare(actors: list[Actor], topics: list[Topic], as_of: dt.date,
 
 def timeline(actor: Actor, topics: list[Topic], start: dt.date | None, end: dt.date) -> str:
     if start:
-        return _("How %(who)s's positions moved, %(start)s to %(end)s", who=actor.name,
+        # No possessive: "How United States's positions moved" read wrong.
+        return _("How %(who)s moved, %(start)s to %(end)s", who=actor.name,
                  start=long_date(start), end=long_date(end))
-    return _("How %(who)s's positions moved, up to %(end)s", who=actor.name, end=long_date(end))
+    return _("How %(who)s moved, up to %(end)s", who=actor.name, end=long_date(end))

@@ -297,7 +297,7 @@ def test_a_proposed_retraction_previews_the_withdrawn_position(client, keys):
     (event,) = proposed.get_json()["preview"]["events"]
     assert (event["change"], event["verdict"]) == ("removed", "withdrawn")
     assert proposed.get_json()["preview"]["sentences"][0].startswith(
-        "If approved: United Kingdom's position")
+        "If approved: United Kingdom: the position Firmly for it was withdrawn")
     approved = approve(client, keys["desk-editor"], proposed)
     assert client.get("/v1/statements/uk-backstop-2025-03-20").get_json()["status"] == "retracted"
     assert approved.get_json()["result_revision"] == 2

@@ -40,12 +40,13 @@ CITED_KEYS = {"id", "location"}
 KEYS = {
     "record": {"format", "edited_at", "sources", "reading", "topics", "actors", "statements",
                "notes"},
-    "topic": {"id", "question", "vocabulary", "directions", "scale"},
+    "topic": {"id", "question", "vocabulary", "directions", "scale", "labels"},
     "directions": {"up", "down"},
     "level": {"value", "level", "side", "label", "definition"},
     # A stance whose breadth the report leaves open: no level, and words for naming it.
     "unranked": {"value", "level", "side", "label", "definition", "settled_word"},
-    "actor": {"id", "name", "kind", "country_code", "aliases", "mentions", "spokespeople"},
+    "actor": {"id", "name", "kind", "country_code", "aliases", "mentions", "spokespeople",
+              "labels"},
     "person": {"name", "role"},
     "statement": {"id", "actor", "topic", "stance", "conditions", "summary", "quote",
                   "quote_kind", "speaker", "stated_on", "date_precision", "source", "anchor"},
@@ -154,8 +155,18 @@ def test_every_mapping_has_exactly_its_keys_and_every_text_is_whole():
             check_keys(kind, level, f"{where}.scale.{level.get('value')}")
             for key in ("value", "label", "definition"):
                 check_text(level[key], f"{where}.scale.{level['value']}.{key}")
+        # Translated whole into each language the embeds speak (docs/DATA.md, "Translations").
+        for lang in ("fr", "de", "uk"):
+            words = topic["labels"][lang]
+            assert set(words) == {"name", "question", "directions", "stances"}, (where, lang)
+            assert set(words["stances"]) == {level["value"] for level in topic["scale"]}
+            for value, stance in words["stances"].items():
+                unranked = next(lv for lv in topic["scale"] if lv["value"] == value)["level"] is None
+                assert set(stance) == {"label", "definition"} | (
+                    {"settled_word"} if unranked else set()), (where, lang, value)
     for actor in RECORD["actors"]:
         check_keys("actor", actor, f"actor {actor.get('id')}")
+        assert set(actor["labels"]) == {"fr", "de", "uk"}, actor["id"]
         for person in actor["spokespeople"]:
             check_keys("person", person, f"actor {actor['id']} spokesperson")
     for statement in STATEMENTS:

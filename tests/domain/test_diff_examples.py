@@ -178,7 +178,8 @@ def test_a_retracted_statement_shows_as_withdrawn_between_data_versions(dataset)
                 take_snapshot(after, after.actors["russia"], MARCH[20], topic), topic)
     assert (d.verdict, d.left.stance, d.right.stance) == (
         "withdrawn", "rejects_some", "no_position")
-    assert d.summary == ("Russia's position Rejects some countries' troops was withdrawn: no "
+    # No possessive ("United States's" read wrong): the name, then what happened.
+    assert d.summary == ("Russia: the position Rejects some countries' troops was withdrawn; no "
                          "recorded position as of 20 March 2025")
 
 

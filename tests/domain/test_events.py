@@ -53,7 +53,7 @@ def test_retracting_the_only_statement_withdraws_the_position():
     (event,) = cell_events(GERMANY, TOPIC, [A], [], {"a": retracted})
     assert (event.change, event.step.verdict, event.current) == ("removed", "withdrawn", True)
     assert event.statement.status == "retracted"
-    assert event.step.summary.startswith("Germany's position Leans against was withdrawn")
+    assert event.step.summary.startswith("Germany: the position Leans against was withdrawn")
 
 
 def test_retracting_a_middle_statement_removes_its_step_and_changes_the_next():

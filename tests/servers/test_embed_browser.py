@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from service.store.dataset_io import bundled
+
 from .browser import ARTIFACTS, AXE, BROWSER_MARKS, ROOT, axe_violations, screenshot
 from .server import free_port
 
@@ -315,7 +317,9 @@ def test_compact_matrix_is_at_most_1200px_tall_on_a_phone(live_server, watched):
 def test_no_wcag_21_aa_violation_on_any_embed_or_chart(live_server, watched, viewport, theme):
     tab = watched(viewport)
     found = {}
-    for name, url in EVERY_PAGE.items():
+    # In Ukrainian too: the record's words translated, its English texts marked lang="en".
+    translated = {f"{name}-uk": url + "&lang=uk" for name, url in {**PAGES, **CHARTS}.items()}
+    for name, url in {**EVERY_PAGE, **translated}.items():
         tab.page.goto(f"{live_server}{url}{'&' if '?' in url else '?'}theme={theme}")
         violations = axe_violations(tab.page, live_server)
         # ... and with every <details> open.
@@ -372,13 +376,18 @@ JUMP_PROBE = ('<script>window.__first = document.querySelector("iframe")'
               '.getBoundingClientRect().height;</script>')
 
 
+# `hide` shortens every page: oEmbed's starting heights take off what it leaves out.
+HIDE_ALL = "&hide=editors_notes,data_links,downloads"
+
+
+@pytest.mark.parametrize("options", ["", HIDE_ALL])
 @pytest.mark.parametrize("viewport_name, viewport", [("360", PHONE), ("desktop", DESKTOP)])
 def test_the_article_moves_at_most_100px_as_the_frames_settle(live_server, newsroom, watched,
-                                                               viewport_name, viewport):
+                                                               viewport_name, viewport, options):
     jumps = {}
     for name, url in {**PAGES, **CHARTS}.items():
         tab = watched(viewport)
-        code = oembed_code(live_server, url)
+        code = oembed_code(live_server, url + options)
         page_url = newsroom.publish(f"jump-{name}.html", article(code + JUMP_PROBE))
         tab.page.goto(page_url, wait_until="load")
         tab.page.wait_for_function("""() => window.__messages.some(
@@ -387,7 +396,7 @@ def test_the_article_moves_at_most_100px_as_the_frames_settle(live_server, newsr
         final = tab.page.locator("iframe").bounding_box()["height"]
         jumps[name] = round(final - tab.page.evaluate("window.__first"))
         tab.close()
-    print(f"layout jump at {viewport['width']} px: {jumps}")
+    print(f"layout jump at {viewport['width']} px{options}: {jumps}")
     assert all(abs(jump) <= 100 for jump in jumps.values()), jumps
 
 
@@ -484,4 +493,27 @@ def test_chart_screenshots_at_320(live_server, watched):
         assert response.status == 200
         assert tab.page.locator("svg.chart:visible").get_attribute("data-width") == "280"
         screenshot(tab.page, f"{name}-320")
+    assert tab.errors == []
+
+
+def test_ukrainian_pages_read_in_ukrainian_on_a_phone(live_server, watched):
+    """The record's words in the reader's language (its labels), laid out at 360 px."""
+    record = bundled()
+    labels = {t.id: t.labels["uk"] for t in record.topics}
+    names = {a.id: a.labels["uk"]["name"] for a in record.actors}
+    tab = watched(PHONE)
+    for name, url in (("matrix-uk-360", PAGES["matrix"] + "&lang=uk"),
+                      ("steps-uk-360", CHARTS["steps"] + "&actors=russia,us&lang=uk")):
+        response = tab.page.goto(live_server + url, wait_until="load")
+        assert response.status == 200
+        text = tab.page.inner_text("body")
+        assert names["ukraine"] in text
+        assert labels["ceasefire_scope"]["name"] in text or (
+            labels["ceasefire_scope"]["question"] in " ".join(text.split()))
+        assert "No recorded position" not in text and "Firmly for it" not in text
+        assert tab.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        screenshot(tab.page, name)
+    tab.page.goto(live_server + PAGES["matrix"] + "&lang=uk", wait_until="load")
+    badge_text = badge(tab.page, "uk", "backstop")
+    assert badge_text == labels["backstop"]["stances"]["requires"]["label"]
     assert tab.errors == []

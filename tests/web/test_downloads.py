@@ -130,8 +130,9 @@ def test_a_desks_title_keeps_the_date_as_a_dateline(client):
     assert plain.count("as of 20 March 2025") == 1  # no dateline repeating the title
     steps = texts(client.get(f"{STEPS}.svg?{STEPS_MARCH}&title=Kyiv%27s+line&lang=fr").data)
     assert steps[0] == "Kyiv's line"
-    assert " ".join(steps[1:4]).startswith("Comment Ukraine a évolué sur ceasefire scope, du "
-                                           "1 mars 2025 au 31 mars 2025")
+    # In French, with the topic's French name from the record's labels.
+    assert " ".join(steps[1:4]).startswith("Comment Ukraine a évolué sur portée du "
+                                           "cessez-le-feu, du 1 mars 2025 au 31 mars 2025")
 
 
 @pytest.mark.parametrize("path", [f"{SPECTRUM}.svg?as_of=2025-03-20", f"{STEPS}.svg?{STEPS_MARCH}"])

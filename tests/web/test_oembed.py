@@ -82,7 +82,7 @@ def test_urls_that_are_not_our_embeds_are_404_saying_why(client, url, why):
     ("http://localhost/embed/compare?actors=uk,russia&as_of=2025-03-20&topics=backstop",
      "United Kingdom and Russia on backstop, as of 20 March 2025"),
     ("http://localhost/embed/actors/ua/timeline?from=2025-03-01&to=2025-03-31",
-     "How Ukraine's positions moved, 1 March 2025 to 31 March 2025"),
+     "How Ukraine moved, 1 March 2025 to 31 March 2025"),
     ("http://localhost/embed/matrix?as_of=2025-03-20&title=Our+own",
      "Our own"),
     ("http://localhost/embed/matrix?as_of=2025-03-20&lang=fr",
@@ -140,3 +140,33 @@ def test_the_readme_snippet_is_the_served_resize_script():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     assert RESIZE_SCRIPT in readme
+
+
+def _heights(body: dict) -> dict[int, int]:
+    return dict(map(int, pair.split(":")) for pair in
+                re.search(r'data-standpoint-heights="([^"]+)"', body["html"]).group(1).split())
+
+
+@pytest.mark.parametrize("path", [
+    "/embed/matrix?as_of=2025-03-20&actors=uk,france,germany,russia,ukraine,us",
+    "/embed/compare?actors=uk,russia,us,germany&as_of=2025-03-20",
+    "/embed/actors/ukraine/timeline?from=2025-03-01&to=2025-03-31",
+    "/embed/topics/peacekeepers/spectrum?as_of=2025-03-20",
+    "/embed/actors/ukraine/steps?topic=ceasefire_scope&from=2025-03-01&to=2025-03-31",
+])
+def test_oembed_starts_the_frame_without_what_hide_leaves_out(client, path):
+    """`hide` shortens the page (no notes, no data or download links): oEmbed's starting
+    heights shrink with it, and its iframe keeps the options (the page then reports its
+    own height, as always)."""
+    url = "http://localhost" + path
+    full = oembed(client, url).get_json()
+    hidden_url = url + "&hide=editors_notes,data_links,downloads"
+    hidden = oembed(client, hidden_url).get_json()
+    assert 'src="' + hidden_url.replace("&", "&amp;") + '"' in hidden["html"]
+    shorter = {w: full_h - _heights(hidden)[w] for w, full_h in _heights(full).items()}
+    assert all(d >= 0 for d in shorter.values()) and shorter[min(shorter)] > 0, shorter
+    assert hidden["height"] < full["height"]
+    # In the page's language, the title is the page's own, with the record's labels.
+    french = oembed(client, hidden_url + "&lang=fr").get_json()
+    assert "Ukraine" in french["title"] or "Royaume-Uni" in french["title"] or (
+        "maintien de la paix" in french["title"]), french["title"]
