@@ -31,6 +31,9 @@ from ..store import accounts
 from .forms import SignInForm, SignOutForm, has_nul
 
 bp = Blueprint("auth", __name__)
+# Forms allowed more than the app's body limit, by endpoint: (bytes in all, bytes of the
+# fields other than files). The new-source form carries a report's text or its page.
+LARGE_FORMS = {"desk.sources.new_source": (4 * 1024 * 1024 + 64 * 1024, 4 * 1024 * 1024)}
 csrf = CSRFProtect()
 TOKEN = "desk_token"
 
@@ -78,6 +81,8 @@ def guard():
     """Every desk request: no NUL, a CSRF token on every POST, then a live session."""
     if request.endpoint == "desk.static":
         return None
+    if request.endpoint in LARGE_FORMS:  # before anything reads the form
+        request.max_content_length, request.max_form_memory_size = LARGE_FORMS[request.endpoint]
     if has_nul(request.form.items(multi=True)):
         raise Problem(400, "invalid-request", "The form contains a NUL character.")
     csrf.protect()
