@@ -216,16 +216,18 @@ class SourceForm(FlaskForm):
                      [Optional(), Length(max=128), Regexp(SLUG, message=(
                          "Use lower-case letters, digits, '-', '_' and '.'."))], filters=[_strip])
 
-    def validate_text(self, field) -> None:
-        given = [name for name, present in (
-            ("text", bool(field.data and field.data.strip())),
-            ("page", bool(self.page.data)), ("text_withheld", bool(self.text_withheld.data)))
-            if present]
-        if not given:
-            raise ValidationError("Paste the text, upload the page, or say why no text is kept.")
-        if len(given) > 1:
-            raise ValidationError("Give one of these: the text, the page, or why no text is "
-                                  "kept.")
+    def validate(self, extra_validators=None) -> bool:
+        # Across three fields, each optional by itself: exactly one of them.
+        valid = super().validate(extra_validators)
+        given = [present for present in (bool(self.text.data and self.text.data.strip()),
+                                         bool(self.page.data), bool(self.text_withheld.data))
+                 if present]
+        if len(given) != 1:
+            self.text.errors = [*self.text.errors, (
+                "Paste the text, upload the page, or say why no text is kept." if not given
+                else "Give one of these: the text, the page, or why no text is kept.")]
+            return False
+        return valid
 
 
 class CodingForm(StatementForm):
