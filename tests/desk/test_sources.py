@@ -376,3 +376,50 @@ def test_a_form_without_its_one_time_token_records_nothing(app, desk):
     refused = me.client.post(link, data={"csrf_token": csrf_token(previewed.text), **form})
     assert refused.status_code == 400
     assert _proposals(app) == []
+
+
+def test_a_form_sent_twice_at_once_records_one_proposal(app, desk):
+    """A double click: the same form, with the same session and token, posted twice at
+    the same moment. The token's row decides: one proposal, and both answers lead to it."""
+    import threading
+
+    me = _signed_in(desk, "rita")
+    link, page = _coded(me, app)
+    previewed = _previewed(me, app, link, page)
+    from tests.desk.conftest import csrf_token
+    data = {"csrf_token": csrf_token(previewed.text), **me.form_from(previewed.text),
+            "action": "submit"}
+    cookie = me.client.get_cookie("standpoint_desk", path="/desk/")
+    answers, start = [], threading.Barrier(2)
+
+    def click():
+        client = app.test_client()
+        client.set_cookie(cookie.key, cookie.value, path="/desk/")
+        start.wait()
+        answers.append(client.post(link, data=data))
+
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    assert [a.status_code for a in answers] == [303, 303]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    assert len(_proposals(app)) == 1
+
+
+def test_a_cells_new_statement_form_fills_in_from_a_sources_words_too(app, desk):
+    """seams.statement_prefill: the cell's own form takes ?source=&paragraph=&exact=."""
+    me = _signed_in(desk, "edna")
+    _, _, _, statement = _bundled(app)
+    path = f"/desk/cells/{statement.actor}/{statement.topic}/statements/new"
+    form = me.form_from(me.get(path, query_string={
+        "source": SOURCE, "paragraph": statement.anchor.paragraph,
+        "exact": statement.anchor.exact}).text)
+    assert (form["quote"], form["anchor_paragraph"], form["stated_on"], form["speaker_name"]) == (
+        statement.anchor.exact, str(statement.anchor.paragraph), statement.stated_on.isoformat(),
+        statement.speaker.name)
+    # Words that are not there: the empty form, as before.
+    empty = me.form_from(me.get(path, query_string={"source": SOURCE, "paragraph": 6,
+                                                    "exact": "not in the report"}).text)
+    assert empty["quote"] == "" and empty["source_id"] == ""

@@ -164,8 +164,10 @@ def test_a_reporter_codes_zelenskys_statement_from_its_sentence_on_a_phone(desk,
     assert "If approved: Ukraine" in preview.inner_text()
     assert page.locator("#anchor_exact").input_value() == statement.anchor.exact
     check_axe(page, server, "coding preview", found)
+    page.set_viewport_size({"width": 360, "height": 1000})  # the preview and its buttons
     preview.scroll_into_view_if_needed()
     screenshot(page, "desk-coding-preview", full_page=False)
+    page.set_viewport_size(PHONE)
     # 6: Submit for review.
     with page.expect_navigation():
         page.click("button[value=submit]")
