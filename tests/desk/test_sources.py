@@ -85,10 +85,10 @@ def _coded(me, app):
 
 def test_the_source_page_marks_the_bundled_reports_candidates(app, desk):
     me = _signed_in(desk, "rita")
-    source, text, found, _ = _bundled(app)
+    _, text, found, _ = _bundled(app)
     page = me.get(f"/desk/sources/{SOURCE}")
     assert page.status_code == 200
-    marks = [html.unescape(m) for m in re.findall(r"<mark id=\"c\d+\">(.*?)</mark>", page.text, re.S)]
+    marks = [html.unescape(m) for m in re.findall(r"<mark id=\"c\d+\">(.*?)</mark>", page.text, re.DOTALL)]
     assert marks == [c.sentence for c in found]
     assert len(CODE_LINK.findall(page.text)) == len(found)
     # Every paragraph, numbered as the record cites it.
@@ -100,7 +100,7 @@ def test_the_source_page_marks_the_bundled_reports_candidates(app, desk):
     assert resting
     for statement in resting:
         item = re.search(rf'<li id="p{statement.anchor.paragraph}" .*?</li>\s*</ul>|'
-                         rf'<li id="p{statement.anchor.paragraph}" .*?(?=<li id="p)', page.text, re.S)
+                         rf'<li id="p{statement.anchor.paragraph}" .*?(?=<li id="p)', page.text, re.DOTALL)
         assert item and f"/desk/statements/{statement.id}" in item.group(0), statement.id
 
 
@@ -197,7 +197,7 @@ def test_a_source_with_script_in_its_text_shows_it_as_text(app, desk):
 def test_coding_zelenskys_sentence_fills_the_form_by_the_records_rules(app, desk):
     me = _signed_in(desk, "rita")
     source, text, found, statement = _bundled(app)
-    link, page = _coded(me, app)
+    _, page = _coded(me, app)
     form = me.form_from(page.text)
     assert "New statement: Ukraine on ceasefire_scope" in page.text
     candidate = next(c for c in found if c.paragraph == statement.anchor.paragraph
@@ -271,11 +271,11 @@ def test_the_preview_shows_the_sentence_readers_would_see_and_writes_nothing(app
     assert previewed.status_code == 200
     assert data_version(app) == before and _proposals(app) == []
     shown = [html.unescape(s) for s in re.findall(
-        r'<section class="preview".*?<ul>(.*?)</ul>', previewed.text, re.S)[0].split("<li>")[1:]]
+        r'<section class="preview".*?<ul>(.*?)</ul>', previewed.text, re.DOTALL)[0].split("<li>")[1:]]
     shown = [s.replace("</li>", "").strip() for s in shown]
     # The quote, cut down to the words the record rests on, narrowed the anchor to them.
     form = me.form_from(previewed.text)
-    _, text, _, statement = _bundled(app)
+    statement = _bundled(app)[3]
     assert form["anchor_exact"] == statement.anchor.exact
     # What the preview said is what the proposal, once made, says approval would do.
     form["action"] = "submit"
