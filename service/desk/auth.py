@@ -27,7 +27,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from .. import database
 from ..http.problems import Problem
-from ..store import accounts
+from ..store import accounts, form_tokens
 from .forms import SignInForm, SignOutForm, has_nul
 
 bp = Blueprint("auth", __name__)
@@ -174,6 +174,7 @@ def sign_in():
         form.password.data = form.api_key.data = None
         return _sign_in_page(form, status=403, failed=True, next_url=next_url)
     accounts.purge_sessions(engine, *_limits())
+    form_tokens.purge(engine, _limits()[1])
     if session.get(TOKEN):
         accounts.end_session(engine, session[TOKEN])
     session.clear()  # a new session, and a new CSRF token: nothing carries over

@@ -47,3 +47,11 @@ def once(engine: sa.Engine, holder: str, token: str,
     with engine.connect() as conn:
         return conn.execute(sa.select(TABLE.c.result_url).where(
             TABLE.c.holder == holder, TABLE.c.token == token)).scalar_one(), False
+
+
+def purge(engine: sa.Engine, older_than: dt.timedelta) -> None:
+    """Forget the tokens of forms sent longer ago than a session lasts: such a form cannot
+    be sent again (its CSRF token went with its session)."""
+    with write_transaction(engine) as conn:
+        conn.execute(TABLE.delete().where(
+            TABLE.c.created_at < dt.datetime.now(dt.timezone.utc) - older_than))

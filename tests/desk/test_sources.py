@@ -423,3 +423,24 @@ def test_a_cells_new_statement_form_fills_in_from_a_sources_words_too(app, desk)
     empty = me.form_from(me.get(path, query_string={"source": SOURCE, "paragraph": 6,
                                                     "exact": "not in the report"}).text)
     assert empty["quote"] == "" and empty["source_id"] == ""
+
+
+def test_one_time_tokens_are_forgotten_once_no_session_could_send_their_form(app, desk):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from service.store import form_tokens, tables
+    engine = _engine(app)
+    url, made = form_tokens.once(engine, "rita", "a" * 32, lambda conn: "/desk/somewhere")
+    assert (url, made) == ("/desk/somewhere", True)
+    assert form_tokens.once(engine, "rita", "a" * 32, lambda conn: "/elsewhere") == (
+        "/desk/somewhere", False)
+    with write_transaction(engine) as conn:
+        conn.execute(tables.desk_form_tokens.update().values(
+            created_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(
+                hours=app.config["DESK_SESSION_HOURS"], minutes=1)))
+    _signed_in(desk, "edna")  # each sign-in forgets what no session can send any more
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(
+            tables.desk_form_tokens)).scalar_one() == 0
