@@ -102,7 +102,12 @@ def new_source():
             "published_on_basis": form.published_on_basis.data or None}
     if form.page.data:
         try:
-            page = form.page.data.read().decode("utf-8", errors="replace")
+            # Strict: a character guessed wrong would be a quote that is not the source's.
+            page = form.page.data.read().decode("utf-8")
+        except UnicodeDecodeError:
+            form.page.errors = ["The page is not UTF-8: save it as UTF-8, or paste the text."]
+            return render_template("desk/source_new.html", form=form), 422
+        try:
             data["text"] = html_to_text(page)
         except ValueError as exc:
             form.page.errors = [f"{exc}: paste the text instead."]

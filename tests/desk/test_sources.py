@@ -444,3 +444,21 @@ def test_one_time_tokens_are_forgotten_once_no_session_could_send_their_form(app
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(
             tables.desk_form_tokens)).scalar_one() == 0
+
+
+def test_a_page_without_main_text_or_not_in_utf8_is_refused_saying_why(app, desk):
+    from tests.desk.conftest import csrf_token
+    me = _signed_in(desk, "edna")
+    before = data_version(app)
+    latin = ("<html><body><article><p>Café crème, said Zelensky on Thursday, in a long enough "
+             "paragraph to be the main text.</p></article></body></html>").encode("latin-1")
+    for page_bytes, why in ((b"<html><body><script>var a = 1;</script></body></html>", "no main text found"),
+                            (latin, "not UTF-8")):
+        form = me.get("/desk/sources/new")
+        sent = me.client.post("/desk/sources/new", data={
+            "csrf_token": csrf_token(form.text), "publisher": "Example News",
+            "published_on": "2025-03-21", "language": "en",
+            "page": (io.BytesIO(page_bytes), "page.html")}, content_type="multipart/form-data")
+        assert sent.status_code == 422
+        assert why in sent.text
+    assert data_version(app) == before
