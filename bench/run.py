@@ -100,9 +100,11 @@ REVALIDATED = "/v1/matrix?as_of=2024-06-30"
 NOT_READS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.yaml", "/openapi.json", "/", "/v1",
                        "/embed/builder"})
 # Keyed answers, never cached and not the record: webhook subscriptions (admins') and
-# proposals (the desk's working papers). Sources are not measured yet: the synthetic
-# record has no source records (a gap, docs/BENCHMARKS.md).
-NOT_READ_PREFIXES = ("/v1/subscriptions", "/v1/proposals", "/v1/sources")
+# proposals (the desk's working papers).
+NOT_READ_PREFIXES = ("/v1/subscriptions", "/v1/proposals")
+# Keyed reads of the record: a source's text and its candidate sentences are for editors
+# (and the synthetic sources keep no text).
+NOT_READ_SUFFIXES = ("/paragraphs", "/candidates")
 # Another representation of the read at the same path without the suffix (the CSV
 # twins, the charts' downloads): covered by it, to keep the run within its time.
 TWIN_SUFFIXES = (".csv", ".svg", ".png")
@@ -418,6 +420,7 @@ class Data:
     topics: tuple[str, ...]
     statements: tuple[str, ...]
     notes: tuple[str, ...]
+    sources: tuple[str, ...]
     cursors: tuple[str, ...]  # change-feed cursors spread over the whole feed
     host: str  # host:port, for oEmbed's `url`
     first_day: dt.date = dt.date(2015, 1, 1)
@@ -480,6 +483,12 @@ ENDPOINTS = (
              lambda r, d: f"/v1/notes/{r.choice(d.notes)}"),
     Endpoint("GET /v1/notes/{id}/history", "/v1/notes/{note_id}/history",
              lambda r, d: f"/v1/notes/{r.choice(d.notes)}/history"),
+    Endpoint("GET /v1/sources", "/v1/sources",
+             lambda r, d: f"/v1/sources?{_page(r, len(d.sources))}"),
+    Endpoint("GET /v1/sources/{id}", "/v1/sources/{source_id}",
+             lambda r, d: f"/v1/sources/{r.choice(d.sources)}"),
+    Endpoint("GET /v1/sources/{id}/history", "/v1/sources/{source_id}/history",
+             lambda r, d: f"/v1/sources/{r.choice(d.sources)}/history"),
     Endpoint("GET /v1/positions (six actors)", "/v1/positions",
              lambda r, d: f"/v1/positions?as_of={d.day(r)}&actors={d.six(r)}"),
     Endpoint("GET /v1/actors/{id}/positions", "/v1/actors/{actor_id}/positions",
@@ -518,7 +527,7 @@ def spec_reads(spec_text: str) -> list[str]:
     spec = yaml.safe_load(spec_text)
     return [path for path, operations in spec.get("paths", {}).items()
             if "get" in operations and path not in NOT_READS
-            and not path.startswith(NOT_READ_PREFIXES)]
+            and not path.startswith(NOT_READ_PREFIXES) and not path.endswith(NOT_READ_SUFFIXES)]
 
 
 def unmeasured(spec_text: str) -> list[str]:
@@ -801,8 +810,9 @@ def database_run(database: str, args, wrk: Wrk, baseline) -> DatabaseRun:
             data[size] = Data(tuple(actor_ids()), tuple(topic_ids()),
                               tuple(s["id"] for s in document["statements"]),
                               tuple(n["id"] for n in document["notes"]),
+                              tuple(document["sources"]),
                               change_cursors(_getter(server.url), sum(map(len, (
-                                  document["actors"], document["topics"],
+                                  document["actors"], document["topics"], document["sources"],
                                   document["statements"], document["notes"])))),
                               server.url.removeprefix("http://"))
             del document

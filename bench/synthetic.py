@@ -3,7 +3,9 @@
 `generate(n)` returns a `standpoint-dataset/3` document with 50 actors, 20
 topics, `n` statements spread over eleven years, and an editors' note on
 about one cell in five (notes explain cells, so their number does not grow
-with the statements), deterministic for a seed.
+with the statements), deterministic for a seed. Each statement and note cites
+a source record: one article per publisher and day, without its text (a
+synthetic record has no report to keep; its reason is in `text_withheld`).
 `make bench` writes it to a file and loads it with the operators' command,
 `flask --app service data import` (bench/run.py), so the rows are exactly
 what a real import writes.
@@ -31,7 +33,7 @@ DAYS = 11 * 365
 # carry one is a guess (the bundled record has 12 notes on 27 cells).
 NOTE_SHARE = 0.2
 # Bumped whenever the generator's output changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 PUBLISHERS = ("Associated Press", "Reuters", "Agence France-Presse", "BBC News", "The Guardian",
               "Kyiv Independent", "Le Monde", "Der Spiegel")
@@ -88,24 +90,43 @@ def statements(n: int, rng: random.Random) -> list[dict]:
             "speaker": {"name": f"Speaker {actor:02d}", "role": "Foreign minister"},
             "stated_on": stated_on.isoformat(),
             "date_precision": "day",
-            # One article per publisher and day, quoted at several places.
-            "source": {"publisher": publisher, "title": f"{publisher} report of {stated_on}",
-                       "byline": None,
-                       "url": f"https://news.example/{publisher.split()[0].lower()}/{stated_on}",
-                       "published_on": stated_on.isoformat(),
-                       "location": f"¶{rng.randrange(1, 30)}"},
+            "source": _cited(publisher, stated_on, rng),
             "status": "retracted" if rng.random() < 0.02 else "current",
         })
     return out
 
 
-def _source(rng: random.Random, published_on: dt.date) -> dict:
-    publisher = rng.choice(PUBLISHERS)
-    # One article per publisher and day, quoted at several places.
+PUBLISHER_BY_SLUG = {publisher.split()[0].lower(): publisher for publisher in PUBLISHERS}
+
+
+def _source_id(publisher: str, published_on: dt.date) -> str:
+    return f"{publisher.split()[0].lower()}-{published_on}"
+
+
+def _cited(publisher: str, published_on: dt.date, rng: random.Random) -> dict:
+    """A citation of the source record of `publisher`'s article of that day (one article
+    per publisher and day, quoted at several places)."""
+    return {"id": _source_id(publisher, published_on), "location": f"¶{rng.randrange(1, 30)}"}
+
+
+def _source_record(publisher: str, published_on: dt.date) -> dict:
     return {"publisher": publisher, "title": f"{publisher} report of {published_on}",
             "byline": None,
             "url": f"https://news.example/{publisher.split()[0].lower()}/{published_on}",
-            "published_on": published_on.isoformat(), "location": f"¶{rng.randrange(1, 30)}"}
+            "published_on": published_on.isoformat(), "published_on_basis": None, "language": "en",
+            "text_withheld": "A synthetic benchmark record: there is no report to keep."}
+
+
+def sources(items: list[dict]) -> dict[str, dict]:
+    """The source records the statements and notes cite, filed under their ids."""
+    by_id = {}
+    for item in items:
+        source_id = item["source"]["id"]
+        if source_id not in by_id:
+            slug, published_on = source_id.split("-", 1)
+            by_id[source_id] = _source_record(PUBLISHER_BY_SLUG[slug],
+                                              dt.date.fromisoformat(published_on))
+    return dict(sorted(by_id.items()))
 
 
 def notes(n: int, rng: random.Random) -> list[dict]:
@@ -119,7 +140,8 @@ def notes(n: int, rng: random.Random) -> list[dict]:
             "actor": f"actor-{actor:02d}",
             "topic": f"topic-{topic:02d}",
             "text": "Considered and not coded: " + _sentence(rng, 30),
-            "source": _source(rng, FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))),
+            "source": _cited(rng.choice(PUBLISHERS),
+                             FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS)), rng),
             "status": "retracted" if rng.random() < 0.02 else "current",
         })
     return out
@@ -127,10 +149,11 @@ def notes(n: int, rng: random.Random) -> list[dict]:
 
 def generate(n: int, seed: int = 7) -> dict:
     rng = random.Random(seed)
-    return {"format": FORMAT, "actors": actors(), "topics": topics(),
-            "statements": statements(n, rng),
-            # Their own generator, so the same cells carry notes at every size.
-            "notes": notes(n, random.Random(seed + 1))}
+    cited = statements(n, rng)
+    # Their own generator, so the same cells carry notes at every size.
+    explained = notes(n, random.Random(seed + 1))
+    return {"format": FORMAT, "sources": sources(cited + explained), "actors": actors(),
+            "topics": topics(), "statements": cited, "notes": explained}
 
 
 def actor_ids() -> list[str]:
@@ -144,6 +167,11 @@ def topic_ids() -> list[str]:
 def statement_ids(n: int, seed: int = 7) -> list[str]:
     """The ids `generate(n, seed)` gives its statements, in order."""
     return [statement["id"] for statement in generate(n, seed)["statements"]]
+
+
+def source_ids(n: int, seed: int = 7) -> list[str]:
+    """The ids of the source records `generate(n, seed)` files."""
+    return list(generate(n, seed)["sources"])
 
 
 def note_ids(n: int, seed: int = 7) -> list[str]:

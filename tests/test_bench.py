@@ -15,7 +15,8 @@ import pytest
 
 from bench import nginx, run
 from bench.run import Load, parse_wrk
-from bench.synthetic import actor_ids, generate, note_ids, statement_ids, topic_ids
+from bench.synthetic import (actor_ids, generate, note_ids, source_ids, statement_ids,
+                             topic_ids)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +113,7 @@ def test_rounds_alternate_which_side_goes_first():
 
 def data(host="localhost") -> run.Data:
     return run.Data(tuple(actor_ids()), tuple(topic_ids()), tuple(statement_ids(200)),
-                    tuple(note_ids(200)), ("c2VxOjE",), host)
+                    tuple(note_ids(200)), tuple(source_ids(200)), ("c2VxOjE",), host)
 
 
 def test_every_read_endpoint_of_the_spec_has_a_url_maker():
@@ -188,7 +189,8 @@ def test_every_uncached_url_is_one_the_service_answers(synthetic_app):
         return response.status_code, response.data
 
     sample = run.Data(tuple(actor_ids()), tuple(topic_ids()), tuple(statement_ids(300)),
-                      tuple(note_ids(300)), run.change_cursors(get, 385), "localhost")
+                      tuple(note_ids(300)), tuple(source_ids(300)), run.change_cursors(get, 385),
+                      "localhost")
     for endpoint in run.ENDPOINTS:
         for path in run.distinct_paths(endpoint, sample, 5, seed=3):
             response = client.get(path)
@@ -204,6 +206,9 @@ def test_synthetic_data_is_deterministic_and_spread_over_years():
     assert len({s["stated_on"][:4] for s in document["statements"]}) >= 8
     assert statement_ids(300) == [s["id"] for s in document["statements"]]
     assert note_ids(300) == [n["id"] for n in document["notes"]]
+    # Every statement and note cites a source record the document files.
+    cited = {item["source"]["id"] for item in document["statements"] + document["notes"]}
+    assert cited == set(source_ids(300)) == set(document["sources"])
     # Notes explain cells: about one cell in five has one, at any size of the record.
     assert len(note_ids(300)) == len(note_ids(30_000)) and 100 <= len(note_ids(300)) <= 300
 

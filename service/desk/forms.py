@@ -237,6 +237,38 @@ class CodingForm(StatementForm):
     once = HiddenField()
 
 
+# -- review (desk/review.py): each carries the proposal's revision it was shown, its If-Match --
+
+class ApproveForm(RevisionFields, FlaskForm):
+    pass
+
+
+class ReturnForm(RevisionFields, FlaskForm):
+    reason = _text("Why it goes back (its proposer reads this)", 2000, area=True)
+
+
+class WithdrawForm(RevisionFields, FlaskForm):
+    reason = _text("Why you withdraw it", 2000, area=True)
+
+
+def _what_changed():
+    return _text("What you changed (the editor reads this)", 2000, required=False, area=True)
+
+
+class ProposedStatementForm(StatementForm):
+    """A proposal's statement, revised by its proposer: the statement form and what changed."""
+
+    change = _what_changed()
+
+
+class ProposedNoteForm(NoteForm):
+    change = _what_changed()
+
+
+class ProposedRetractionForm(RetractForm):
+    change = _what_changed()
+
+
 # -- between flat fields and plain records ----------------------------------------
 
 def condition_lines(text: str | None) -> list[str]:

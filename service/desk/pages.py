@@ -11,8 +11,6 @@ from ..domain.dates import when_stated
 from ..http.args import today
 from ..http.problems import Problem
 from ..store.kinds import KINDS
-from . import seams
-from .auth import holder
 from .forms import LABELS, fields_of, flat
 
 bp = Blueprint("pages", __name__)
@@ -46,8 +44,7 @@ def grid():
     actors, topics = list(record.actors.values()), list(record.topics.values())
     as_of = today()
     return render_template("desk/grid.html", actors=actors, topics=topics, as_of=as_of,
-                           positions=record.positions(actors, topics, as_of),
-                           queue=seams.review_queue(holder()))
+                           positions=record.positions(actors, topics, as_of))
 
 
 @bp.get("/cells/<actor_id>/<topic_id>")

@@ -5,7 +5,8 @@ of the same name (docs/DESK.md, "Seams").
   (desk/prefill.py; the coding page, desk/coding.py, is built on it).
 - The preview: the sentences readers will see once it is published, and the cell
   as it will look (desk/preview.py: the real write, rolled back).
-- The review queue: reporters' proposals an editor approves or returns (not yet).
+- The review queue: reporters' proposals an editor approves or returns
+  (built: desk/review.py; the header links to it on every page).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .. import database
 from ..store.kinds import SOURCES
 from . import prefill
 from .preview import Preview, preview as _preview
+from .review import queue_link
 from .sources import reading_of
 
 
@@ -50,5 +52,6 @@ def preview(kind_name: str, values: dict, actor_id: str, topic_id: str,
 
 
 def review_queue(holder) -> dict | None:
-    """For the grid: {"url": ..., "count": ...} of the proposals waiting for `holder`."""
-    return None
+    """For the header: {"url", "count", "label"} of the proposals waiting for `holder`
+    (an editor: the queue; a reporter: her own, counting those returned to her)."""
+    return queue_link(holder)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -10,8 +9,9 @@ import pytest
 from service import create_app
 
 from ..contract import ContractClient
+from ..helpers import redis_of_this_worker
 
-REDIS_URL = os.environ.get("STANDPOINT_TEST_REDIS_URL")
+REDIS_URL = redis_of_this_worker()
 
 
 def make_app(tmp_path, **config):

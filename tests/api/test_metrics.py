@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 
 import pytest
@@ -17,10 +16,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from service import create_app
 from service.store import tables
 
-from ..servers.tcp_proxy import CuttableProxy
+from ..helpers import redis_of_this_worker
 from ..servers.server import free_port
+from ..servers.tcp_proxy import CuttableProxy
 
-REDIS_URL = os.environ.get("STANDPOINT_TEST_REDIS_URL")
+REDIS_URL = redis_of_this_worker()
 
 
 def make_app(tmp_path, **config):
@@ -79,7 +79,7 @@ def test_the_webhook_backlog_and_its_oldest_age_come_from_the_database(tmp_path)
     client = app.test_client()
     assert value(scrape(client), "standpoint_webhook_backlog") == 0
     assert value(scrape(client), "standpoint_webhook_oldest_pending_age_seconds") == 0
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     engine = app.extensions["standpoint.engine"]
     with engine.begin() as conn:
         conn.execute(tables.webhook_subscriptions.insert().values(

@@ -8,6 +8,7 @@ source file, the photo caption being ¶1 and subheadings counting.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,10 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-DATASET = REPO / "service" / "data" / "dataset.yaml"
+# STANDPOINT_RECORD_UNDER_TEST: another copy of the record to read (tests/data/break_the_record.py
+# hands this reader deliberately broken copies, to see it fail).
+DATASET = Path(os.environ.get("STANDPOINT_RECORD_UNDER_TEST")
+               or REPO / "service" / "data" / "dataset.yaml")
 DATA_DOC = REPO / "docs" / "DATA.md"
 SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
 SOURCE_FILES = {"ap-2025-03-20": "000_946682fb2bb0df7b.txt"}  # named source -> file

@@ -271,7 +271,7 @@ def test_the_preview_shows_the_sentence_readers_would_see_and_writes_nothing(app
     assert previewed.status_code == 200
     assert data_version(app) == before and _proposals(app) == []
     shown = [html.unescape(s) for s in re.findall(
-        r'<section class="preview".*?<ul>(.*?)</ul>', previewed.text, re.DOTALL)[0].split("<li>")[1:]]
+        r'<section class="preview coding".*?<ul>(.*?)</ul>', previewed.text, re.DOTALL)[0].split("<li>")[1:]]
     shown = [s.replace("</li>", "").strip() for s in shown]
     # The quote, cut down to the words the record rests on, narrowed the anchor to them.
     form = me.form_from(previewed.text)
@@ -357,7 +357,7 @@ def test_an_editor_publishes_from_the_coding_form_unless_review_is_required(app,
     monkeypatch.setitem(app.config, "REVIEW_REQUIRED", False)
     published = me.client.post(link, data={"csrf_token": csrf_token(previewed.text), **form})
     assert published.status_code == 303
-    item_id = published.headers["Location"].rsplit("/", 1)[1]
+    item_id = published.headers["Location"].split("#")[0].rsplit("/", 1)[1]
     with _engine(app).connect() as conn:
         record = Record(conn)
         statement = record.current(STATEMENTS, item_id)

@@ -9,10 +9,8 @@ each key pressed, except the characters of the quote she types), on a phone
 (360 px) with a pointer, and by keyboard alone. axe-core finds no WCAG 2.1 A or AA
 violation on any page of sources and coding, at 360 and 1280 px.
 
-The approval is `store.proposals.approve` by a second editor's name, the very
-function the API's approval calls: the desk's review queue (/desk/review) is
-another branch's; once it is merged, `approve_as_second_editor` becomes her
-clicks in the queue.
+The approval is a second editor's, in the desk's review queue: she opens the
+queue, the proposal, and presses "Approve and publish".
 
 `STANDPOINT_UPDATE_SCREENSHOTS=1` (or `make screenshots`) copies desk-source.png
 and desk-coding-preview.png, both at 360 px, into docs/screenshots/.
@@ -86,20 +84,16 @@ def add_the_report_by_pasting(page, server: str, source_id: str) -> None:
     assert page.url.endswith(f"/desk/sources/{source_id}")
 
 
-def approve_as_second_editor(database_url: str, proposal_id: str) -> None:
-    """Eve, an editor who did not propose it, approves: store.proposals.approve, as the API's
-    approval does (the desk's review queue is built on another branch)."""
-    import sqlalchemy as sa
-
-    from service.store import proposals
-    from service.store.engine import write_transaction
-
-    engine = sa.create_engine(database_url)
-    try:
-        with write_transaction(engine) as conn:
-            proposals.approve(conn, proposal_id, "eve", lambda proposal: True)
-    finally:
-        engine.dispose()
+def approve_as_second_editor(page, server: str, proposal_id: str, found: dict) -> None:
+    """Eve, an editor who did not propose it, approves it in the review queue."""
+    page.goto(server + "/desk/review")
+    check_axe(page, server, "review queue", found)
+    with page.expect_navigation():
+        page.click(f"a[href='/desk/proposals/{proposal_id}']")
+    check_axe(page, server, "proposal", found)
+    with page.expect_navigation():
+        page.click("button:has-text('Approve and publish')")
+    assert page.locator(".flash").inner_text().startswith("Approved: statement")
 
 
 def submitted_proposal(page) -> str:
@@ -127,9 +121,10 @@ def check_axe(page, server: str, name: str, found: dict) -> None:
 
 def test_a_reporter_codes_zelenskys_statement_from_its_sentence_on_a_phone(desk, watched):
     server, statement = desk.url, desk.statement
-    edna, rita = watched(PHONE), watched(PHONE)
+    edna, rita, eve = watched(PHONE), watched(PHONE), watched(PHONE)
     found: dict[str, list[str]] = {}
     sign_in_by_keyboard(edna.page, server, "edna")
+    sign_in_by_keyboard(eve.page, server, "eve")
     add_the_report_by_pasting(edna.page, server, "ap-pasted")
     sign_in_by_keyboard(rita.page, server, "rita")
     page = rita.page
@@ -176,11 +171,12 @@ def test_a_reporter_codes_zelenskys_statement_from_its_sentence_on_a_phone(desk,
     assert actions <= MOST_ACTIONS
     assert actions == 6
     # Nothing public yet; a second editor approves; the embed shows it.
+    assert page.url.endswith(f"/desk/proposals/{proposal_id}#main")
     assert not embed_shows_it(page, server, statement)
-    approve_as_second_editor(desk.database_url, proposal_id)
+    approve_as_second_editor(eve.page, server, proposal_id, found)
     assert embed_shows_it(page, server, statement)
     assert found == {}
-    for tab in (edna, rita):
+    for tab in (edna, rita, eve):
         assert tab.errors == []
         assert tab.foreign_requests(server) == []
 
@@ -196,10 +192,11 @@ def _tab_to(page, test: str, most: int = 120) -> int:
 
 def test_the_same_journey_by_keyboard_alone(desk, watched):
     server, statement = desk.url, desk.statement
-    edna, rita = watched(PHONE), watched(PHONE)
+    edna, rita, eve = watched(PHONE), watched(PHONE), watched(PHONE)
     sign_in_by_keyboard(edna.page, server, "edna")
     add_the_report_by_pasting(edna.page, server, "ap-pasted")
     sign_in_by_keyboard(rita.page, server, "rita")
+    sign_in_by_keyboard(eve.page, server, "eve")
     page = rita.page
     page.goto(server + "/desk/sources/ap-pasted")
     keys = _tab_to(page, f"e.textContent.startsWith('Code this') && e.closest('#p{statement.anchor.paragraph}')"
@@ -232,7 +229,7 @@ def test_the_same_journey_by_keyboard_alone(desk, watched):
     keys += 1
     proposal_id = submitted_proposal(page)
     print(f"keyboard alone: {keys} key presses from the source page to submitted")
-    approve_as_second_editor(desk.database_url, proposal_id)
+    approve_as_second_editor(eve.page, server, proposal_id, {})
     assert embed_shows_it(page, server, statement)
     assert rita.errors == [] and rita.foreign_requests(server) == []
 
