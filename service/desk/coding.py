@@ -169,4 +169,6 @@ def _record(form, action: str, values: dict, source, actor, topic, page):
         return page(form, 409 if isinstance(exc, records.Conflict) else 422)
     flash(said["message"] if made else
           "This form was sent already: nothing more was recorded. Here is what it recorded.")
-    return redirect(url, 303)
+    # Its own fragment: the form's address had "#preview-title", which a browser would
+    # otherwise carry over to the page it is sent to.
+    return redirect(url + "#main", 303)

@@ -357,7 +357,7 @@ def test_an_editor_publishes_from_the_coding_form_unless_review_is_required(app,
     monkeypatch.setitem(app.config, "REVIEW_REQUIRED", False)
     published = me.client.post(link, data={"csrf_token": csrf_token(previewed.text), **form})
     assert published.status_code == 303
-    item_id = published.headers["Location"].rsplit("/", 1)[1]
+    item_id = published.headers["Location"].split("#")[0].rsplit("/", 1)[1]
     with _engine(app).connect() as conn:
         record = Record(conn)
         statement = record.current(STATEMENTS, item_id)
