@@ -60,7 +60,7 @@ lint-spec:
 
 ## Browser tests of the embed pages and the desk (Debian chromium), copying their screenshots into docs/screenshots/
 screenshots: install-dev
-	STANDPOINT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/servers/test_embed_browser.py tests/servers/test_desk_browser.py
+	STANDPOINT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/servers/test_embed_browser.py tests/servers/test_desk_browser.py tests/servers/test_desk_journey.py
 
 ## Benchmarks; results go to docs/BENCHMARKS.md
 bench: install-dev

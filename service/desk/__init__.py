@@ -5,8 +5,11 @@ It calls the store and the domain directly, never the API over HTTP, and sits
 beside api/ and web/: it imports neither, and neither imports it. Forms work
 without script; every asset is shipped in the package. The blueprints:
 `desk.auth` (signing in and out), `desk.pages` (grid, cell, a record and its
-history), `desk.edit` (the writes), `desk.review` (proposals and the review queue), under one parent `desk` whose before_request
-(`auth.guard`) every desk request passes.
+history), `desk.edit` (the writes), `desk.review` (proposals and the review queue),
+`desk.sources` (sources: the list, a new one, one read paragraph by paragraph),
+`desk.coding` (a statement coded from a source's words, previewed, then proposed or
+published), under one parent `desk` whose before_request (`auth.guard`) every desk
+request passes.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from flask import Blueprint, Flask, render_template, url_for
 
 from ..http import security_headers
 from ..http.problems import render_problems_as_pages
-from . import auth, cli, edit, pages, review, seams
+from . import auth, cli, coding, edit, pages, review, seams, sources
 
 PREFIX = "/desk/"
 STATIC = Path(__file__).parent / "static"
@@ -37,7 +40,7 @@ bp = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates"
                static_folder="static", static_url_path="/assets")
 bp.before_request(auth.guard)
 bp.teardown_request(auth.forget)
-for child in (auth.bp, pages.bp, edit.bp, review.bp):
+for child in (auth.bp, pages.bp, edit.bp, review.bp, sources.bp, coding.bp):
     bp.register_blueprint(child)
 
 
@@ -75,7 +78,8 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     app.register_blueprint(bp)
     auth.limit_sign_ins(app)
-    for name in ("desk", "desk.auth", "desk.pages", "desk.edit", "desk.review"):
+    for name in ("desk", "desk.auth", "desk.pages", "desk.edit", "desk.review",
+                 "desk.sources", "desk.coding"):
         security_headers.override(app, name, DESK_HEADERS)
     render_problems_as_pages(app, PREFIX, _error_page)
     versions = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:12]

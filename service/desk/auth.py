@@ -27,10 +27,13 @@ from flask_wtf.csrf import CSRFProtect
 
 from .. import database
 from ..http.problems import Problem
-from ..store import accounts
+from ..store import accounts, form_tokens
 from .forms import SignInForm, SignOutForm, has_nul
 
 bp = Blueprint("auth", __name__)
+# Forms allowed more than the app's body limit, by endpoint: (bytes in all, bytes of the
+# fields other than files). The new-source form carries a report's text or its page.
+LARGE_FORMS = {"desk.sources.new_source": (4 * 1024 * 1024 + 64 * 1024, 4 * 1024 * 1024)}
 csrf = CSRFProtect()
 TOKEN = "desk_token"
 
@@ -78,6 +81,8 @@ def guard():
     """Every desk request: no NUL, a CSRF token on every POST, then a live session."""
     if request.endpoint == "desk.static":
         return None
+    if request.endpoint in LARGE_FORMS:  # before anything reads the form
+        request.max_content_length, request.max_form_memory_size = LARGE_FORMS[request.endpoint]
     if has_nul(request.form.items(multi=True)):
         raise Problem(400, "invalid-request", "The form contains a NUL character.")
     csrf.protect()
@@ -169,6 +174,7 @@ def sign_in():
         form.password.data = form.api_key.data = None
         return _sign_in_page(form, status=403, failed=True, next_url=next_url)
     accounts.purge_sessions(engine, *_limits())
+    form_tokens.purge(engine, _limits()[1])
     if session.get(TOKEN):
         accounts.end_session(engine, session[TOKEN])
     session.clear()  # a new session, and a new CSRF token: nothing carries over

@@ -42,7 +42,8 @@ def _render_form(kind, form, actor, topic, status: int = 200, item=None, rows=No
         template, kind=kind, form=form, actor=actor, topic=topic, item=item, rows=rows,
         theirs=theirs, labels=LABELS, unclear=UNCLEAR, quote_help=QUOTE_KIND_HELP,
         precision_help=DATE_PRECISION_HELP, when_stated=when_stated,
-        preview=seams.preview(kind.name, values) if values else None), status
+        preview=(seams.preview(kind.name, values, actor.id, topic.id, holder().name)
+                 if values and item is None and not form.errors else None)), status
 
 
 def _refused(form, exc: records.WriteRefused, fallback: str) -> None:

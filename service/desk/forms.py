@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileSize
 from wtforms import (DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectChoice,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
@@ -70,6 +71,11 @@ def _text(label: str, max_length: int, required: bool = True, area: bool = False
     checks = [DataRequired(), Length(max=max_length)] if required else [
         Optional(), Length(max=max_length)]
     return field(label, checks, filters=[_strip], **kwargs)
+
+
+def _line_feeds(value):
+    # A browser sends a textarea's line breaks as CRLF: the text kept is the one pasted.
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _strip(value):
@@ -177,6 +183,58 @@ class RetractForm(RevisionFields, FlaskForm):
 
 class SignOutForm(FlaskForm):
     pass
+
+
+# A source's text: the API's limits (api/sources.py SourceRecordInSchema).
+SOURCE_TEXT_MAX = 1_000_000
+SOURCE_PAGE_BYTES = 4 * 1024 * 1024
+LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
+class SourceForm(FlaskForm):
+    """A new source: its citation, its language, and its text pasted, a saved page's HTML
+    uploaded (reduced to its main text as the API and the CLI do), or why none is kept."""
+
+    publisher = _text("Publisher", 200)
+    published_on = DateField("Published on", [InputRequired(), _in_span])
+    published_on_basis = _text("Where the publication date comes from, if the text does not "
+                               "give it", 500, required=False)
+    title = _text("Title", 500, required=False)
+    byline = _text("Byline", 200, required=False)
+    url = StringField("Address (URL)", [Optional(), Length(max=2000), Regexp(
+        URL_PATTERN, message="Not an http(s) address with a host name.")], filters=[_strip])
+    language = StringField("Language of the text (BCP 47: en, uk, pt-BR)", [
+        DataRequired(), Length(max=35), Regexp(LANGUAGE, message=(
+            "A BCP 47 language tag, such as en or pt-BR."))], filters=[_strip], default="en")
+    text = TextAreaField("The text, pasted (one paragraph a line)",
+                         [Optional(), Length(max=SOURCE_TEXT_MAX)], filters=[_line_feeds])
+    page = FileField("Or a saved article's page (HTML)", [FileSize(
+        SOURCE_PAGE_BYTES, message=f"At most {SOURCE_PAGE_BYTES // (1024 * 1024)} MB.")])
+    text_withheld = _text("Or, when the newsroom may not keep the text: why", 500,
+                          required=False, area=True)
+    id = StringField("Id (optional; made from the publisher and date when empty)",
+                     [Optional(), Length(max=128), Regexp(SLUG, message=(
+                         "Use lower-case letters, digits, '-', '_' and '.'."))], filters=[_strip])
+
+    def validate(self, extra_validators=None) -> bool:
+        # Across three fields, each optional by itself: exactly one of them.
+        valid = super().validate(extra_validators)
+        given = [present for present in (bool(self.text.data and self.text.data.strip()),
+                                         bool(self.page.data), bool(self.text_withheld.data))
+                 if present]
+        if len(given) != 1:
+            self.text.errors = [*self.text.errors, (
+                "Paste the text, upload the page, or say why no text is kept." if not given
+                else "Give one of these: the text, the page, or why no text is kept.")]
+            return False
+        return valid
+
+
+class CodingForm(StatementForm):
+    """A statement coded from a source's words (desk/coding.py): the statement's fields, the
+    cell it is for, and the form's one-time token (store/form_tokens.py)."""
+
+    once = HiddenField()
 
 
 # -- review (desk/review.py): each carries the proposal's revision it was shown, its If-Match --

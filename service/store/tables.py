@@ -286,3 +286,16 @@ desk_sessions = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+# A desk form's one-time token (store/form_tokens.py): the first post that carries it
+# records its write and the page it led to; a second post of the same form finds the row
+# and shows that page, writing nothing.
+desk_form_tokens = sa.Table(
+    "desk_form_tokens",
+    metadata,
+    sa.Column("holder", sa.String(200), primary_key=True),
+    sa.Column("token", sa.String(64), primary_key=True),
+    sa.Column("result_url", sa.String(2000), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
