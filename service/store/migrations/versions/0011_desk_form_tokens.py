@@ -1,13 +1,13 @@
 """The desk's one-time form tokens: a new statement's form sent twice records once.
 
-Revision ID: 0010_desk_forms
-Revises: 0009r
+Revision ID: 0011d
+Revises: 0010l
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_desk_forms"
-down_revision = "0009r"
+revision = "0011d"
+down_revision = "0010l"
 branch_labels = None
 depends_on = None
 
