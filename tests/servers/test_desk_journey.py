@@ -12,8 +12,8 @@ violation on any page of sources and coding, at 360 and 1280 px.
 The approval is a second editor's, in the desk's review queue: she opens the
 queue, the proposal, and presses "Approve and publish".
 
-`STANDPOINT_UPDATE_SCREENSHOTS=1` (or `make screenshots`) copies desk-source.png
-and desk-coding-preview.png, both at 360 px, into docs/screenshots/.
+`STANDPOINT_UPDATE_SCREENSHOTS=1` (or `make screenshots`) copies desk-source.png,
+desk-coding-preview.png and desk-review-queue.png, all at 360 px, into docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ def approve_as_second_editor(page, server: str, proposal_id: str, found: dict) -
     """Eve, an editor who did not propose it, approves it in the review queue."""
     page.goto(server + "/desk/review")
     check_axe(page, server, "review queue", found)
+    # The queue as it is in the docs: the reporter's real proposal beside its paragraph.
+    screenshot(page, "desk-review-queue", full_page=False)
     with page.expect_navigation():
         page.click(f"a[href='/desk/proposals/{proposal_id}']")
     check_axe(page, server, "proposal", found)
