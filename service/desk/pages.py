@@ -11,6 +11,7 @@ from ..domain.dates import when_stated
 from ..http.args import today
 from ..http.problems import Problem
 from ..store.kinds import KINDS
+from ..store.proposals import approved_into
 from .forms import LABELS, fields_of, flat
 
 bp = Blueprint("pages", __name__)
@@ -77,4 +78,5 @@ def item(kinds: str, item_id: str):
     return render_template("desk/item.html", kind=kind, kinds=kinds, item=current, actor=actor,
                            topic=topic, steps=steps[::-1], labels=LABELS,
                            values=flat(kind.name, kind.plain(current)),
-                           names=fields_of(kind.name), when_stated=when_stated)
+                           names=fields_of(kind.name), when_stated=when_stated,
+                           proposed=approved_into(record.conn, kind.name, item_id))

@@ -269,3 +269,12 @@ def listing(conn: sa.Connection, status: str | None, proposed_by: str | None, of
                         .order_by(TABLE.c.recorded_at, TABLE.c.proposal_id)
                         .offset(offset).limit(limit))
     return [PROPOSALS.from_row(row) for row in rows], total
+
+
+def approved_into(conn: sa.Connection, kind_name: str, item_id: str) -> dict[int, Proposal]:
+    """The approved proposals behind a statement's or note's revisions, by the revision each
+    wrote: who proposed a revision that an editor (its `recorded_by`) approved."""
+    rows = conn.execute(sa.select(TABLE).where(TABLE.c.kind == kind_name,
+                                               TABLE.c.result_id == item_id,
+                                               TABLE.c.status == "approved"))
+    return {proposal.result_revision: proposal for proposal in map(PROPOSALS.from_row, rows)}

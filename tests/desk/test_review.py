@@ -145,6 +145,19 @@ def test_an_editor_approves_and_the_statement_is_published_once(app, desk):
     assert "Nothing is waiting for review." in edna.get("/desk/review").text
 
 
+def test_the_history_says_who_proposed_and_who_approved_each_revision(app, desk):
+    proposed = _propose(app)
+    edna = _signed_in(desk, "edna")
+    _approve(edna, proposed.id)
+    statement = _proposal(app, proposed.id).result_id
+    history = re.sub(r"\s+", " ", edna.get(f"/desk/statements/{statement}").text)
+    assert ("Proposed by <strong>rita</strong>, approved by <strong>edna</strong> "
+            f'(<a href="/desk/proposals/{proposed.id}">proposal {proposed.id}</a>)') in history
+    # A direct write has no proposal behind it, and its history names none.
+    direct = re.sub(r"\s+", " ", edna.get("/desk/statements/ukraine-ceasefire-scope-2025-03-20").text)
+    assert "Proposed by" not in direct
+
+
 def test_an_approval_of_a_proposal_revised_meanwhile_approves_nothing_and_shows_the_change(
         app, desk):
     proposed = _propose(app)
