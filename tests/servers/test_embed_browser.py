@@ -484,15 +484,18 @@ def test_no_text_under_12px_in_any_embed_or_chart_at_any_width(live_server, watc
     assert small == {}
 
 
-def test_chart_screenshots_at_320(live_server, watched):
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_chart_screenshots_at_320(live_server, watched, lang):
     tab = watched({"width": 320, "height": 640})
     for name, url in (("steps", CHARTS["steps"]),
                       ("steps-parties", CHARTS["steps"] + "&actors=russia,us"),
                       ("spectrum", CHARTS["spectrum"])):
-        response = tab.page.goto(live_server + url + "&lang=en")
+        response = tab.page.goto(live_server + url + f"&lang={lang}")
         assert response.status == 200
+        assert response.headers["content-language"] == lang
         assert tab.page.locator("svg.chart:visible").get_attribute("data-width") == "280"
-        screenshot(tab.page, f"{name}-320")
+        assert tab.page.evaluate("document.documentElement.scrollWidth") <= 320
+        screenshot(tab.page, f"{name}-320" if lang == "en" else f"{name}-{lang}-320")
     assert tab.errors == []
 
 
