@@ -104,9 +104,7 @@ LOCATION = {"Location": {"description": "The actor.", "schema": {"type": "string
 
 @blp.route("")
 class Actors(MethodView):
-    @blp.doc(operationId="listActors")
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, ActorPageSchema, headers=PAGINATION_HEADERS)
+    @blp.read("listActors", ActorPageSchema, PageArgs, headers=PAGINATION_HEADERS)
     def get(self, args):
         """List actors
 
@@ -128,8 +126,7 @@ class Actors(MethodView):
 
 @blp.route("/<string:actor_id>", parameters=[{"in": "path", "name": "actor_id", "example": "uk"}])
 class ActorItem(MethodView):
-    @blp.doc(operationId="getActor")
-    @blp.response(200, ActorSchema)
+    @blp.read("getActor", ActorSchema)
     def get(self, actor_id):
         """Get one actor
 

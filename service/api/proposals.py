@@ -310,9 +310,7 @@ def _body_or_400(proposal, body: dict) -> dict:
 @blp.route("")
 class Proposals(MethodView):
     @requires(blp, "reporter", body=False)
-    @blp.doc(operationId="listProposals")
-    @blp.arguments(ProposalQueryArgs, location="query")
-    @blp.response(200, ProposalPageSchema, headers=PAGINATION_HEADERS)
+    @blp.read("listProposals", ProposalPageSchema, ProposalQueryArgs, headers=PAGINATION_HEADERS)
     def get(self, args):
         """List proposals (scope reporter: her own; editor: all)
 
@@ -345,9 +343,7 @@ class Proposals(MethodView):
 @blp.route("/<string:proposal_id>", parameters=[PROPOSAL_ID])
 class ProposalItem(MethodView):
     @requires(blp, "reporter", body=False)
-    @blp.doc(operationId="getProposal")
-    @blp.response(200, ProposalPreviewedSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getProposal", ProposalPreviewedSchema, refusals=(404,))
     def get(self, proposal_id):
         """Get one proposal and its preview (scope editor, or its proposer)
 
@@ -368,9 +364,7 @@ class ProposalItem(MethodView):
 @blp.route("/<string:proposal_id>/history", parameters=[PROPOSAL_ID])
 class ProposalHistory(MethodView):
     @requires(blp, "reporter", body=False)
-    @blp.doc(operationId="getProposalHistory")
-    @blp.response(200, ProposalHistorySchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getProposalHistory", ProposalHistorySchema, refusals=(404,))
     def get(self, proposal_id):
         """Every revision of a proposal (scope editor, or its proposer)
 

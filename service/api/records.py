@@ -84,8 +84,8 @@ def record_collection(blp, kind: Kind, schema: type[ma.Schema], args: type[ma.Sc
                                           201))
 
     get.__doc__, post.__doc__ = docs["list"], docs["create"]
-    get = blp.doc(operationId=f"list{title}s")(blp.arguments(args, location="query")(
-        blp.response(200, page_schema(schema, f"{title}Page"), headers=PAGINATION_HEADERS)(get)))
+    get = blp.read(f"list{title}s", page_schema(schema, f"{title}Page"), args,
+                   headers=PAGINATION_HEADERS)(get)
     post = write_operation(blp, "editor", f"create{title}", schema, body=new, written=created,
                            refusals=(409, 422), reviewed=reviewed, example=example)(post)
     blp.route("")(type(f"{title}s", (MethodView,), {"get": get, "post": post}))
@@ -178,8 +178,8 @@ def record_routes(blp, kind: Kind, schema: type[ma.Schema], revision: type[ma.Sc
     for function, key in ((get, "get"), (get_history, "history"), (revise, "revise"),
                           (retract, "retract")):
         function.__doc__ = docs[key]
-    get = blp.response(200, schema)(blp.doc(operationId=f"get{title}")(get))
-    get_history = blp.response(200, history)(blp.doc(operationId=f"get{title}History")(get_history))
+    get = blp.read(f"get{title}", schema)(get)
+    get_history = blp.read(f"get{title}History", history)(get_history)
     writes = [write_operation(blp, "editor", operation_id, schema, body=body, headers=Headers,
                               written=WRITTEN_HEADERS, refusals=refusals, reviewed=True)(function)
               for function, operation_id, body, refusals in (

@@ -273,9 +273,7 @@ PATH = [{"in": "path", "name": "source_id", "example": EXAMPLE_ID}]
 @blp.route("/<string:source_id>/paragraphs", parameters=PATH)
 class SourceParagraphs(MethodView):
     @requires(blp, "editor", body=False)
-    @blp.doc(operationId="getSourceParagraphs")
-    @blp.response(200, SourceTextSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getSourceParagraphs", SourceTextSchema, refusals=(404,))
     def get(self, source_id):
         """Read a source's paragraphs (scope editor)
 
@@ -291,9 +289,7 @@ class SourceParagraphs(MethodView):
 @blp.route("/<string:source_id>/candidates", parameters=PATH)
 class SourceCandidates(MethodView):
     @requires(blp, "editor", body=False)
-    @blp.doc(operationId="getSourceCandidates")
-    @blp.response(200, CandidatesSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getSourceCandidates", CandidatesSchema, refusals=(404,))
     def get(self, source_id):
         """Candidate sentences of a source (scope editor)
 

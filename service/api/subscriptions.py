@@ -187,9 +187,7 @@ def _location(subscription) -> dict:
 @blp.route("")
 class Subscriptions(MethodView):
     @requires(blp, "admin", body=False)
-    @blp.doc(operationId="listSubscriptions")
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, SubscriptionPageSchema, headers=PAGINATION_HEADERS)
+    @blp.read("listSubscriptions", SubscriptionPageSchema, PageArgs, headers=PAGINATION_HEADERS)
     def get(self, args):
         """List webhook subscriptions (scope admin)
 
@@ -220,9 +218,7 @@ class Subscriptions(MethodView):
 @blp.route("/<string:subscription_id>", parameters=[SUBSCRIPTION_ID])
 class SubscriptionItem(MethodView):
     @requires(blp, "admin", body=False)
-    @blp.doc(operationId="getSubscription")
-    @blp.response(200, SubscriptionSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getSubscription", SubscriptionSchema, refusals=(404,))
     def get(self, subscription_id):
         """Get one subscription (scope admin)
 
@@ -261,10 +257,8 @@ class SubscriptionItem(MethodView):
 @blp.route("/<string:subscription_id>/deliveries", parameters=[SUBSCRIPTION_ID])
 class Deliveries(MethodView):
     @requires(blp, "admin", body=False)
-    @blp.doc(operationId="listDeliveries")
-    @blp.arguments(DeliveryArgs, location="query")
-    @blp.response(200, DeliveryPageSchema, headers=PAGINATION_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("listDeliveries", DeliveryPageSchema, DeliveryArgs, headers=PAGINATION_HEADERS,
+              refusals=(404,))
     def get(self, args, subscription_id):
         """List a subscription's deliveries (scope admin)
 

@@ -144,9 +144,7 @@ LOCATION = {"Location": {"description": "The topic.", "schema": {"type": "string
 
 @blp.route("")
 class Topics(MethodView):
-    @blp.doc(operationId="listTopics")
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, TopicPageSchema, headers=PAGINATION_HEADERS)
+    @blp.read("listTopics", TopicPageSchema, PageArgs, headers=PAGINATION_HEADERS)
     def get(self, args):
         """List topics
 
@@ -171,8 +169,7 @@ class Topics(MethodView):
 
 @blp.route("/<string:topic_id>", parameters=[{"in": "path", "name": "topic_id", "example": "backstop"}])
 class TopicItem(MethodView):
-    @blp.doc(operationId="getTopic")
-    @blp.response(200, TopicSchema)
+    @blp.read("getTopic", TopicSchema)
     def get(self, topic_id):
         """Get one topic with its scale
 

@@ -47,11 +47,6 @@ class IdempotencyHeaders(ma.Schema):
         "minLength": 1, "maxLength": MAX_KEY_LENGTH})
 
 
-# The refusals a write documents, by status (flask-smorest's standard responses).
-REFUSAL_RESPONSES = {404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED",
-                     422: "UNPROCESSABLE_ENTITY", 428: "PRECONDITION_REQUIRED"}
-
-
 def write_operation(blp, scope: str, operation_id: str, answer: type[ma.Schema], *,
                     body: type[ma.Schema] | None = None,
                     headers: type[ma.Schema] | None = IdempotencyHeaders,
@@ -62,9 +57,7 @@ def write_operation(blp, scope: str, operation_id: str, answer: type[ma.Schema],
     (None: none documented), the `answer` with its `written` response headers, and the `refusals` it
     documents. The view is called with the headers, the body if any, and the path."""
     def decorator(view):
-        for refusal in reversed(refusals):
-            view = blp.alt_response(refusal, response=REFUSAL_RESPONSES[refusal])(view)
-        view = blp.response(status, answer, headers=written)(view)
+        view = blp.response(status, answer, headers=written)(blp.refusing(*refusals)(view))
         if body is not None:
             view = blp.arguments(body, **({"example": example} if example else {}))(view)
         if headers is not None:
