@@ -16,7 +16,7 @@ from ..domain.validation import READER_TEXT_MAX, DomainError, check_reader_text
 from ..http.args import Blueprint
 from ..store.kinds import NOTES
 from .pagination import PageArgs
-from .records import derived_schema, record_collection, record_routes
+from .records import derived_schema, record_collection, record_routes, revision_schema
 from .statements import SLUG, SourceInSchema, SourceSchema
 
 blp = Blueprint("notes", __name__, url_prefix="/v1/notes",
@@ -52,11 +52,7 @@ class NoteSchema(ma.Schema):
         "example": "2025-03-21T09:30:00+00:00"})
 
 
-class NoteRevisionSchema(NoteSchema):
-    recorded_by = ma.fields.String(required=True, metadata={"example": "bundled dataset"})
-    reason = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "Why this revision was made: the correction or the retraction's reason.",
-        "example": None})
+NoteRevisionSchema = revision_schema(NoteSchema, "NoteRevisionSchema")
 
 
 class NoteQueryArgs(PageArgs):

@@ -110,6 +110,16 @@ def derived_schema(schema: type[ma.Schema], name: str, exclude: tuple[str, ...] 
     return type(schema)(name, (schema,), {**fields, **added, "Meta": meta})
 
 
+def revision_schema(schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """`schema` as one revision in a record's history: who recorded it, and why."""
+    return derived_schema(
+        schema, name,
+        recorded_by=ma.fields.String(required=True, metadata={"example": "bundled dataset"}),
+        reason=ma.fields.String(allow_none=True, required=True, metadata={
+            "description": "Why this revision was made: the correction or the retraction's "
+                           "reason.", "example": None}))
+
+
 class RetractionSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000), metadata={
         "description": "Why the statement is withdrawn (e.g. misattributed).",

@@ -27,7 +27,7 @@ from ..http.problems import Problem
 from ..store.kinds import SOURCES
 from .auth import requires
 from .pagination import PageArgs
-from .records import derived_schema, record_collection, record_routes
+from .records import derived_schema, record_collection, record_routes, revision_schema
 from .statements import SLUG, URL_PATTERN, _not_future
 
 blp = Blueprint("sources", __name__, url_prefix="/v1/sources",
@@ -74,11 +74,7 @@ class SourceRecordSchema(ma.Schema):
         "example": "2025-03-21T09:30:00+00:00"})
 
 
-class SourceRevisionSchema(SourceRecordSchema):
-    recorded_by = ma.fields.String(required=True, metadata={"example": "bundled dataset"})
-    reason = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "Why this revision was made: the correction or the retraction's reason.",
-        "example": None})
+SourceRevisionSchema = revision_schema(SourceRecordSchema, "SourceRevisionSchema")
 
 
 class SourceQueryArgs(PageArgs):
