@@ -255,7 +255,7 @@ def app(request, databases, database_url):
 
 # The longest files, started first: under pytest-xdist (`make test`) the contract run's
 # two halves start one on each worker, and nothing long is left to start last.
-LONGEST_FIRST = ("tests/servers/test_schemathesis.py", "tests/servers/test_schemathesis_reads.py",
+LONGEST_FIRST = ("tests/servers/test_schemathesis.py", "tests/servers/test_schemathesis_rest.py",
                  "tests/servers/test_write_concurrency.py",
                  "tests/servers/test_worker_kill.py", "tests/servers/test_slow_clients.py")
 

@@ -1,7 +1,7 @@
 """The contract run's first half (tests/servers/contract_run.py): the records
 (statements, notes, sources) and proposals, their writes and every operation
-their links lead to, so the stateful phase follows each link.
-test_schemathesis_reads.py runs the other half beside it."""
+their links lead to, so the stateful phase follows each link, and the embeds of
+actors, topics and compare. test_schemathesis_rest.py runs the other half beside it."""
 
 from __future__ import annotations
 
