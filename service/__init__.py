@@ -25,5 +25,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     web.init_app(app)
     desk.init_app(app)  # the newsroom's pages, beside the API and the embeds
-    cli.init_app(app)
+    cli.init_app(app, create_app)
     return app

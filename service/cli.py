@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 
 import click
 import sqlalchemy.exc
@@ -127,28 +128,33 @@ def keys_revoke(name: str) -> None:
     click.echo(f"revoked {name}")
 
 
-@click.command("sentences")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="File to write (default docs/SENTENCES.md; '-' for stdout).")
-def sentences(output: str | None) -> None:
-    """Write every sentence the API and the embeds compose about the bundled record,
-    each with the report's words it rests on, for review (docs/SENTENCES.md)."""
-    from . import sentences as review
+def _sentences_command(create_app: Callable[[dict], Flask]) -> click.Command:
+    @click.command("sentences")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+                  help="File to write (default docs/SENTENCES.md; '-' for stdout).")
+    def sentences(output: str | None) -> None:
+        """Write every sentence the API and the embeds compose about the bundled record,
+        each with the report's words it rests on, for review (docs/SENTENCES.md)."""
+        from . import sentences as review
 
-    text = review.generate()
-    if output == "-":
-        click.echo(text, nl=False)
-        return
-    path = output or str(review.OUTPUT)
-    with open(path, "w", encoding="utf-8") as file:
-        file.write(text)
-    click.echo(f"wrote {path}")
+        text = review.generate(create_app)
+        if output == "-":
+            click.echo(text, nl=False)
+            return
+        path = output or str(review.OUTPUT)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+        click.echo(f"wrote {path}")
+
+    return sentences
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, create_app: Callable[[dict], Flask]) -> None:
+    """The commands of `flask --app service`; `create_app` makes the fresh app the
+    sentences command reads (passed in, so this module never imports the package)."""
     app.cli.add_command(db_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(sources_cli)
     app.cli.add_command(webhooks_cli)
-    app.cli.add_command(sentences)
+    app.cli.add_command(_sentences_command(create_app))

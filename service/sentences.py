@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -240,11 +240,10 @@ def render(views: list[View], statements: dict) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def generate() -> str:
-    """docs/SENTENCES.md's text, from an app on a fresh SQLite file seeded with the bundled
-    record (the configured database may hold edits)."""
-    from . import create_app
-
+def generate(create_app: Callable[[dict], Flask]) -> str:
+    """docs/SENTENCES.md's text, from an app `create_app` makes on a fresh SQLite file
+    seeded with the bundled record (the configured database may hold edits). The
+    factory is passed in: the package imports the CLI, which imports this module."""
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"DATABASE_URL": f"sqlite:///{folder}/sentences.db", "TESTING": True,
                           "PREPARE_DATABASE": True})

@@ -253,9 +253,10 @@ def app(request, databases, database_url):
             pytest.fail("a read_only test changed the stored data: mark it @pytest.mark.writes")
 
 
-# The longest files, started first: under pytest-xdist (`make test`) each runs on one
-# worker while the other works through everything else, instead of starting last.
-LONGEST_FIRST = ("tests/servers/test_schemathesis.py", "tests/servers/test_write_concurrency.py",
+# The longest files, started first: under pytest-xdist (`make test`) the contract run's
+# two halves start one on each worker, and nothing long is left to start last.
+LONGEST_FIRST = ("tests/servers/test_schemathesis.py", "tests/servers/test_schemathesis_rest.py",
+                 "tests/servers/test_write_concurrency.py",
                  "tests/servers/test_worker_kill.py", "tests/servers/test_slow_clients.py")
 
 

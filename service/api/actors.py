@@ -11,9 +11,9 @@ from ..domain.model import ACTOR_KINDS
 from ..http.args import Blueprint
 from ..http.lookups import actor_or_404
 from ..store import write as w
-from .auth import current_key, requires
-from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
-from .writes import IdempotencyHeaders, outcome, write
+from .auth import current_key
+from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema
+from .writes import outcome, write, write_operation
 
 blp = Blueprint("actors", __name__, url_prefix="/v1/actors", description="Parties to the talks.")
 
@@ -130,23 +130,17 @@ LOCATION = {"Location": {"description": "The actor.", "schema": {"type": "string
 
 @blp.route("")
 class Actors(MethodView):
-    @blp.doc(operationId="listActors")
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, ActorPageSchema, headers=PAGINATION_HEADERS)
+    @blp.read("listActors", ActorPageSchema, PageArgs, headers=PAGINATION_HEADERS)
     def get(self, args):
         """List actors
 
         Every party Standpoint records statements for, by id.
         """
         actors = list(database.record().actors.values())
-        return paginate(*page_of(actors, args["page"], args["per_page"]), args["page"], args["per_page"])
+        return page_of(args, actors)
 
-    @requires(blp, "admin")
-    @blp.doc(operationId="createActor")
-    @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(ActorInSchema)
-    @blp.response(201, ActorSchema, headers=LOCATION)
-    @blp.alt_response(409, response="CONFLICT")
+    @write_operation(blp, "admin", "createActor", ActorSchema, body=ActorInSchema,
+                     written=LOCATION, refusals=(409,))
     def post(self, _headers, data):
         """Add an actor (scope admin)
 
@@ -158,8 +152,7 @@ class Actors(MethodView):
 
 @blp.route("/<string:actor_id>", parameters=[{"in": "path", "name": "actor_id", "example": "uk"}])
 class ActorItem(MethodView):
-    @blp.doc(operationId="getActor")
-    @blp.response(200, ActorSchema)
+    @blp.read("getActor", ActorSchema)
     def get(self, actor_id):
         """Get one actor
 
@@ -168,13 +161,8 @@ class ActorItem(MethodView):
         """
         return actor_or_404(database.record(), actor_id)
 
-    @requires(blp, "admin")
-    @blp.doc(operationId="updateActor")
-    @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(ActorChangesSchema)
-    @blp.response(200, ActorSchema, headers=LOCATION)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @write_operation(blp, "admin", "updateActor", ActorSchema, body=ActorChangesSchema,
+                     written=LOCATION, refusals=(404, 409), status=200)
     def patch(self, _headers, changes, actor_id):
         """Change an actor (scope admin)
 

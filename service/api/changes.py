@@ -116,9 +116,7 @@ def changes_answer(args: dict, actor_id: str) -> dict:
 
 @blp.route("/actors/<string:actor_id>/changes")
 class ActorChanges(MethodView):
-    @blp.doc(operationId="getActorChanges")
-    @blp.arguments(ChangesArgs, location="query")
-    @blp.response(200, ChangesSchema)
+    @blp.read("getActorChanges", ChangesSchema, ChangesArgs)
     def get(self, args, actor_id):
         """How an actor's positions changed between two dates
 
@@ -196,9 +194,7 @@ def timeline_answer(args: dict, topic_id: str) -> dict:
 
 @blp.route("/topics/<string:topic_id>/timeline")
 class TopicTimeline(MethodView):
-    @blp.doc(operationId="getTopicTimeline")
-    @blp.arguments(TimelineArgs, location="query")
-    @blp.response(200, TimelineSchema)
+    @blp.read("getTopicTimeline", TimelineSchema, TimelineArgs)
     def get(self, args, topic_id):
         """Every change of stance on a topic, by any actor, in date order
 

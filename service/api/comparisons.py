@@ -142,9 +142,7 @@ def diff_answer(args: dict) -> dict:
 
 @blp.route("/diff")
 class Diff(MethodView):
-    @blp.doc(operationId="getDiff")
-    @blp.arguments(DiffArgs, location="query")
-    @blp.response(200, DiffSchema)
+    @blp.read("getDiff", DiffSchema, DiffArgs)
     def get(self, args):
         """Diff any actor at any date against any actor at any date
 
@@ -238,9 +236,7 @@ def compare_answer(args: dict) -> dict:
 
 @blp.route("/compare")
 class Compare(MethodView):
-    @blp.doc(operationId="compareActors")
-    @blp.arguments(CompareArgs, location="query")
-    @blp.response(200, CompareSchema)
+    @blp.read("compareActors", CompareSchema, CompareArgs)
     def get(self, args):
         """Compare actors on a date
 

@@ -101,9 +101,7 @@ def _entry(row) -> dict:
 
 @blp.route("")
 class Changes(MethodView):
-    @blp.doc(operationId="listChanges")
-    @blp.arguments(FeedArgs, location="query")
-    @blp.response(200, FeedPageSchema)
+    @blp.read("listChanges", FeedPageSchema, FeedArgs)
     def get(self, args):
         """Every write since a cursor, in commit order
 

@@ -113,9 +113,7 @@ def matrix_answer(args: dict) -> dict:
 
 @blp.route("/matrix")
 class Matrix(MethodView):
-    @blp.doc(operationId="getMatrix")
-    @blp.arguments(PositionsArgs, location="query")
-    @blp.response(200, MatrixSchema)
+    @blp.read("getMatrix", MatrixSchema, PositionsArgs)
     def get(self, args):
         """The actors x topics grid on a date
 

@@ -11,22 +11,16 @@ is a new revision, and the history stays readable.
 from __future__ import annotations
 
 import marshmallow as ma
-from flask.views import MethodView
 
 from ..domain.validation import READER_TEXT_MAX, DomainError, check_reader_text
 from ..http.args import Blueprint
-from ..store import records
 from ..store.kinds import NOTES
-from .auth import current_key, requires
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema
-from .records import WRITTEN_HEADERS, derived_schema, record_page, record_routes
+from .pagination import PageArgs
+from .records import derived_schema, record_collection, record_routes, revision_schema
 from .statements import SLUG, SourceInSchema, SourceSchema
-from .writes import IdempotencyHeaders, write
 
 blp = Blueprint("notes", __name__, url_prefix="/v1/notes",
                 description="Editors' notes on a cell: what was considered, why it is silent.")
-
-
 
 READER_TEXT_DOC = ("For readers: the note as one plain sentence, which the embeds show "
                    "instead of `text`; no paragraph references (¶). Null: readers see nothing "
@@ -58,14 +52,7 @@ class NoteSchema(ma.Schema):
         "example": "2025-03-21T09:30:00+00:00"})
 
 
-class NoteRevisionSchema(NoteSchema):
-    recorded_by = ma.fields.String(required=True, metadata={"example": "bundled dataset"})
-    reason = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "Why this revision was made: the correction or the retraction's reason.",
-        "example": None})
-
-
-NotePageSchema = page_schema(NoteSchema, "NotePage")
+NoteRevisionSchema = revision_schema(NoteSchema, "NoteRevisionSchema")
 
 
 class NoteQueryArgs(PageArgs):
@@ -100,36 +87,17 @@ NoteChangesSchema = derived_schema(
         "example": "The paragraph number was wrong."}))
 
 
-@blp.route("")
-class Notes(MethodView):
-    @blp.doc(operationId="listNotes")
-    @blp.arguments(NoteQueryArgs, location="query")
-    @blp.response(200, NotePageSchema, headers=PAGINATION_HEADERS)
-    def get(self, args):
-        """List notes
+record_collection(
+    blp, NOTES, NoteSchema, NoteQueryArgs, lambda record, args, actor, topic, **page:
+    record.notes(actor, topic, args["include_retracted"], **page), NoteInSchema,
+    docs={"list": """List notes
 
         Every current note, by id; narrowed to one actor or topic if asked.
-        """
-        return record_page(args, lambda record, actor, topic, **page: record.notes(
-            actor, topic, args["include_retracted"], **page))
-
-    @requires(blp, "editor", reviewed=True)
-    @blp.doc(operationId="createNote")
-    @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(NoteInSchema)
-    @blp.response(201, NoteSchema, headers=WRITTEN_HEADERS)
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def post(self, _headers, data):
-        """Record a note on a cell (scope editor)
+        """, "create": """Record a note on a cell (scope editor)
 
         A duplicate id is 409; an unknown actor or topic is 422.
-        """
-        by = current_key().name
-        return write(lambda conn: written(records.create(NOTES, conn, data, by), 201))
-
-
-written = record_routes(
+        """})
+record_routes(
     blp, NOTES, NoteSchema, NoteRevisionSchema, "NoteHistory", NoteChangesSchema,
     # Each write's example names a note of its own, so trying them in any order works.
     examples={"id": "germany-peacekeepers-considered", "retract": "france-backstop-considered"},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import marshmallow as ma
 from flask import request, url_for
@@ -44,10 +44,16 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
-def page_of(items: Sequence, page: int, per_page: int) -> tuple[Sequence, int]:
-    """One page of a short list held in full (actors, topics), and its length."""
-    start = (page - 1) * per_page
-    return items[start:start + per_page], len(items)
+def paged(args: dict, listing: Callable[[int, int], tuple[Sequence, int]]):
+    """The page `args` ask for: `listing(offset, limit)` reads it as (items, total)."""
+    page, per_page = args["page"], args["per_page"]
+    items, total = listing((page - 1) * per_page, per_page)
+    return paginate(items, total, page, per_page)
+
+
+def page_of(args: dict, items: Sequence):
+    """The page `args` ask for of a short list held in full (actors, topics)."""
+    return paged(args, lambda offset, limit: (items[offset:offset + limit], len(items)))
 
 
 def paginate(items: Sequence, total: int, page: int, per_page: int) -> tuple[dict, int, dict]:

@@ -64,9 +64,7 @@ def positions_grid(record: Record, actors, topics, as_of) -> dict:
 
 @blp.route("/positions")
 class Positions(MethodView):
-    @blp.doc(operationId="getPositions")
-    @blp.arguments(PositionsArgs, location="query")
-    @blp.response(200, PositionsSchema)
+    @blp.read("getPositions", PositionsSchema, PositionsArgs)
     def get(self, args):
         """Positions of actors on topics as of a date
 
@@ -81,9 +79,7 @@ class Positions(MethodView):
 
 @blp.route("/actors/<string:actor_id>/positions")
 class ActorPositions(MethodView):
-    @blp.doc(operationId="getActorPositions")
-    @blp.arguments(ActorPositionsArgs, location="query")
-    @blp.response(200, PositionsSchema)
+    @blp.read("getActorPositions", PositionsSchema, ActorPositionsArgs)
     def get(self, args, actor_id):
         """Positions of one actor as of a date
 

@@ -32,11 +32,11 @@ from ..store import proposals as review
 from ..store.kinds import PROPOSALS
 from .auth import current_key, requires
 from .notes import NoteChangesSchema, NoteInSchema
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
+from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paged
 from .records import (RetractionSchema, derived_schema, matches_if_match, optional_if_match,
                       revision_etag)
 from .statements import StatementChangesSchema, StatementInSchema
-from .writes import IdempotencyHeaders, outcome, refusal_status, write
+from .writes import IdempotencyHeaders, outcome, refusal_status, write, write_operation
 
 blp = Blueprint("proposals", __name__, url_prefix="/v1/proposals",
                 description="Proposed statements and notes, and their review (scope reporter "
@@ -310,30 +310,19 @@ def _body_or_400(proposal, body: dict) -> dict:
 @blp.route("")
 class Proposals(MethodView):
     @requires(blp, "reporter", body=False)
-    @blp.doc(operationId="listProposals")
-    @blp.arguments(ProposalQueryArgs, location="query")
-    @blp.response(200, ProposalPageSchema, headers=PAGINATION_HEADERS)
+    @blp.read("listProposals", ProposalPageSchema, ProposalQueryArgs, headers=PAGINATION_HEADERS)
     def get(self, args):
         """List proposals (scope reporter: her own; editor: all)
 
         The review queue is `status=pending`, least recently touched first.
         """
         key = current_key()
-        proposed_by = args.get("proposed_by")
-        if not key.allows("editor"):
-            proposed_by = key.name
-        page, per_page = args["page"], args["per_page"]
-        items, total = review.listing(database.record().conn, args.get("status"), proposed_by,
-                                      offset=(page - 1) * per_page, limit=per_page)
-        return paginate(items, total, page, per_page)
+        proposed_by = args.get("proposed_by") if key.allows("editor") else key.name
+        return paged(args, lambda offset, limit: review.listing(
+            database.record().conn, args.get("status"), proposed_by, offset=offset, limit=limit))
 
-    @requires(blp, "reporter")
-    @blp.doc(operationId="createProposal")
-    @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(ProposalInSchema)
-    @blp.response(201, ProposalPreviewedSchema, headers=WRITTEN)
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @write_operation(blp, "reporter", "createProposal", ProposalPreviewedSchema,
+                     body=ProposalInSchema, written=WRITTEN, refusals=(409, 422))
     def post(self, _headers, data):
         """Propose a statement or note, a correction or a retraction (scope reporter)
 
@@ -354,9 +343,7 @@ class Proposals(MethodView):
 @blp.route("/<string:proposal_id>", parameters=[PROPOSAL_ID])
 class ProposalItem(MethodView):
     @requires(blp, "reporter", body=False)
-    @blp.doc(operationId="getProposal")
-    @blp.response(200, ProposalPreviewedSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getProposal", ProposalPreviewedSchema, refusals=(404,))
     def get(self, proposal_id):
         """Get one proposal and its preview (scope editor, or its proposer)
 
@@ -377,9 +364,7 @@ class ProposalItem(MethodView):
 @blp.route("/<string:proposal_id>/history", parameters=[PROPOSAL_ID])
 class ProposalHistory(MethodView):
     @requires(blp, "reporter", body=False)
-    @blp.doc(operationId="getProposalHistory")
-    @blp.response(200, ProposalHistorySchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getProposalHistory", ProposalHistorySchema, refusals=(404,))
     def get(self, proposal_id):
         """Every revision of a proposal (scope editor, or its proposer)
 
@@ -393,107 +378,75 @@ class ProposalHistory(MethodView):
         return {"id": proposal_id, "revisions": revisions}
 
 
-@blp.route("/<string:proposal_id>/revisions", parameters=[PROPOSAL_ID])
-class ProposalRevisions(MethodView):
-    @requires(blp, "reporter")
-    @blp.doc(operationId="reviseProposal")
-    @blp.arguments(IfMatchHeaders, location="headers")
-    @blp.arguments(ProposalRevisionInSchema)
-    @blp.response(201, ProposalPreviewedSchema, headers=WRITTEN)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-    def post(self, _headers, data, proposal_id):
-        """Revise a proposal, and so resubmit it (its proposer only)
-
-        Send the whole new `body`; the proposal is pending again, against the
-        target's current revision. Only a pending or returned proposal can be
-        revised. Needs If-Match with the proposal's current ETag.
-        """
-        _if_match_required()
+def _review_step(suffix: str, operation_id: str, scope: str, step, body=None,
+                 answer=ProposalSchema, refusals=(404, 409, 412, 428), if_match=True):
+    """POST /<id>`suffix`: `step(conn, proposal_id, data, by)` makes it and answers. Each
+    takes the proposal's If-Match (`if_match`: required, else optional) and Idempotency-Key."""
+    def post(self, _headers, *data, proposal_id):
+        if if_match:
+            _if_match_required()
         by = current_key().name
+        return write(lambda conn: step(conn, proposal_id, data[0] if data else None, by))
 
-        def perform(conn):
-            stored = records.current(PROPOSALS, conn, proposal_id)
-            body = _body_or_400(stored, data["body"])
-            proposal, preview = review.revise(conn, proposal_id, body, data.get("reason"), by,
-                                              matches_if_match)
-            return _answer(proposal, 201, preview, previewed=True)
-
-        return write(perform)
-
-
-@blp.route("/<string:proposal_id>/approval", parameters=[PROPOSAL_ID])
-class ProposalApproval(MethodView):
-    @requires(blp, "editor", body=False)
-    @blp.doc(operationId="approveProposal")
-    @blp.arguments(IfMatchHeaders, location="headers")
-    @blp.response(201, ProposalSchema, headers=WRITTEN)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-    def post(self, _headers, proposal_id):
-        """Approve a proposal: make its write (scope editor, not its proposer)
-
-        The statement or note is written exactly as by the direct write, in
-        the same transaction as the proposal is marked approved with the
-        record and revision written (`result_id`, `result_revision`). Your
-        own proposal is 403 `own-proposal`; a target changed since is 409
-        `target-changed`. Needs If-Match; Idempotency-Key is honoured.
-        """
-        _if_match_required()
-        by = current_key().name
-
-        def perform(conn):
-            approved, _written = review.approve(conn, proposal_id, by, matches_if_match)
-            return _answer(approved, 201)
-
-        return write(perform)
+    post.__doc__ = step.__doc__
+    post = write_operation(blp, scope, operation_id, answer, body=body, headers=IfMatchHeaders,
+                           written=WRITTEN, refusals=refusals)(post)
+    name = "Proposal" + suffix.strip("/").title()
+    blp.route(f"/<string:proposal_id>{suffix}", parameters=[PROPOSAL_ID])(
+        type(name, (MethodView,), {"post": post}))
 
 
-@blp.route("/<string:proposal_id>/return", parameters=[PROPOSAL_ID])
-class ProposalReturn(MethodView):
-    @requires(blp, "editor")
-    @blp.doc(operationId="returnProposal")
-    @blp.arguments(IfMatchHeaders, location="headers")
-    @blp.arguments(ProposalReturnSchema)
-    @blp.response(201, ProposalSchema, headers=WRITTEN)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-    def post(self, _headers, data, proposal_id):
-        """Return a proposal to its proposer with a reason (scope editor, not its proposer)
+def _revise(conn, proposal_id, data, by):
+    """Revise a proposal, and so resubmit it (its proposer only)
 
-        It stays `returned` until its proposer revises it (pending again) or
-        withdraws it. Needs If-Match.
-        """
-        _if_match_required()
-        by = current_key().name
-        return write(lambda conn: _answer(review.send_back(
-            conn, proposal_id, data["reason"], by, matches_if_match), 201))
+    Send the whole new `body`; the proposal is pending again, against the
+    target's current revision. Only a pending or returned proposal can be
+    revised. Needs If-Match with the proposal's current ETag.
+    """
+    stored = records.current(PROPOSALS, conn, proposal_id)
+    body = _body_or_400(stored, data["body"])
+    proposal, preview = review.revise(conn, proposal_id, body, data.get("reason"), by,
+                                      matches_if_match)
+    return _answer(proposal, 201, preview, previewed=True)
 
 
-@blp.route("/<string:proposal_id>/withdrawal", parameters=[PROPOSAL_ID])
-class ProposalWithdrawal(MethodView):
-    @requires(blp, "reporter")
-    @blp.doc(operationId="withdrawProposal")
-    @blp.arguments(IfMatchHeaders, location="headers")
-    @blp.arguments(ProposalWithdrawalSchema)
-    @blp.response(201, ProposalSchema, headers=WRITTEN)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    def post(self, _headers, data, proposal_id):
-        """Withdraw a proposal (its proposer only)
+def _approve(conn, proposal_id, _data, by):
+    """Approve a proposal: make its write (scope editor, not its proposer)
 
-        A pending or returned proposal is closed, `withdrawn`; it stays
-        readable. If-Match is optional here (a stale one is 412).
-        """
-        by = current_key().name
-        return write(lambda conn: _answer(review.withdraw(
-            conn, proposal_id, data["reason"], by, optional_if_match), 201))
+    The statement or note is written exactly as by the direct write, in
+    the same transaction as the proposal is marked approved with the
+    record and revision written (`result_id`, `result_revision`). Your
+    own proposal is 403 `own-proposal`; a target changed since is 409
+    `target-changed`. Needs If-Match; Idempotency-Key is honoured.
+    """
+    approved, _written = review.approve(conn, proposal_id, by, matches_if_match)
+    return _answer(approved, 201)
+
+
+def _send_back(conn, proposal_id, data, by):
+    """Return a proposal to its proposer with a reason (scope editor, not its proposer)
+
+    It stays `returned` until its proposer revises it (pending again) or
+    withdraws it. Needs If-Match.
+    """
+    return _answer(review.send_back(conn, proposal_id, data["reason"], by, matches_if_match),
+                   201)
+
+
+def _withdraw(conn, proposal_id, data, by):
+    """Withdraw a proposal (its proposer only)
+
+    A pending or returned proposal is closed, `withdrawn`; it stays
+    readable. If-Match is optional here (a stale one is 412).
+    """
+    return _answer(review.withdraw(conn, proposal_id, data["reason"], by, optional_if_match),
+                   201)
+
+
+_review_step("/revisions", "reviseProposal", "reporter", _revise, ProposalRevisionInSchema,
+             ProposalPreviewedSchema, (404, 409, 412, 422, 428))
+_review_step("/approval", "approveProposal", "editor", _approve,
+             refusals=(404, 409, 412, 422, 428))
+_review_step("/return", "returnProposal", "editor", _send_back, ProposalReturnSchema)
+_review_step("/withdrawal", "withdrawProposal", "reporter", _withdraw,
+             ProposalWithdrawalSchema, refusals=(404, 409, 412), if_match=False)

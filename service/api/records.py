@@ -1,7 +1,8 @@
 """What every kind of append-only record (store/kinds.py) shares in the API: an
 ETag that names the revision, the answer to a write, schemas derived
-from one another, and the routes to read one record, its history,
-and to correct and retract it (`record_routes`)."""
+from one another, the routes to list and create records (`record_collection`),
+and to read one record, its history, and to correct and retract it
+(`record_routes`)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from werkzeug.http import quote_etag
 from .. import database
 from ..store import records
 from ..store.kinds import Kind
-from .auth import current_key, requires
+from .auth import current_key
 from ..http.lookups import actor_or_404, topic_or_404
-from .pagination import paginate
+from .pagination import PAGINATION_HEADERS, page_schema, paged
 from ..http.problems import Problem
-from .writes import IdempotencyHeaders, outcome, write
+from .writes import IdempotencyHeaders, outcome, write, write_operation
 
 WRITTEN_HEADERS = {
     "Location": {"description": "The record written.", "schema": {"type": "string"}},
@@ -48,14 +49,46 @@ def optional_if_match(item) -> bool:
 
 def record_page(args: dict, listing: Callable):
     """One page of a kind's records, narrowed to an actor (id or alias) and a
-    topic when asked (404 when unknown): `listing(record, actor, topic,
+    topic when asked (404 when unknown): `listing(record, args, actor, topic,
     offset=, limit=)` reads it."""
     record = database.record()
     actor = actor_or_404(record, args["actor"]).id if "actor" in args else None
     topic = topic_or_404(record, args["topic"]).id if "topic" in args else None
-    page, per_page = args["page"], args["per_page"]
-    items, total = listing(record, actor, topic, offset=(page - 1) * per_page, limit=per_page)
-    return paginate(items, total, page, per_page)
+    return paged(args, lambda offset, limit: listing(record, args, actor, topic,
+                                                     offset=offset, limit=limit))
+
+
+def written(blp, kind: Kind, schema: type[ma.Schema], item, status: int):
+    """The answer to a write of one record: it, its Location and its revision's ETag."""
+    headers = {"Location": url_for(f"{blp.name}.{kind.title}Item", **{f"{kind.name}_id": item.id}),
+               "ETag": quote_etag(revision_etag(item))}
+    return outcome(schema().dump(item), status, headers)
+
+
+def record_collection(blp, kind: Kind, schema: type[ma.Schema], args: type[ma.Schema],
+                      listing: Callable, new: type[ma.Schema], docs: dict[str, str],
+                      created: dict = WRITTEN_HEADERS, reviewed: bool = True,
+                      example: dict | None = None) -> None:
+    """Register on `blp` GET and POST at its root for `kind`: a page of records,
+    `args` its query (`listing` as `record_page` takes it), and a new record
+    (`new`, scope editor; `reviewed`: see `requires`); `docs` has a docstring for
+    list and create, `created` the new record's response headers."""
+    title = kind.title
+
+    def get(self, query):
+        return record_page(query, listing)
+
+    def post(self, _headers, data):
+        by = current_key().name
+        return write(lambda conn: written(blp, kind, schema, records.create(kind, conn, data, by),
+                                          201))
+
+    get.__doc__, post.__doc__ = docs["list"], docs["create"]
+    get = blp.read(f"list{title}s", page_schema(schema, f"{title}Page"), args,
+                   headers=PAGINATION_HEADERS)(get)
+    post = write_operation(blp, "editor", f"create{title}", schema, body=new, written=created,
+                           refusals=(409, 422), reviewed=reviewed, example=example)(post)
+    blp.route("")(type(f"{title}s", (MethodView,), {"get": get, "post": post}))
 
 
 def derived_schema(schema: type[ma.Schema], name: str, exclude: tuple[str, ...] = (),
@@ -77,6 +110,16 @@ def derived_schema(schema: type[ma.Schema], name: str, exclude: tuple[str, ...] 
     return type(schema)(name, (schema,), {**fields, **added, "Meta": meta})
 
 
+def revision_schema(schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """`schema` as one revision in a record's history: who recorded it, and why."""
+    return derived_schema(
+        schema, name,
+        recorded_by=ma.fields.String(required=True, metadata={"example": "bundled dataset"}),
+        reason=ma.fields.String(allow_none=True, required=True, metadata={
+            "description": "Why this revision was made: the correction or the retraction's "
+                           "reason.", "example": None}))
+
+
 class RetractionSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000), metadata={
         "description": "Why the statement is withdrawn (e.g. misattributed).",
@@ -85,13 +128,12 @@ class RetractionSchema(ma.Schema):
 
 def record_routes(blp, kind: Kind, schema: type[ma.Schema], revision: type[ma.Schema],
                   history_name: str, changes: type[ma.Schema], docs: dict[str, str],
-                  examples: dict[str, str]) -> Callable:
+                  examples: dict[str, str]) -> None:
     """Register on `blp` GET /<id> and /<id>/history, POST /<id>/revisions and
     /<id>/retraction for `kind`: `schema` answers, `revision` is one entry of
     the history (named `history_name`), `changes` a correction; `docs` has a
     docstring for each of get, history, revise, retract, and `examples` the
-    path's example id (`id`, and one per operation that needs its own).
-    Returns `written(item, status)`, the answer to a write of one record."""
+    path's example id (`id`, and one per operation that needs its own)."""
     name, title = kind.name, kind.title
     history = ma.Schema.from_dict({
         "id": ma.fields.String(required=True, metadata={"example": examples["id"]}),
@@ -115,11 +157,6 @@ def record_routes(blp, kind: Kind, schema: type[ma.Schema], revision: type[ma.Sc
         view = type(f"{title}{view_name}", (MethodView,), methods)
         blp.route(f"/<string:{id_name}>{suffix}", parameters=[parameter])(view)
 
-    def written(item, status: int):
-        headers = {"Location": url_for(f"{blp.name}.{title}Item", **{id_name: item.id}),
-                   "ETag": quote_etag(revision_etag(item))}
-        return outcome(schema().dump(item), status, headers)
-
     def unknown(item_id: str) -> Problem:
         return Problem(404, f"unknown-{name}", f"No {name} '{item_id}'.")
 
@@ -140,36 +177,25 @@ def record_routes(blp, kind: Kind, schema: type[ma.Schema], revision: type[ma.Sc
             raise Problem(428, "precondition-required",
                           f"Send If-Match with the current ETag (from GET {item_path}).")
         by = current_key().name
-        return write(lambda conn: written(
-            records.revise(kind, conn, path[id_name], data, by, matches_if_match), 201))
+        return write(lambda conn: written(blp, kind, schema, records.revise(
+            kind, conn, path[id_name], data, by, matches_if_match), 201))
 
     def retract(self, _headers, data, **path):
         by = current_key().name
-        return write(lambda conn: written(records.retract(
+        return write(lambda conn: written(blp, kind, schema, records.retract(
             kind, conn, path[id_name], data["reason"], by, optional_if_match), 201))
 
     for function, key in ((get, "get"), (get_history, "history"), (revise, "revise"),
                           (retract, "retract")):
         function.__doc__ = docs[key]
-    get = blp.response(200, schema)(blp.doc(operationId=f"get{title}")(get))
-    get_history = blp.response(200, history)(blp.doc(operationId=f"get{title}History")(get_history))
-    writes = []
-    for function, operation_id, body, refusals in (
-            (revise, f"revise{title}", changes, (404, 409, 412, 422, 428)),
-            (retract, f"retract{title}", RetractionSchema, (404, 409, 412))):
-        for status in reversed(refusals):
-            function = blp.alt_response(status, response=_RESPONSES[status])(function)
-        function = blp.response(201, schema, headers=WRITTEN_HEADERS)(function)
-        function = blp.arguments(body)(function)
-        function = blp.arguments(Headers, location="headers")(function)
-        function = blp.doc(operationId=operation_id)(function)
-        writes.append(requires(blp, "editor", reviewed=True)(function))
+    get = blp.read(f"get{title}", schema)(get)
+    get_history = blp.read(f"get{title}History", history)(get_history)
+    writes = [write_operation(blp, "editor", operation_id, schema, body=body, headers=Headers,
+                              written=WRITTEN_HEADERS, refusals=refusals, reviewed=True)(function)
+              for function, operation_id, body, refusals in (
+                  (revise, f"revise{title}", changes, (404, 409, 412, 422, 428)),
+                  (retract, f"retract{title}", RetractionSchema, (404, 409, 412)))]
     route("", "Item", "get", {"get": get})
     route("/history", "History", "history", {"get": get_history})
     route("/revisions", "Revisions", "revise", {"post": writes[0]})
     route("/retraction", "Retraction", "retract", {"post": writes[1]})
-    return written
-
-
-_RESPONSES = {404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED",
-              422: "UNPROCESSABLE_ENTITY", 428: "PRECONDITION_REQUIRED"}

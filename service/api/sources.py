@@ -24,13 +24,11 @@ from ..domain.source_text import html_to_text, source_text
 from ..http.args import Blueprint
 from ..http.dates import RecordDate
 from ..http.problems import Problem
-from ..store import records
 from ..store.kinds import SOURCES
-from .auth import current_key, requires
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
-from .records import WRITTEN_HEADERS, derived_schema, record_routes
+from .auth import requires
+from .pagination import PageArgs
+from .records import derived_schema, record_collection, record_routes, revision_schema
 from .statements import SLUG, URL_PATTERN, _not_future
-from .writes import IdempotencyHeaders, write
 
 blp = Blueprint("sources", __name__, url_prefix="/v1/sources",
                 description="Sources statements cite, with the text their quotes are checked "
@@ -76,14 +74,7 @@ class SourceRecordSchema(ma.Schema):
         "example": "2025-03-21T09:30:00+00:00"})
 
 
-class SourceRevisionSchema(SourceRecordSchema):
-    recorded_by = ma.fields.String(required=True, metadata={"example": "bundled dataset"})
-    reason = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "Why this revision was made: the correction or the retraction's reason.",
-        "example": None})
-
-
-SourcePageSchema = page_schema(SourceRecordSchema, "SourcePage")
+SourceRevisionSchema = revision_schema(SourceRecordSchema, "SourceRevisionSchema")
 
 
 class SourceQueryArgs(PageArgs):
@@ -247,37 +238,19 @@ class CandidatesSchema(ma.Schema):
     candidates = ma.fields.List(ma.fields.Nested(CandidateSchema), required=True)
 
 
-@blp.route("")
-class Sources(MethodView):
-    @blp.doc(operationId="listSources")
-    @blp.arguments(SourceQueryArgs, location="query")
-    @blp.response(200, SourcePageSchema, headers=PAGINATION_HEADERS)
-    def get(self, args):
-        """List sources
+record_collection(
+    blp, SOURCES, SourceRecordSchema, SourceQueryArgs, lambda record, args, _actor, _topic,
+    **page: record.sources(args["include_retracted"], **page), SourceRecordInSchema,
+    reviewed=False, example=NEW_SOURCE_EXAMPLE,
+    docs={"list": """List sources
 
         Every current source, the most recently published first.
-        """
-        page, per_page = args["page"], args["per_page"]
-        items, total = database.record().sources(args["include_retracted"],
-                                                 offset=(page - 1) * per_page, limit=per_page)
-        return paginate(items, total, page, per_page)
-
-    @requires(blp, "editor")
-    @blp.doc(operationId="createSource")
-    @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(SourceRecordInSchema, example=NEW_SOURCE_EXAMPLE)
-    @blp.response(201, SourceRecordSchema, headers=WRITTEN_HEADERS)
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def post(self, _headers, data):
-        """Record a source (scope editor)
+        """, "create": """Record a source (scope editor)
 
         With its text (`text`, or `html` reduced to its main text) or, when the
         newsroom may not keep one, `text_withheld` saying why (422 on
         `text_withheld` with neither). A duplicate id is 409.
-        """
-        by = current_key().name
-        return write(lambda conn: written(records.create(SOURCES, conn, data, by), 201))
+        """})
 
 
 def _kept_text(source_id: str):
@@ -296,9 +269,7 @@ PATH = [{"in": "path", "name": "source_id", "example": EXAMPLE_ID}]
 @blp.route("/<string:source_id>/paragraphs", parameters=PATH)
 class SourceParagraphs(MethodView):
     @requires(blp, "editor", body=False)
-    @blp.doc(operationId="getSourceParagraphs")
-    @blp.response(200, SourceTextSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getSourceParagraphs", SourceTextSchema, refusals=(404,))
     def get(self, source_id):
         """Read a source's paragraphs (scope editor)
 
@@ -314,9 +285,7 @@ class SourceParagraphs(MethodView):
 @blp.route("/<string:source_id>/candidates", parameters=PATH)
 class SourceCandidates(MethodView):
     @requires(blp, "editor", body=False)
-    @blp.doc(operationId="getSourceCandidates")
-    @blp.response(200, CandidatesSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getSourceCandidates", CandidatesSchema, refusals=(404,))
     def get(self, source_id):
         """Candidate sentences of a source (scope editor)
 
@@ -360,7 +329,7 @@ class SourceCandidates(MethodView):
         }
 
 
-written = record_routes(
+record_routes(
     blp, SOURCES, SourceRecordSchema, SourceRevisionSchema, "SourceHistory", SourceChangesSchema,
     examples={"id": EXAMPLE_ID},
     docs={"get": """Get one source

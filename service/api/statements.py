@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask.views import MethodView
 
 from ..domain.model import DATE_PRECISIONS, QUOTE_KINDS
 from ..http.args import Blueprint, today
 from ..http.dates import RecordDate
-from ..store import records
 from ..store.kinds import STATEMENTS
 from .actors import SpeakerInSchema, SpeakerSchema
-from .auth import current_key, requires
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema
-from .records import derived_schema, record_page, record_routes
-from .writes import IdempotencyHeaders, write
+from .pagination import PageArgs
+from .records import derived_schema, record_collection, record_routes
 
 blp = Blueprint("statements", __name__, url_prefix="/v1/statements",
                 description="Sourced statements of position.")
@@ -121,7 +117,6 @@ class StatementSchema(ma.Schema):
     recorded_at = ma.fields.AwareDateTime(required=True, metadata={
         "example": "2025-03-21T09:30:00+00:00"})
 
-StatementPageSchema = page_schema(StatementSchema, "StatementPage")
 
 
 class StatementQueryArgs(PageArgs):
@@ -258,40 +253,23 @@ StatementChangesSchema = derived_schema(
     examples={"quote": "It will not work without an American backstop."})
 
 
-@blp.route("")
-class Statements(MethodView):
-    @blp.doc(operationId="listStatements")
-    @blp.arguments(StatementQueryArgs, location="query")
-    @blp.response(200, StatementPageSchema, headers=PAGINATION_HEADERS)
-    def get(self, args):
-        """List statements
+record_collection(
+    blp, STATEMENTS, StatementSchema, StatementQueryArgs, lambda record, args, actor, topic, **page:
+    record.listing(args.get("from_"), args.get("to"), actor, topic, args["include_retracted"],
+                   **page), StatementInSchema,
+    created={"Location": {"description": "The new statement.", "schema": {"type": "string"}},
+             "ETag": {"description": "Its ETag, for If-Match on a correction.",
+                      "schema": {"type": "string"}}},
+    docs={"list": """List statements
 
         Filtered by actor, topic and a range of `stated_on` dates; oldest first.
-        """
-        return record_page(args, lambda record, actor, topic, **page: record.listing(
-            args.get("from_"), args.get("to"), actor, topic, args["include_retracted"], **page))
-
-    @requires(blp, "editor", reviewed=True)
-    @blp.doc(operationId="createStatement")
-    @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(StatementInSchema)
-    @blp.response(201, StatementSchema, headers={
-        "Location": {"description": "The new statement.", "schema": {"type": "string"}},
-        "ETag": {"description": "Its ETag, for If-Match on a correction.", "schema": {"type": "string"}}})
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def post(self, _headers, data):
-        """Record a statement (scope editor)
+        """, "create": """Record a statement (scope editor)
 
         Answers 201 with Location. A duplicate id is 409; a stance off the
         topic's scale, an unknown actor, topic or source, or an anchor whose words
         are not in its source's text, is 422 naming the field.
-        """
-        by = current_key().name
-        return write(lambda conn: written(records.create(STATEMENTS, conn, data, by), 201))
-
-
-written = record_routes(
+        """})
+record_routes(
     blp, STATEMENTS, StatementSchema, RevisionSchema, "History", StatementChangesSchema,
     examples={"id": "uk-backstop-2025-03-20", "revise": "russia-peacekeepers-2025-03-20"},
     docs={"get": """Get one statement

@@ -25,7 +25,8 @@ from ..store import write as w
 from ..store.engine import write_transaction
 from ..webhooks import targets
 from .auth import current_key, requires
-from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paginate
+from .pagination import PAGINATION_HEADERS, PageArgs, page_schema, paged
+from .writes import write_operation
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
                 description="Webhooks: signed position events pushed to a newsroom (scope admin).")
@@ -186,25 +187,19 @@ def _location(subscription) -> dict:
 @blp.route("")
 class Subscriptions(MethodView):
     @requires(blp, "admin", body=False)
-    @blp.doc(operationId="listSubscriptions")
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, SubscriptionPageSchema, headers=PAGINATION_HEADERS)
+    @blp.read("listSubscriptions", SubscriptionPageSchema, PageArgs, headers=PAGINATION_HEADERS)
     def get(self, args):
         """List webhook subscriptions (scope admin)
 
         Oldest first; the secrets are never shown again.
         """
-        page, per_page = args["page"], args["per_page"]
         with database.engine().connect() as conn:
-            items, total = subs.listing(conn, (page - 1) * per_page, per_page)
-        return paginate(items, total, page, per_page)
+            return paged(args, lambda offset, limit: subs.listing(conn, offset, limit))
 
-    @requires(blp, "admin")
-    @blp.doc(operationId="createSubscription")
-    @blp.arguments(SubscriptionInSchema)
-    @blp.response(201, NewSubscriptionSchema, headers={
-        "Location": {"description": "The subscription.", "schema": {"type": "string"}}})
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @write_operation(blp, "admin", "createSubscription", NewSubscriptionSchema,
+                     body=SubscriptionInSchema, headers=None, refusals=(422,), written={
+                         "Location": {"description": "The subscription.",
+                                      "schema": {"type": "string"}}})
     def post(self, data):
         """Subscribe a URL to position events (scope admin)
 
@@ -223,9 +218,7 @@ class Subscriptions(MethodView):
 @blp.route("/<string:subscription_id>", parameters=[SUBSCRIPTION_ID])
 class SubscriptionItem(MethodView):
     @requires(blp, "admin", body=False)
-    @blp.doc(operationId="getSubscription")
-    @blp.response(200, SubscriptionSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("getSubscription", SubscriptionSchema, refusals=(404,))
     def get(self, subscription_id):
         """Get one subscription (scope admin)
 
@@ -237,12 +230,8 @@ class SubscriptionItem(MethodView):
         except w.NotFound as exc:
             raise _not_found(exc) from exc
 
-    @requires(blp, "admin")
-    @blp.doc(operationId="updateSubscription")
-    @blp.arguments(SubscriptionChangesSchema)
-    @blp.response(200, SubscriptionSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @write_operation(blp, "admin", "updateSubscription", SubscriptionSchema,
+                     body=SubscriptionChangesSchema, headers=None, refusals=(404, 422), status=200)
     def patch(self, changes, subscription_id):
         """Change, pause or resume a subscription (scope admin)
 
@@ -254,10 +243,8 @@ class SubscriptionItem(MethodView):
         by = current_key().name
         return _change(lambda conn: subs.update(conn, subscription_id, changes, by))
 
-    @requires(blp, "admin", body=False)
-    @blp.doc(operationId="deleteSubscription")
-    @blp.response(200, SubscriptionSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @write_operation(blp, "admin", "deleteSubscription", SubscriptionSchema, headers=None,
+                     refusals=(404,), status=200)
     def delete(self, subscription_id):
         """Delete a subscription (scope admin)
 
@@ -270,33 +257,31 @@ class SubscriptionItem(MethodView):
 @blp.route("/<string:subscription_id>/deliveries", parameters=[SUBSCRIPTION_ID])
 class Deliveries(MethodView):
     @requires(blp, "admin", body=False)
-    @blp.doc(operationId="listDeliveries")
-    @blp.arguments(DeliveryArgs, location="query")
-    @blp.response(200, DeliveryPageSchema, headers=PAGINATION_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.read("listDeliveries", DeliveryPageSchema, DeliveryArgs, headers=PAGINATION_HEADERS,
+              refusals=(404,))
     def get(self, args, subscription_id):
         """List a subscription's deliveries (scope admin)
 
         Newest event first, each with its state, attempts, last HTTP status and last error,
         and the event itself.
         """
-        page, per_page = args["page"], args["per_page"]
+        def listing(offset: int, limit: int):
+            rows, total = subs.deliveries(conn, subscription_id, args.get("status"), offset,
+                                          limit)
+            return [_delivery(row) for row in rows], total
+
         try:
             with database.engine().connect() as conn:
-                rows, total = subs.deliveries(conn, subscription_id, args.get("status"),
-                                              (page - 1) * per_page, per_page)
+                return paged(args, listing)
         except w.NotFound as exc:
             raise _not_found(exc) from exc
-        return paginate([_delivery(row) for row in rows], total, page, per_page)
 
 
 @blp.route("/<string:subscription_id>/deliveries/<string:delivery_id>/redelivery",
            parameters=[SUBSCRIPTION_ID, DELIVERY_ID])
 class Redelivery(MethodView):
-    @requires(blp, "admin", body=False)
-    @blp.doc(operationId="redeliverDelivery")
-    @blp.response(202, DeliverySchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @write_operation(blp, "admin", "redeliverDelivery", DeliverySchema, headers=None,
+                     refusals=(404,), status=202)
     def post(self, subscription_id, delivery_id):
         """Send a delivery again (scope admin)
 

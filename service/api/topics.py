@@ -10,9 +10,9 @@ from .. import database
 from ..http.args import Blueprint
 from ..http.lookups import topic_or_404
 from ..store import write as w
-from .auth import current_key, requires
-from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema, paginate
-from .writes import IdempotencyHeaders, outcome, write
+from .auth import current_key
+from .pagination import PAGINATION_HEADERS, PageArgs, page_of, page_schema
+from .writes import outcome, write, write_operation
 
 blp = Blueprint("topics", __name__, url_prefix="/v1/topics",
                 description="Questions and their stance scales.")
@@ -198,26 +198,19 @@ LOCATION = {"Location": {"description": "The topic.", "schema": {"type": "string
 
 @blp.route("")
 class Topics(MethodView):
-    @blp.doc(operationId="listTopics")
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, TopicPageSchema, headers=PAGINATION_HEADERS)
+    @blp.read("listTopics", TopicPageSchema, PageArgs, headers=PAGINATION_HEADERS)
     def get(self, args):
         """List topics
 
         Each topic with its full ordered scale of stance values.
         """
         topics = list(database.record().topics.values())
-        return paginate(*page_of(topics, args["page"], args["per_page"]), args["page"], args["per_page"])
+        return page_of(args, topics)
 
-    @requires(blp, "admin")
-    @blp.doc(operationId="createTopic")
-    @blp.arguments(IdempotencyHeaders, location="headers")
     # A whole example body: the scale's rules (level 0 neutral, levels stepping outward,
     # settled_word only when unranked) hold across fields, which per-field examples miss.
-    @blp.arguments(TopicInSchema, example=NEW_TOPIC_EXAMPLE)
-    @blp.response(201, TopicSchema, headers=LOCATION)
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @write_operation(blp, "admin", "createTopic", TopicSchema, body=TopicInSchema,
+                     example=NEW_TOPIC_EXAMPLE, written=LOCATION, refusals=(409, 422))
     def post(self, _headers, data):
         """Add a topic with its stance scale (scope admin)
 
@@ -230,8 +223,7 @@ class Topics(MethodView):
 
 @blp.route("/<string:topic_id>", parameters=[{"in": "path", "name": "topic_id", "example": "backstop"}])
 class TopicItem(MethodView):
-    @blp.doc(operationId="getTopic")
-    @blp.response(200, TopicSchema)
+    @blp.read("getTopic", TopicSchema)
     def get(self, topic_id):
         """Get one topic with its scale
 
@@ -240,14 +232,8 @@ class TopicItem(MethodView):
         """
         return topic_or_404(database.record(), topic_id)
 
-    @requires(blp, "admin")
-    @blp.doc(operationId="updateTopic")
-    @blp.arguments(IdempotencyHeaders, location="headers")
-    @blp.arguments(TopicChangesSchema)
-    @blp.response(200, TopicSchema, headers=LOCATION)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @write_operation(blp, "admin", "updateTopic", TopicSchema, body=TopicChangesSchema,
+                     written=LOCATION, refusals=(404, 409, 422), status=200)
     def patch(self, _headers, changes, topic_id):
         """Change a topic (scope admin)
 

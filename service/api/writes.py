@@ -22,7 +22,7 @@ from flask import Response, current_app, request
 from .. import database
 from ..http.problems import Problem
 from ..store import idempotency, records
-from .auth import current_key
+from .auth import current_key, requires
 
 MAX_KEY_LENGTH = 255
 # Visible ASCII, inner spaces allowed: what survives any HTTP hop unchanged. The spec
@@ -45,6 +45,26 @@ class IdempotencyHeaders(ma.Schema):
     idempotency_key = ma.fields.String(data_key="Idempotency-Key", metadata={
         "description": IDEMPOTENCY_DOC, "pattern": IDEMPOTENCY_KEY_PATTERN,
         "minLength": 1, "maxLength": MAX_KEY_LENGTH})
+
+
+def write_operation(blp, scope: str, operation_id: str, answer: type[ma.Schema], *,
+                    body: type[ma.Schema] | None = None,
+                    headers: type[ma.Schema] | None = IdempotencyHeaders,
+                    written: dict | None = None, refusals: tuple[int, ...] = (),
+                    status: int = 201, reviewed: bool = False, example: dict | None = None):
+    """The one decorator stack of a write: the key's `scope` (see `requires`), its
+    operationId, the request `headers` and the JSON `body` (none: it takes none),
+    (None: none documented), the `answer` with its `written` response headers, and the `refusals` it
+    documents. The view is called with the headers, the body if any, and the path."""
+    def decorator(view):
+        view = blp.response(status, answer, headers=written)(blp.refusing(*refusals)(view))
+        if body is not None:
+            view = blp.arguments(body, **({"example": example} if example else {}))(view)
+        if headers is not None:
+            view = blp.arguments(headers, location="headers")(view)
+        view = blp.doc(operationId=operation_id)(view)
+        return requires(blp, scope, body=body is not None, reviewed=reviewed)(view)
+    return decorator
 
 
 def _idempotency_key() -> str | None:

@@ -57,6 +57,29 @@ class StrictParser(FlaskParser):
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = StrictParser()
 
+    # The refusals an operation documents, by status (flask-smorest's standard responses).
+    REFUSALS = {404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED",
+                422: "UNPROCESSABLE_ENTITY", 428: "PRECONDITION_REQUIRED"}
+
+    def refusing(self, *statuses: int):
+        """Document these refusals (404, 409, ...) of an operation."""
+        def decorator(view):
+            for status in reversed(statuses):
+                view = self.alt_response(status, response=self.REFUSALS[status])(view)
+            return view
+        return decorator
+
+    def read(self, operation_id: str, answer, args: type[ma.Schema] | None = None,
+             headers: dict | None = None, refusals: tuple[int, ...] = ()):
+        """A read's decorator stack: its operationId, its query `args` if any, the
+        200 `answer` with its response `headers`, and the `refusals` it documents."""
+        def decorator(view):
+            view = self.response(200, answer, headers=headers)(self.refusing(*refusals)(view))
+            if args is not None:
+                view = self.arguments(args, location="query")(view)
+            return self.doc(operationId=operation_id)(view)
+        return decorator
+
 
 class QueryArgs(ma.Schema):
     class Meta:

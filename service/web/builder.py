@@ -68,17 +68,7 @@ class BuilderArgs(EmbedOptions):
     from_ = RecordDate(data_key="from", metadata={
         "description": "Timeline and steps: the first day shown.", "example": "2025-03-01"})
 
-    @ma.pre_load
-    def _drop_unknown(self, data, **kwargs):
-        # A form sends every field, empty or not: an empty one is one left out.
-        kept = {}
-        for key in data:
-            value = data[key]
-            if isinstance(value, list):
-                value = [item for item in value if item != ""]
-            if value not in ("", []):
-                kept[key] = value
-        return EmbedOptions._drop_unknown(self, kept, **kwargs)
+    empty_is_absent = True
 
 
 def _target(args: dict) -> tuple[str, dict, dict] | str:
@@ -95,13 +85,10 @@ def _target(args: dict) -> tuple[str, dict, dict] | str:
             query["from"] = args["from_"].isoformat()
         if date:
             query["to"] = date.isoformat()
-    if view == "matrix":
-        endpoint = "embed.MatrixPage"
-        query.update({k: ",".join(v) for k, v in (("actors", actors), ("topics", topics)) if v})
-    elif view == "compare":
-        if len(actors) < 2:
+    if view in ("matrix", "compare"):
+        if view == "compare" and len(actors) < 2:
             return "A comparison needs at least two parties: tick them under Parties."
-        endpoint = "embed.ComparePage"
+        endpoint = f"embed.{view.title()}Page"
         query.update({k: ",".join(v) for k, v in (("actors", actors), ("topics", topics)) if v})
     elif view == "timeline":
         if not actors:

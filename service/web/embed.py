@@ -217,13 +217,22 @@ class EmbedOptions(QueryArgs):
                        "and JSON links), `downloads` (a chart's SVG and PNG links). "
                        "Comma-separated or repeated: `hide=editors_notes,downloads`."})
 
+    # A form (the builder's) sends every field, empty or not: there an empty one is one
+    # left out, and so is an empty item of a list.
+    empty_is_absent = False
+
     @ma.pre_load
     def _drop_unknown(self, data, **_):
+        given = {key: data[key] for key in data}
+        if self.empty_is_absent:
+            given = {key: [item for item in value if item != ""]
+                     if isinstance(value, list) else value for key, value in given.items()}
+            given = {key: value for key, value in given.items() if value not in ("", [])}
         known = {field.data_key or name for name, field in self.load_fields.items()}
-        ignored = [key for key in data if key not in known]
+        ignored = [key for key in given if key not in known]
         if ignored and has_request_context() and request.path.startswith("/embed/"):
             g.ignored_parameters = ignored  # for the header (page_response) and the page's id
-        return {key: data[key] for key in data if key in known}
+        return {key: value for key, value in given.items() if key in known}
 
     @ma.post_load
     def _reader_options(self, data, **_):

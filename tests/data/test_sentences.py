@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import difflib
 
-from service import sentences
+from service import create_app, sentences
 
 
 def test_sentences_md_is_what_the_api_and_the_embeds_write_now():
     committed = sentences.OUTPUT.read_text("utf-8") if sentences.OUTPUT.is_file() else ""
-    fresh = sentences.generate()
+    fresh = sentences.generate(create_app)
     changed = list(difflib.unified_diff(committed.splitlines(), fresh.splitlines(),
                                         "docs/SENTENCES.md (committed)", "written now",
                                         lineterm="", n=0))

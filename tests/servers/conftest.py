@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import DATABASES, POSTGRES_URL, wipe_postgres
 from .browser import Watched, launch
 
 
@@ -32,3 +33,13 @@ def watched(browser):
     yield open_
     for item in opened:
         item.close()
+
+
+@pytest.fixture(params=DATABASES)
+def server_database_url(request, tmp_path):
+    """An empty database of each kind for a live server of the test's own (a SQLite
+    file, or the PostgreSQL test database wiped)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.db'}"
+    wipe_postgres(POSTGRES_URL)
+    return POSTGRES_URL

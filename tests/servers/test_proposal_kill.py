@@ -11,10 +11,7 @@ event, on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
-import signal
 import threading
 import time
 from collections import defaultdict
@@ -27,21 +24,13 @@ from service.store import keys, proposals, subscriptions, tables
 from service.store import write as w
 from service.store.engine import write_transaction
 
-from ..conftest import DATABASES, POSTGRES_URL, wipe_postgres
-from .server import live_server, make_key, post_json
+from .kill import KILL_AT, UNLIMITED, kill_a_worker_under, post_until_answered
+from .server import live_server, make_key
 
 pytestmark = pytest.mark.slow
 
-PROPOSALS, SECONDS, KILL_AT = 120, 6.0, 2.0
+PROPOSALS = 120
 PAIRS = 2  # pairs of threads; the two threads of a pair approve the same proposals together
-
-
-@pytest.fixture(params=DATABASES)
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'approvals.db'}"
-    wipe_postgres(POSTGRES_URL)
-    return POSTGRES_URL
 
 
 def _proposals(database_url: str) -> tuple[str, list[tuple[str, str, str]]]:
@@ -68,13 +57,13 @@ def _proposals(database_url: str) -> tuple[str, list[tuple[str, str, str]]]:
     return editor, made
 
 
-def test_killing_a_worker_during_approvals_approves_each_proposal_once(tmp_path, database_url):
+def test_killing_a_worker_during_approvals_approves_each_proposal_once(tmp_path,
+                                                                      server_database_url):
+    database_url = server_database_url
     editor, made = _proposals(database_url)
     answers: dict[str, list[tuple[float, int, dict]]] = defaultdict(list)  # proposal -> answers
     cut_off, lock, stop = [], threading.Lock(), threading.Event()
-    unlimited = {"STANDPOINT_RATE_LIMIT_PER_KEY": "1000000 per minute",
-                 "STANDPOINT_RATE_LIMIT_PER_IP": "1000000 per minute"}
-    with live_server(tmp_path, database_url=database_url, workers=2, **unlimited) as server:
+    with live_server(tmp_path, database_url=database_url, workers=2, **UNLIMITED) as server:
         started = time.monotonic()
         # The two threads of a pair start together on each proposal, so their requests race.
         barriers = [threading.Barrier(2) for _ in range(PAIRS)]
@@ -90,31 +79,14 @@ def test_killing_a_worker_during_approvals_approves_each_proposal_once(tmp_path,
                     return
                 headers = {"Authorization": f"Bearer {editor}", "If-Match": etag,
                            "Idempotency-Key": f"approve-{proposal_id}"}
-                for _attempt in range(20):  # retried with the same key until answered
-                    try:
-                        status, _, body = post_json(
-                            server.url, f"/v1/proposals/{proposal_id}/approval", {}, headers)
-                    except (OSError, http.client.HTTPException):
-                        cut_off.append(proposal_id)  # the kill cut the request or its answer
-                        time.sleep(0.1)
-                        continue
+                answered = post_until_answered(server.url, f"/v1/proposals/{proposal_id}/approval",
+                                               {}, headers, cut_off)
+                if answered is not None:
                     with lock:
-                        answers[proposal_id].append((time.monotonic() - started, status, body))
-                    break
+                        answers[proposal_id].append((time.monotonic() - started, *answered))
 
-        threads = [threading.Thread(target=approver, args=(n % PAIRS,)) for n in range(2 * PAIRS)]
-        for thread in threads:
-            thread.start()
-        time.sleep(KILL_AT)
-        workers = server.worker_pids()
-        assert len(workers) == 2, workers
-        victim = workers[0]
-        os.kill(victim, signal.SIGKILL)
-        time.sleep(SECONDS - KILL_AT)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert victim not in server.worker_pids()  # the master replaced the killed worker
+        kill_a_worker_under(server, [threading.Thread(target=approver, args=(n % PAIRS,))
+                                     for n in range(2 * PAIRS)], stop)
 
     engine = sa.create_engine(database_url)
     with engine.connect() as conn:

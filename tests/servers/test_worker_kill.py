@@ -8,9 +8,6 @@ stored and readable, and nothing may be stored twice.
 
 from __future__ import annotations
 
-import http.client
-import os
-import signal
 import threading
 import time
 import uuid
@@ -18,13 +15,13 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from ..conftest import DATABASES, POSTGRES_URL, wipe_postgres
 from ..contract import spec_dict
-from .server import live_server, make_key, post_json
+from .kill import KILL_AT, UNLIMITED, kill_a_worker_under, post_until_answered
+from .server import live_server, make_key
 
 pytestmark = pytest.mark.slow
 
-WRITERS, SECONDS, KILL_AT = 4, 6.0, 2.0
+WRITERS = 4
 
 
 def _statement(marker: str) -> dict:
@@ -33,27 +30,16 @@ def _statement(marker: str) -> dict:
             "date_precision": "day", "source": {"publisher": "Kill test", "published_on": "2025-04-02"}}
 
 
-@pytest.fixture(params=DATABASES)
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'kill.db'}"
-    wipe_postgres(POSTGRES_URL)
-    return POSTGRES_URL
-
-
 @pytest.mark.skipif("createStatement" not in str(spec_dict()), reason="no write operations yet")
-def test_killing_a_worker_loses_no_acknowledged_write(tmp_path, database_url):
+def test_killing_a_worker_loses_no_acknowledged_write(tmp_path, server_database_url):
+    database_url = server_database_url
     key = make_key(database_url, "editor")
     acknowledged: list[tuple[float, str]] = []  # (when, statement id)
     cut_off, unexpected = [], []
     stop = threading.Event()
     run = uuid.uuid4().hex[:8]
 
-    # Durability is the point here, not limits (they have their own tests): the
-    # writers' burst must not be cut short by 429s.
-    unlimited = {"STANDPOINT_RATE_LIMIT_PER_KEY": "1000000 per minute",
-                 "STANDPOINT_RATE_LIMIT_PER_IP": "1000000 per minute"}
-    with live_server(tmp_path, database_url=database_url, workers=2, **unlimited) as server:
+    with live_server(tmp_path, database_url=database_url, workers=2, **UNLIMITED) as server:
         started = time.monotonic()
 
         def writer(number: int) -> None:
@@ -62,34 +48,18 @@ def test_killing_a_worker_loses_no_acknowledged_write(tmp_path, database_url):
                 sequence += 1
                 marker = f"kill9-{run}-w{number}-{sequence}"
                 headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": marker}
-                for _attempt in range(20):  # retried with the same key until answered
-                    try:
-                        status, _, body = post_json(server.url, "/v1/statements", _statement(marker), headers)
-                    except (OSError, http.client.HTTPException):
-                        # Cut off by the kill: before the answer (a reset) or
-                        # in the middle of it (headers sent, body not: IncompleteRead).
-                        cut_off.append(marker)
-                        time.sleep(0.1)
-                        continue
-                    if status == 201:
-                        acknowledged.append((time.monotonic() - started, body["id"]))
-                    else:
-                        unexpected.append((status, body))
-                    break
+                answered = post_until_answered(server.url, "/v1/statements",
+                                               _statement(marker), headers, cut_off)
+                if answered is None:
+                    continue
+                status, body = answered
+                if status == 201:
+                    acknowledged.append((time.monotonic() - started, body["id"]))
+                else:
+                    unexpected.append((status, body))
 
-        threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-        for thread in threads:
-            thread.start()
-        time.sleep(KILL_AT)
-        workers = server.worker_pids()
-        assert len(workers) == 2, workers
-        victim = workers[0]
-        os.kill(victim, signal.SIGKILL)
-        time.sleep(SECONDS - KILL_AT)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert victim not in server.worker_pids()  # the master replaced the killed worker
+        kill_a_worker_under(server, [threading.Thread(target=writer, args=(n,))
+                                     for n in range(WRITERS)], stop)
         readable = [server.get(f"/v1/statements/{sid}")[0] for _, sid in acknowledged]
 
     engine = sa.create_engine(database_url)
