@@ -68,11 +68,11 @@ def written(blp, kind: Kind, schema: type[ma.Schema], item, status: int):
 def record_collection(blp, kind: Kind, schema: type[ma.Schema], args: type[ma.Schema],
                       listing: Callable, new: type[ma.Schema], docs: dict[str, str],
                       created: dict = WRITTEN_HEADERS, reviewed: bool = True,
-                      example: dict | None = None) -> None:
+                      example: dict | None = None, create_scope: str = "editor") -> None:
     """Register on `blp` GET and POST at its root for `kind`: a page of records,
     `args` its query (`listing` as `record_page` takes it), and a new record
-    (`new`, scope editor; `reviewed`: see `requires`); `docs` has a docstring for
-    list and create, `created` the new record's response headers."""
+    (`new`, scope `create_scope`; `reviewed`: see `requires`); `docs` has a docstring
+    for list and create, `created` the new record's response headers."""
     title = kind.title
 
     def get(self, query):
@@ -86,7 +86,7 @@ def record_collection(blp, kind: Kind, schema: type[ma.Schema], args: type[ma.Sc
     get.__doc__, post.__doc__ = docs["list"], docs["create"]
     get = blp.read(f"list{title}s", page_schema(schema, f"{title}Page"), args,
                    headers=PAGINATION_HEADERS)(get)
-    post = write_operation(blp, "editor", f"create{title}", schema, body=new, written=created,
+    post = write_operation(blp, create_scope, f"create{title}", schema, body=new, written=created,
                            refusals=(409, 422), reviewed=reviewed, example=example)(post)
     blp.route("")(type(f"{title}s", (MethodView,), {"get": get, "post": post}))
 

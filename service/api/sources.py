@@ -7,9 +7,9 @@ their SHA-256, and the text never changes once recorded. A source the newsroom m
 a copy of has no text and says why (`text_withheld`).
 
 Who may read the text: everyone sees a source's citation, digest and paragraph count; its
-paragraphs and the candidate sentences drawn from them are served to editors only, because
-the text is a publisher's copyrighted report kept for verification, not for republishing
-(docs/DATA.md, "Serving the report's text").
+paragraphs and the candidate sentences drawn from them are served to the newsroom's keys only
+(reporters, who code from them, and editors), because the text is a publisher's copyrighted
+report kept for verification, not for republishing (docs/DATA.md, "Serving the report's text").
 """
 
 from __future__ import annotations
@@ -241,13 +241,16 @@ class CandidatesSchema(ma.Schema):
 record_collection(
     blp, SOURCES, SourceRecordSchema, SourceQueryArgs, lambda record, args, _actor, _topic,
     **page: record.sources(args["include_retracted"], **page), SourceRecordInSchema,
-    reviewed=False, example=NEW_SOURCE_EXAMPLE,
+    reviewed=False, example=NEW_SOURCE_EXAMPLE, create_scope="reporter",
     docs={"list": """List sources
 
         Every current source, the most recently published first.
-        """, "create": """Record a source (scope editor)
+        """, "create": """Record a source (scope reporter)
 
-        With its text (`text`, or `html` reduced to its main text) or, when the
+        A reporter records the article she codes from: a source asserts no
+        position, its text is fixed once recorded, and every statement or note
+        citing it still passes review. Correcting or retracting one is an
+        editor's. With its text (`text`, or `html` reduced to its main text) or, when the
         newsroom may not keep one, `text_withheld` saying why (422 on
         `text_withheld` with neither). A duplicate id is 409.
         """})
@@ -268,14 +271,15 @@ PATH = [{"in": "path", "name": "source_id", "example": EXAMPLE_ID}]
 
 @blp.route("/<string:source_id>/paragraphs", parameters=PATH)
 class SourceParagraphs(MethodView):
-    @requires(blp, "editor", body=False)
+    @requires(blp, "reporter", body=False)
     @blp.read("getSourceParagraphs", SourceTextSchema, refusals=(404,))
     def get(self, source_id):
-        """Read a source's paragraphs (scope editor)
+        """Read a source's paragraphs (scope reporter)
 
         The kept text, one entry per paragraph (¶), numbered as statements cite
-        them. A source that keeps no text is 404 `no-text`. Editors only: the
-        text is the publisher's, kept to check quotes against (docs/DATA.md).
+        them. A source that keeps no text is 404 `no-text`. The newsroom's keys
+        only: the text is the publisher's, kept to check quotes against
+        (docs/DATA.md).
         """
         source, text = _kept_text(source_id)
         return {"id": source.id, "sha256": source.sha256, "language": source.language,
@@ -284,10 +288,10 @@ class SourceParagraphs(MethodView):
 
 @blp.route("/<string:source_id>/candidates", parameters=PATH)
 class SourceCandidates(MethodView):
-    @requires(blp, "editor", body=False)
+    @requires(blp, "reporter", body=False)
     @blp.read("getSourceCandidates", CandidatesSchema, refusals=(404,))
     def get(self, source_id):
-        """Candidate sentences of a source (scope editor)
+        """Candidate sentences of a source (scope reporter)
 
         Each sentence that names an actor, uses a topic's vocabulary and carries
         a speech cue, with the suggested actor and topic, a selector for the

@@ -4,10 +4,11 @@ way statements cite it: its paragraphs numbered (¶), the candidate sentences
 marked, each with a way to code it, and the statements already resting on each
 paragraph.
 
-Who may do what follows the API (api/sources.py): editors record sources. Every
-signed-in holder reads a source's text here, reporters too: they code statements
-from it, and the desk is the newsroom's, not the public's (docs/DESK.md says so;
-the API's /paragraphs stays editor-only).
+Who may do what follows the API (api/sources.py): reporters record sources (a
+source asserts no position, and what cites it passes review). Every signed-in
+holder reads a source's text here, as reporters' and editors' keys do at the
+API's /paragraphs: they code statements from it, and the desk is the newsroom's,
+not the public's.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def list_sources():
 
 
 @bp.route("/sources/new", methods=["GET", "POST"])
-@needs("editor")
+@needs("reporter")
 def new_source():
     form = SourceForm()
     if request.method == "GET" or not form.validate():

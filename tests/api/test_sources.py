@@ -60,12 +60,33 @@ def test_every_bundled_statement_is_anchored_and_verified(client):
                              "unverified": None}
 
 
-def test_the_paragraphs_are_for_editors_only(client, editor):
+def test_the_paragraphs_are_for_the_newsrooms_keys_only(app, client, editor):
     assert client.get(f"/v1/sources/{BUNDLED}/paragraphs").status_code == 401
+    assert client.get(f"/v1/sources/{BUNDLED}/candidates").status_code == 401
     body = client.get(f"/v1/sources/{BUNDLED}/paragraphs", headers=editor).get_json()
     assert len(body["paragraphs"]) == 34
     assert body["paragraphs"][27] == {"number": 28, "text": body["paragraphs"][27]["text"]}
     assert body["paragraphs"][27]["text"].endswith(BACKSTOP)
+    # A reporter codes from the text, so her key reads it too.
+    reporter = {"Authorization": "Bearer " + make_key(app, "stringer", "reporter")}
+    assert client.get(f"/v1/sources/{BUNDLED}/paragraphs", headers=reporter).get_json() == body
+    assert client.get(f"/v1/sources/{BUNDLED}/candidates", headers=reporter).status_code == 200
+
+
+def test_a_reporter_records_a_source_and_only_an_editor_corrects_or_retracts_it(app, client):
+    reporter = {"Authorization": "Bearer " + make_key(app, "stringer", "reporter")}
+    created = client.post("/v1/sources", json={
+        "id": "wire-2025-03-21", "publisher": "Wire", "published_on": "2025-03-21",
+        "language": "en", "text": "Kyiv said on Friday it would talk."}, headers=reporter)
+    assert created.status_code == 201, created.get_json()
+    history = client.get("/v1/sources/wire-2025-03-21/history").get_json()
+    assert [item["recorded_by"] for item in history["revisions"]] == ["stringer"]
+    etag = {"If-Match": created.headers["ETag"]}
+    for url, body in (("/v1/sources/wire-2025-03-21/revisions", {"title": "Changed"}),
+                      ("/v1/sources/wire-2025-03-21/retraction", {"reason": "Wrong."})):
+        refused = client.post(url, json=body, headers={**reporter, **etag})
+        assert refused.status_code == 403, url
+    assert client.get("/v1/sources/wire-2025-03-21").get_json()["revision"] == 1
 
 
 def test_every_bundled_statement_is_among_the_candidates(client, editor):

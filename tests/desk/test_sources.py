@@ -104,20 +104,22 @@ def test_the_source_page_marks_the_bundled_reports_candidates(app, desk):
         assert item and f"/desk/statements/{statement.id}" in item.group(0), statement.id
 
 
-def test_the_sources_list_names_the_bundled_report_and_offers_adding_to_editors_only(app, desk):
-    rita, edna = _signed_in(desk, "rita"), _signed_in(desk, "edna")
+def test_the_sources_list_names_the_bundled_report_and_a_reporter_adds_one(app, desk):
+    rita = _signed_in(desk, "rita")
     listed = rita.get("/desk/sources")
     assert f"/desk/sources/{SOURCE}" in listed.text
-    assert "/desk/sources/new" not in listed.text
-    assert "/desk/sources/new" in edna.get("/desk/sources").text
-    # Sources are recorded by editors, as at the API (POST /v1/sources needs scope editor).
-    assert rita.get("/desk/sources/new").status_code == 403
+    # A reporter records the article she codes from, as at the API (POST /v1/sources,
+    # scope reporter); what she codes from it still goes to review.
+    assert "/desk/sources/new" in listed.text
     before = data_version(app)
-    refused = rita.post("/desk/sources/new", {"publisher": "Wire", "published_on": "2025-03-20",
-                                              "language": "en", "text": "One line."},
-                        token_from="/desk/sources")
-    assert refused.status_code == 403
-    assert data_version(app) == before
+    sent = rita.post("/desk/sources/new", {"publisher": "Wire", "published_on": "2025-03-20",
+                                           "language": "en", "text": "One line.",
+                                           "id": "wire-2025-03-20"},
+                     token_from="/desk/sources")
+    assert sent.status_code == 303
+    assert data_version(app) == before + 1
+    with _engine(app).connect() as conn:
+        assert Record(conn).current(SOURCES, "wire-2025-03-20").recorded_by == "rita"
 
 
 def test_an_editor_adds_the_bundled_report_by_pasting_it_and_it_reads_the_same(app, desk):

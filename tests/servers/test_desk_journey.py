@@ -1,5 +1,5 @@
 """A reporter's morning at the desk, in a real browser against a live gunicorn: the
-bundled AP report is added as a source by pasting its text, the reporter opens it,
+reporter adds the bundled AP report as a source by pasting its text, opens it,
 codes Zelensky's 20 March statement from its marked sentence, previews what
 readers will see and submits it for review; a second editor approves it and the
 public embed shows it.
@@ -71,7 +71,7 @@ def desk(tmp_path):
 
 
 def add_the_report_by_pasting(page, server: str, source_id: str) -> None:
-    """An editor pastes the bundled report into the new-source form (editors add
+    """The reporter pastes the bundled report into the new-source form (reporters add
     sources, as at the API)."""
     page.goto(server + "/desk/sources/new")
     page.fill("#text", REPORT.read_text("utf-8"))
@@ -127,8 +127,9 @@ def test_a_reporter_codes_zelenskys_statement_from_its_sentence_on_a_phone(desk,
     found: dict[str, list[str]] = {}
     sign_in_by_keyboard(edna.page, server, "edna")
     sign_in_by_keyboard(eve.page, server, "eve")
-    add_the_report_by_pasting(edna.page, server, "ap-pasted")
+    # The reporter adds the report she codes from (a source asserts no position).
     sign_in_by_keyboard(rita.page, server, "rita")
+    add_the_report_by_pasting(rita.page, server, "ap-pasted")
     page = rita.page
     assert not embed_shows_it(page, server, statement)
 
@@ -196,8 +197,8 @@ def test_the_same_journey_by_keyboard_alone(desk, watched):
     server, statement = desk.url, desk.statement
     edna, rita, eve = watched(PHONE), watched(PHONE), watched(PHONE)
     sign_in_by_keyboard(edna.page, server, "edna")
-    add_the_report_by_pasting(edna.page, server, "ap-pasted")
     sign_in_by_keyboard(rita.page, server, "rita")
+    add_the_report_by_pasting(rita.page, server, "ap-pasted")
     sign_in_by_keyboard(eve.page, server, "eve")
     page = rita.page
     page.goto(server + "/desk/sources/ap-pasted")
