@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from .. import database
 from ..domain.model import ACTOR_KINDS
-from ..http.args import Blueprint
+from ..http.args import Blueprint, languages
 from ..http.lookups import actor_or_404
 from ..store import write as w
 from .auth import current_key
@@ -32,11 +32,9 @@ LABELS_DOC = ("The actor's name in other languages, by language tag (BCP 47: `fr
               "the embeds show it to readers of that language, and the English `name` where a "
               "language has none. A write's `labels` replace the languages it gives and keep the "
               "others; a language given as null is removed. English is `name` itself.")
-LANGUAGE_TAG = ma.validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
-                                  error="A BCP 47 language tag (fr, de, uk, pt-BR).")
 
 
-class ActorLabelsSchema(ma.Schema):
+class ActorTranslationSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
                             metadata={"example": "Royaume-Uni"})
 
@@ -55,7 +53,7 @@ class ActorSchema(ma.Schema):
     spokespeople = ma.fields.List(ma.fields.Nested(SpeakerSchema), required=True)
     mentions = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": MENTIONS_DOC, "example": ["Britain", "U.K."]})
-    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(ActorLabelsSchema),
+    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(ActorTranslationSchema),
                             required=True, metadata={
         "description": LABELS_DOC, "example": {"fr": {"name": "Royaume-Uni"}}})
 
@@ -88,10 +86,8 @@ class ActorChangesSchema(ma.Schema):
     mentions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
                               validate=ma.validate.Length(max=100), metadata={
         "description": MENTIONS_DOC, "example": ["Britain", "U.K."]})
-    labels = ma.fields.Dict(
-        keys=ma.fields.String(validate=LANGUAGE_TAG),
-        values=ma.fields.Nested(ActorLabelsSchema, allow_none=True),
-        validate=ma.validate.Length(max=50),
+    labels = languages(
+        ma.fields.Nested(ActorTranslationSchema, allow_none=True),
         metadata={"description": LABELS_DOC, "example": {"uk": {"name": "Велика Британія"}}})
 
 
@@ -113,10 +109,8 @@ class ActorInSchema(ActorChangesSchema):
     mentions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
                               load_default=list, validate=ma.validate.Length(max=100), metadata={
         "description": MENTIONS_DOC, "example": ["NATO", "the alliance"]})
-    labels = ma.fields.Dict(
-        keys=ma.fields.String(validate=LANGUAGE_TAG),
-        values=ma.fields.Nested(ActorLabelsSchema), load_default=dict,
-        validate=ma.validate.Length(max=50),
+    labels = languages(
+        ma.fields.Nested(ActorTranslationSchema), load_default=dict,
         metadata={"description": LABELS_DOC, "example": {"fr": {"name": "OTAN"}}})
 
 

@@ -7,7 +7,7 @@ from flask import url_for
 from flask.views import MethodView
 
 from .. import database
-from ..http.args import Blueprint
+from ..http.args import Blueprint, languages
 from ..http.lookups import topic_or_404
 from ..store import write as w
 from .auth import current_key
@@ -54,8 +54,6 @@ LABELS_DOC = ("The topic's words in other languages, by language tag (BCP 47: `f
               "to readers of that language, and the English word wherever one is missing. A "
               "write's `labels` replace the languages it gives and keep the others; a language "
               "given as null is removed. English is the topic's own fields.")
-LANGUAGE_TAG = ma.validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
-                                  error="A BCP 47 language tag (fr, de, uk, pt-BR).")
 
 
 def _label(max_length: int, example: str) -> ma.fields.String:
@@ -63,23 +61,23 @@ def _label(max_length: int, example: str) -> ma.fields.String:
                             metadata={"example": example})
 
 
-class StanceLabelsSchema(ma.Schema):
+class StanceTranslationSchema(ma.Schema):
     label = _label(200, "Énergie seulement")
     definition = _label(2000, "Un arrêt des frappes sur les infrastructures énergétiques seulement.")
     settled_word = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
         "description": "Only on an unranked stance."})
 
 
-class DirectionLabelsSchema(ma.Schema):
+class DirectionTranslationSchema(ma.Schema):
     up = _label(64, "plus large")
     down = _label(64, "plus étroit")
 
 
-class TopicLabelsSchema(ma.Schema):
+class TopicTranslationSchema(ma.Schema):
     name = _label(200, "Portée du cessez-le-feu")
     question = _label(1000, "Quelle doit être l'étendue d'un cessez-le-feu ?")
-    directions = ma.fields.Nested(DirectionLabelsSchema)
-    stances = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(StanceLabelsSchema),
+    directions = ma.fields.Nested(DirectionTranslationSchema)
+    stances = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(StanceTranslationSchema),
                              metadata={"description": "By stance value (of this topic's scale)."})
 
 
@@ -96,7 +94,7 @@ class TopicSchema(ma.Schema):
     directions = ma.fields.Nested(DirectionsSchema, required=True)
     vocabulary = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": VOCABULARY_DOC, "example": ["ceasefire", "truce", "energy infrastructure"]})
-    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(TopicLabelsSchema),
+    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(TopicTranslationSchema),
                             required=True, metadata={"description": LABELS_DOC,
                                                      "example": LABELS_EXAMPLE})
 
@@ -145,10 +143,8 @@ class TopicChangesSchema(ma.Schema):
     vocabulary = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
                                 validate=ma.validate.Length(max=200), metadata={
         "description": VOCABULARY_DOC, "example": ["sanction*", "sanctions relief"]})
-    labels = ma.fields.Dict(
-        keys=ma.fields.String(validate=LANGUAGE_TAG),
-        values=ma.fields.Nested(TopicLabelsSchema, allow_none=True),
-        validate=ma.validate.Length(max=50),
+    labels = languages(
+        ma.fields.Nested(TopicTranslationSchema, allow_none=True),
         metadata={"description": LABELS_DOC,
                   "example": {"fr": {"name": "Levée des sanctions"}}})
 
@@ -165,10 +161,8 @@ class TopicInSchema(TopicChangesSchema):
                                 load_default=list, validate=ma.validate.Length(max=200),
                                 metadata={"description": VOCABULARY_DOC,
                                           "example": ["sanction*", "sanctions relief"]})
-    labels = ma.fields.Dict(
-        keys=ma.fields.String(validate=LANGUAGE_TAG),
-        values=ma.fields.Nested(TopicLabelsSchema), load_default=dict,
-        validate=ma.validate.Length(max=50),
+    labels = languages(
+        ma.fields.Nested(TopicTranslationSchema), load_default=dict,
         metadata={"description": LABELS_DOC,
                   "example": {"fr": {"name": "Levée des sanctions"}}})
 

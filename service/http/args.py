@@ -162,3 +162,29 @@ class DateRange(QueryArgs):
         # A step chart's `to` may be left out (it ends at the last statement shown).
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ma.ValidationError("must not be before `from`", "to")
+
+
+# A BCP 47 language tag, for the record's words in other languages (`labels`).
+LANGUAGE_TAG = ma.validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                                  error="A BCP 47 language tag (fr, de, uk, pt-BR).")
+
+
+class MaxProperties(ma.validate.Validator):
+    """At most `most` keys in a mapping, documented as JSON Schema's maxProperties (apispec
+    would document marshmallow's Length on a Dict as maxLength, which no validator applies
+    to an object)."""
+
+    def __init__(self, most: int, what: str = "entries"):
+        self.most, self.what = most, what
+
+    def __call__(self, value):
+        if len(value) > self.most:
+            raise ma.ValidationError(f"At most {self.most} {self.what}.")
+        return value
+
+
+def languages(values: ma.fields.Field, **kwargs) -> ma.fields.Dict:
+    """`labels`: the record's words in other languages, by language tag (at most 50)."""
+    metadata = {**kwargs.pop("metadata", {}), "maxProperties": 50}
+    return ma.fields.Dict(keys=ma.fields.String(validate=LANGUAGE_TAG), values=values,
+                          validate=MaxProperties(50, "languages"), metadata=metadata, **kwargs)

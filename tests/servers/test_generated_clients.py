@@ -211,11 +211,16 @@ def python_arguments(function, operation: Operation, dates: set[str]) -> dict:
 
 
 def untyped_fields(value, where="answer") -> list[str]:
-    """Fields of the answer that no generated model declares (parked in additional_properties)."""
+    """Fields of the answer that no generated model declares (parked in additional_properties).
+    A map the spec types (`additionalProperties: {$ref: ...}`, such as `labels` by language)
+    holds a generated model under each key: those are declared, and are looked into."""
     found = []
     if hasattr(value, "__attrs_attrs__"):
-        extra = getattr(value, "additional_properties", None)
-        if extra:
+        extra = getattr(value, "additional_properties", None) or {}
+        if all(hasattr(item, "__attrs_attrs__") for item in extra.values()):
+            for key, item in extra.items():
+                found += untyped_fields(item, f"{where}[{key!r}]")
+        else:
             found.append(f"{where} ({type(value).__name__}): {sorted(extra)}")
         for attribute in value.__attrs_attrs__:
             if attribute.name != "additional_properties":
