@@ -380,12 +380,8 @@ def _body(shown: ProposalView, form) -> dict:
 
 
 def _revise_page(shown: ProposalView, form, status: int = 200):
-    if shown.proposal.action == "retract":
-        template = "desk/proposal_revise_retraction.html"
-    elif shown.kind is STATEMENTS:
-        template = "desk/proposal_revise_statement.html"
-    else:
-        template = "desk/proposal_revise_note.html"
+    template = ("desk/proposal_revise_retraction.html" if shown.proposal.action == "retract"
+                else "desk/proposal_revise_record.html")
     return render_template(
         template, shown=shown, proposal=shown.proposal, kind=shown.kind, form=form,
         actor=shown.actor, topic=shown.topic, item=None, rows=None, theirs=None, labels=LABELS,

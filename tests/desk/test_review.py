@@ -211,6 +211,21 @@ def test_a_reporter_cannot_approve_or_return(app, desk):
 
 # -- returning and revising --------------------------------------------------------------------
 
+def test_a_returned_note_is_revised_in_the_note_form_and_a_statement_in_the_statement_form(
+        app, desk):
+    edna, rita = _signed_in(desk, "edna"), _signed_in(desk, "rita")
+    for body, kind, own_field, other_field in ((NOTE, "note", "reader_text", "quote_kind"),
+                                               (CANADA, "statement", "quote_kind", "reader_text")):
+        proposed = _propose(app, body=body, kind=kind)
+        page = f"/desk/proposals/{proposed.id}"
+        assert edna.post(f"{page}/return", {"base_revision": "1", "reason": "Shorter."},
+                         token_from=page).status_code == 303
+        form = rita.get(f"{page}/revise")
+        assert form.status_code == 200
+        assert f'name="{own_field}"' in form.text and f'name="{other_field}"' not in form.text
+        assert "Send it for review again" in form.text and "Shorter." in form.text
+
+
 def test_a_return_needs_a_reason_and_the_reporter_revises_it_for_approval(app, desk):
     proposed = _propose(app)
     edna = _signed_in(desk, "edna")
